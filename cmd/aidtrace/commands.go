@@ -1,0 +1,313 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aidtrace/aidtrace/graph"
+	"github.com/aidtrace/aidtrace/graph/generated"
+	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/ingest"
+	"github.com/aidtrace/aidtrace/internal/localneo4j"
+	"github.com/aidtrace/aidtrace/internal/neo4jstore"
+	"github.com/aidtrace/aidtrace/internal/server"
+)
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// parse parses a command's flags together with the shared configuration.
+func (m *Main) parse(name string, args []string, extra func(fs *flag.FlagSet)) (Config, *flag.FlagSet, error) {
+	fs := flag.NewFlagSet("aidtrace "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	cfgFn := configFlags(fs, m.Getenv)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, fs, exitCode(0)
+		}
+		return Config{}, fs, errUsage
+	}
+	cfg, err := cfgFn()
+	if err != nil {
+		return cfg, fs, fmt.Errorf("configuration: %w", err)
+	}
+	return cfg, fs, nil
+}
+
+func (m *Main) logger(cfg Config) *slog.Logger {
+	level, _ := parseLevel(cfg.LogLevel)
+	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// database opens the store: the configured Neo4j, or a local one started
+// here. The returned function closes the store and stops the local Neo4j.
+func (m *Main) database(ctx context.Context, cfg Config, log *slog.Logger) (*neo4jstore.Store, func(), error) {
+	uri := cfg.Neo4jURI
+	var local *localneo4j.Server
+	if uri == "" {
+		dir, err := filepath.Abs(cfg.DataDir)
+		if err != nil {
+			return nil, nil, err
+		}
+		local, err = localneo4j.Start(ctx, localneo4j.Options{
+			Dir: dir, Port: cfg.Neo4jPort, HeapMB: cfg.Neo4jHeapMB, PageCacheMB: cfg.Neo4jPageCacheMB,
+			TxTimeout: 4 * cfg.QueryTimeout, Log: log, BuildOutput: m.Stderr,
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		uri = local.URI()
+	}
+	store, err := neo4jstore.Open(ctx, neo4jstore.Config{
+		URI: uri, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
+		QueryTimeout: cfg.QueryTimeout, ConnectWait: cfg.ConnectTimeout, Log: log,
+	})
+	if err != nil {
+		if local != nil {
+			local.Stop()
+		}
+		return nil, nil, err
+	}
+	closeFn := func() {
+		store.Close(context.Background())
+		if local != nil {
+			local.Stop()
+		}
+	}
+	return store, closeFn, nil
+}
+
+func (m *Main) serve(ctx context.Context, args []string) error {
+	var loads stringList
+	cfg, _, err := m.parse("serve", args, func(fs *flag.FlagSet) {
+		fs.Var(&loads, "load", "dataset file or directory to load before serving (repeatable)")
+	})
+	if err != nil {
+		return err
+	}
+	log := m.logger(cfg)
+	log.Info("aidtrace starting", "config", cfg)
+	store, closeDB, err := m.database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	if len(loads) > 0 {
+		if err := m.loadPaths(ctx, store, loads, log); err != nil {
+			return err
+		}
+	}
+	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Stats: store}})
+	srv := server.New(server.Config{Addr: cfg.Addr, Introspection: cfg.Introspection}, schema, store.Ping, log)
+	if err := srv.Open(); err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	log.Info("aidtrace ready", "graphql", srv.URL()+"/graphql")
+	if m.Started != nil {
+		m.Started(srv.URL())
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Close(sctx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	return nil
+}
+
+func (m *Main) load(ctx context.Context, args []string) error {
+	cfg, fs, err := m.parse("load", args, nil)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(m.Stderr, "usage: aidtrace load [flags] PATH...")
+		return errUsage
+	}
+	log := m.logger(cfg)
+	// Syntax and shape first: bad files never wait for a database start.
+	if _, probs := ingest.ParsePaths(fs.Args()); len(probs) > 0 {
+		m.printProblems(probs)
+		return exitCode(1)
+	}
+	store, closeDB, err := m.database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	return m.loadPaths(ctx, store, fs.Args(), log)
+}
+
+func (m *Main) loadPaths(ctx context.Context, store *neo4jstore.Store, paths []string, log *slog.Logger) error {
+	began := time.Now()
+	bar := newProgressBar(m.Stderr)
+	sum, err := ingest.Load(ctx, store, paths, bar.update)
+	bar.done()
+	var probs ingest.Problems
+	if errors.As(err, &probs) {
+		m.printProblems(probs)
+		return exitCode(1)
+	}
+	if err != nil {
+		return err
+	}
+	m.printSummary(sum, time.Since(began))
+	return nil
+}
+
+func (m *Main) printProblems(probs ingest.Problems) {
+	for _, p := range probs {
+		fmt.Fprintln(m.Stderr, p.String())
+	}
+	fmt.Fprintf(m.Stderr, "%d problem(s); nothing was written\n", len(probs))
+}
+
+func (m *Main) printSummary(s *domain.LoadSummary, took time.Duration) {
+	keys := map[string]bool{}
+	for _, mm := range []map[string]int{s.Created, s.Updated, s.Unchanged} {
+		for k := range mm {
+			keys[k] = true
+		}
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	fmt.Fprintf(m.Stdout, "%-24s %8s %8s %10s\n", "loaded", "created", "updated", "unchanged")
+	var c, u, n int
+	for _, k := range sorted {
+		fmt.Fprintf(m.Stdout, "%-24s %8d %8d %10d\n", k, s.Created[k], s.Updated[k], s.Unchanged[k])
+		c, u, n = c+s.Created[k], u+s.Updated[k], n+s.Unchanged[k]
+	}
+	fmt.Fprintf(m.Stdout, "%-24s %8d %8d %10d   (%s)\n", "total", c, u, n, took.Round(time.Millisecond))
+}
+
+func (m *Main) validate(args []string) error {
+	fs := flag.NewFlagSet("aidtrace validate", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"seeds"}
+	}
+	p, probs := ingest.Check(paths)
+	if len(probs) > 0 {
+		for _, pr := range probs {
+			fmt.Fprintln(m.Stderr, pr.String())
+		}
+		fmt.Fprintf(m.Stderr, "%d problem(s)\n", len(probs))
+		return exitCode(1)
+	}
+	d := p.Dataset
+	fmt.Fprintf(m.Stdout, "ok: %d sources, %d entities, %d relations\n", len(d.Sources), len(d.Entities), len(d.Relations))
+	return nil
+}
+
+// neo4j runs a local Neo4j. With a command after "--", it runs the command
+// with NEO4J_URI set to the server and stops the server when the command
+// ends (make test uses this: one throwaway Neo4j for the whole run).
+func (m *Main) neo4j(ctx context.Context, args []string) error {
+	var temp bool
+	cfg, fs, err := m.parse("neo4j", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&temp, "temp", false, "use a throwaway data directory and a free port")
+	})
+	if err != nil {
+		return err
+	}
+	log := m.logger(cfg)
+	dir, port := cfg.DataDir, cfg.Neo4jPort
+	if temp {
+		if dir, err = os.MkdirTemp("", "aidtrace-neo4j-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		port = 0
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return err
+	}
+	srv, err := localneo4j.Start(ctx, localneo4j.Options{
+		Dir: dir, Port: port, HeapMB: cfg.Neo4jHeapMB, PageCacheMB: cfg.Neo4jPageCacheMB,
+		TxTimeout: 4 * cfg.QueryTimeout, Log: log, BuildOutput: m.Stderr,
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	if fs.NArg() == 0 {
+		fmt.Fprintf(m.Stdout, "NEO4J_URI=%s\n", srv.URI())
+		select {
+		case <-ctx.Done():
+		case <-srv.Exited():
+			return errors.New("neo4j exited")
+		}
+		return nil
+	}
+	cmd := exec.Command(fs.Arg(0), fs.Args()[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, m.Stdout, m.Stderr
+	cmd.Env = append(os.Environ(), "NEO4J_URI="+srv.URI(), "NEO4J_USER=", "NEO4J_PASSWORD=", "NEO4J_DATABASE=neo4j")
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		_ = cmd.Process.Signal(os.Interrupt)
+		err = <-done
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return exitCode(max(ee.ExitCode(), 1))
+	}
+	return err
+}
+
+// healthcheck GETs a URL and succeeds on 200: container images have no curl.
+func (m *Main) healthcheck(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("aidtrace healthcheck", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	url := fs.String("url", "http://127.0.0.1:8080/readyz", "URL to check")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	ctx, cancel := context.WithTimeout(ctx, 4*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", *url, resp.Status)
+	}
+	return nil
+}

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the effective configuration: defaults, then environment
+// variables, then flags.
+type Config struct {
+	Neo4jURI      string
+	Neo4jUser     string
+	Neo4jPassword string
+	Neo4jDatabase string
+
+	DataDir          string // local Neo4j's data directory (when Neo4jURI is empty)
+	Neo4jPort        int
+	Neo4jHeapMB      int
+	Neo4jPageCacheMB int
+
+	Addr           string
+	LogLevel       string
+	QueryTimeout   time.Duration
+	ConnectTimeout time.Duration
+	Introspection  bool
+}
+
+func defaultConfig() Config {
+	return Config{
+		Neo4jDatabase:    "neo4j",
+		DataDir:          ".data/neo4j",
+		Neo4jPort:        7687,
+		Neo4jHeapMB:      1024,
+		Neo4jPageCacheMB: 512,
+		Addr:             ":8080",
+		LogLevel:         "info",
+		QueryTimeout:     15 * time.Second,
+		ConnectTimeout:   60 * time.Second,
+		Introspection:    true,
+	}
+}
+
+// envVars maps each setting to its environment variable.
+var envVars = []struct {
+	name, flag, usage string
+	set               func(c *Config, v string) error
+}{
+	{"NEO4J_URI", "neo4j-uri", "Neo4j to use (bolt://, neo4j://, neo4j+s://); empty starts a local one", func(c *Config, v string) error { c.Neo4jURI = v; return nil }},
+	{"NEO4J_USER", "neo4j-user", "Neo4j user (empty: no authentication)", func(c *Config, v string) error { c.Neo4jUser = v; return nil }},
+	{"NEO4J_PASSWORD", "neo4j-password", "Neo4j password", func(c *Config, v string) error { c.Neo4jPassword = v; return nil }},
+	{"NEO4J_DATABASE", "neo4j-database", "Neo4j database name", func(c *Config, v string) error { c.Neo4jDatabase = v; return nil }},
+	{"AIDTRACE_DATA_DIR", "data-dir", "data directory of the local Neo4j", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"AIDTRACE_NEO4J_PORT", "neo4j-port", "Bolt port of the local Neo4j (0: a free one)", intSetter(func(c *Config) *int { return &c.Neo4jPort })},
+	{"AIDTRACE_NEO4J_HEAP_MB", "neo4j-heap-mb", "JVM heap of the local Neo4j, MiB", intSetter(func(c *Config) *int { return &c.Neo4jHeapMB })},
+	{"AIDTRACE_NEO4J_PAGECACHE_MB", "neo4j-pagecache-mb", "page cache of the local Neo4j, MiB", intSetter(func(c *Config) *int { return &c.Neo4jPageCacheMB })},
+	{"AIDTRACE_ADDR", "addr", "HTTP listen address", func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"AIDTRACE_LOG_LEVEL", "log-level", "debug, info, warn or error", func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{"AIDTRACE_QUERY_TIMEOUT", "query-timeout", "timeout of one database transaction", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		c.QueryTimeout = d
+		return err
+	}},
+	{"AIDTRACE_CONNECT_TIMEOUT", "connect-timeout", "how long to wait for Neo4j at start-up", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		c.ConnectTimeout = d
+		return err
+	}},
+	{"AIDTRACE_INTROSPECTION", "introspection", "allow GraphQL introspection (true/false)", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		c.Introspection = b
+		return err
+	}},
+}
+
+func intSetter(field func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		*field(c) = n
+		return err
+	}
+}
+
+// configFlags registers every setting as a flag on fs; after fs.Parse, call
+// the returned function to get the effective configuration.
+func configFlags(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+	c := defaultConfig()
+	var errs []error
+	for _, v := range envVars {
+		if val := getenv(v.name); val != "" {
+			if err := v.set(&c, val); err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: %w", v.name, val, err))
+			}
+		}
+	}
+	for _, v := range envVars {
+		v := v
+		fs.Func(v.flag, v.usage+" (env "+v.name+")", func(s string) error { return v.set(&c, s) })
+	}
+	return func() (Config, error) {
+		if len(errs) > 0 {
+			return c, errors.Join(errs...)
+		}
+		return c, c.validate()
+	}
+}
+
+func (c Config) validate() error {
+	var errs []error
+	if c.Neo4jURI != "" {
+		u, err := url.Parse(c.Neo4jURI)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("NEO4J_URI: %w", err))
+		case !oneOf(u.Scheme, "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"):
+			errs = append(errs, fmt.Errorf("NEO4J_URI: scheme %q is not one of bolt, bolt+s, bolt+ssc, neo4j, neo4j+s, neo4j+ssc", u.Scheme))
+		case u.Host == "":
+			errs = append(errs, errors.New("NEO4J_URI: no host"))
+		}
+	}
+	if c.Neo4jDatabase == "" {
+		errs = append(errs, errors.New("NEO4J_DATABASE must not be empty"))
+	}
+	if c.Neo4jPort < 0 || c.Neo4jPort > 65535 {
+		errs = append(errs, fmt.Errorf("neo4j port %d out of range", c.Neo4jPort))
+	}
+	if c.Neo4jHeapMB < 256 || c.Neo4jPageCacheMB < 64 {
+		errs = append(errs, errors.New("local Neo4j needs at least 256 MiB heap and 64 MiB page cache"))
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	if c.QueryTimeout <= 0 || c.ConnectTimeout <= 0 {
+		errs = append(errs, errors.New("timeouts must be positive"))
+	}
+	if c.Addr == "" {
+		errs = append(errs, errors.New("listen address must not be empty"))
+	}
+	return errors.Join(errs...)
+}
+
+// LogValue logs the configuration without secrets.
+func (c Config) LogValue() slog.Value {
+	neo := c.Neo4jURI
+	if neo == "" {
+		neo = "local (started by aidtrace)"
+	} else if u, err := url.Parse(neo); err == nil {
+		u.User = nil // never log credentials embedded in the URI
+		neo = u.String()
+	}
+	pw := ""
+	if c.Neo4jPassword != "" {
+		pw = "(set)"
+	}
+	return slog.GroupValue(
+		slog.String("neo4j", neo), slog.String("user", c.Neo4jUser), slog.String("password", pw),
+		slog.String("database", c.Neo4jDatabase), slog.String("dataDir", c.DataDir),
+		slog.Int("neo4jPort", c.Neo4jPort), slog.Int("heapMB", c.Neo4jHeapMB), slog.Int("pageCacheMB", c.Neo4jPageCacheMB),
+		slog.String("addr", c.Addr), slog.String("logLevel", c.LogLevel),
+		slog.String("queryTimeout", c.QueryTimeout.String()), slog.String("connectTimeout", c.ConnectTimeout.String()),
+		slog.Bool("introspection", c.Introspection),
+	)
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToUpper(s))); err != nil {
+		return l, fmt.Errorf("log level %q is not one of debug, info, warn, error", s)
+	}
+	return l, nil
+}
+
+func oneOf(s string, options ...string) bool {
+	for _, o := range options {
+		if s == o {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,12 @@
+// Package graph maps GraphQL to the domain services: resolvers translate
+// arguments and results and hold no Cypher and no business rules.
+package graph
+
+//go:generate go tool gqlgen generate
+
+import "github.com/aidtrace/aidtrace/internal/domain"
+
+// Resolver is the single injection point of the services the API uses.
+type Resolver struct {
+	Stats domain.StatsService
+}

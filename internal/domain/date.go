@@ -1,0 +1,110 @@
+package domain
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// PartialDate is a date known to the year, the month or the day. The zero
+// value means "unknown" (no date).
+type PartialDate struct {
+	Year, Month, Day int
+}
+
+var partialDateRE = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
+
+// ParsePartialDate parses "YYYY", "YYYY-MM" or "YYYY-MM-DD". The empty string
+// gives the zero PartialDate.
+func ParsePartialDate(s string) (PartialDate, error) {
+	if s == "" {
+		return PartialDate{}, nil
+	}
+	m := partialDateRE.FindStringSubmatch(s)
+	if m == nil {
+		return PartialDate{}, fmt.Errorf("%q is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD", s)
+	}
+	var d PartialDate
+	d.Year, _ = strconv.Atoi(m[1])
+	if d.Year < 1000 {
+		return PartialDate{}, fmt.Errorf("%q: year out of range", s)
+	}
+	if m[2] != "" {
+		d.Month, _ = strconv.Atoi(m[2])
+		if d.Month < 1 || d.Month > 12 {
+			return PartialDate{}, fmt.Errorf("%q: month must be 01 to 12", s)
+		}
+	}
+	if m[3] != "" {
+		d.Day, _ = strconv.Atoi(m[3])
+		last := time.Date(d.Year, time.Month(d.Month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+		if d.Day < 1 || d.Day > last {
+			return PartialDate{}, fmt.Errorf("%q: day must be 01 to %02d", s, last)
+		}
+	}
+	return d, nil
+}
+
+// IsZero reports whether the date is unknown.
+func (d PartialDate) IsZero() bool { return d.Year == 0 }
+
+// String returns the date in the form it was given ("" when unknown).
+func (d PartialDate) String() string {
+	switch {
+	case d.Year == 0:
+		return ""
+	case d.Month == 0:
+		return fmt.Sprintf("%04d", d.Year)
+	case d.Day == 0:
+		return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// Start is the first day the partial date can mean, as YYYY-MM-DD ("" when unknown).
+func (d PartialDate) Start() string {
+	if d.IsZero() {
+		return ""
+	}
+	m, day := d.Month, d.Day
+	if m == 0 {
+		m = 1
+	}
+	if day == 0 {
+		day = 1
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, m, day)
+}
+
+// End is the last day the partial date can mean, as YYYY-MM-DD ("" when unknown).
+func (d PartialDate) End() string {
+	if d.IsZero() {
+		return ""
+	}
+	m, day := d.Month, d.Day
+	if m == 0 {
+		m = 12
+	}
+	if day == 0 {
+		day = time.Date(d.Year, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, m, day)
+}
+
+// ActiveOn reports whether a claim valid from..to (either may be unknown) is
+// active on the partial date d. Partial dates are intervals: the claim is
+// active when its interval overlaps d's, so a relation valid from 2010 is
+// active "as of 2010-03", and one valid to 2014 is active as of 2014-12-31.
+func ActiveOn(from, to, d PartialDate) bool {
+	if d.IsZero() {
+		return true
+	}
+	if !from.IsZero() && from.Start() > d.End() {
+		return false
+	}
+	if !to.IsZero() && to.End() < d.Start() {
+		return false
+	}
+	return true
+}

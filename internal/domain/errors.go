@@ -1,0 +1,55 @@
+// Package domain holds aidtrace's types, the relation-type registry, the
+// validation rules and the service interfaces. It imports nothing of ours.
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Every error a client sees carries one of these; anything that
+// is not an *Error is INTERNAL and its message is never shown.
+const (
+	EBADINPUT        = "BAD_USER_INPUT"
+	ENOTFOUND        = "NOT_FOUND"
+	EUNAUTHENTICATED = "UNAUTHENTICATED"
+	EFORBIDDEN       = "FORBIDDEN"
+	ELIMIT           = "LIMIT_EXCEEDED"
+	EUNAVAILABLE     = "UNAVAILABLE"
+	EINTERNAL        = "INTERNAL"
+)
+
+// Error is an application error: a code and a message safe to show a client.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, or EINTERNAL.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the client-safe message of err: the *Error's message,
+// or "internal error" for anything else.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}

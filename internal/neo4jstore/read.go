@@ -1,0 +1,308 @@
+package neo4jstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"github.com/aidtrace/aidtrace/internal/domain"
+)
+
+// Entity returns one entity by id.
+func (s *Store) Entity(ctx context.Context, id string) (*domain.Entity, error) {
+	m, err := s.EntitiesByID(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	e, ok := m[id]
+	if !ok {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no entity with id %q", id)
+	}
+	return e, nil
+}
+
+// EntitiesByID returns the stored entities among ids, in one round trip.
+func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]*domain.Entity, error) {
+	recs, err := s.read(ctx, "entities-by-id", `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n`, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*domain.Entity, len(recs))
+	for _, r := range recs {
+		n, _, err := neo4j.GetRecordValue[dbtype.Node](r, "n")
+		if err != nil {
+			return nil, fmt.Errorf("entities: decode: %w", err)
+		}
+		e, err := decodeEntity(n.Props)
+		if err != nil {
+			return nil, err
+		}
+		out[e.ID] = e
+	}
+	return out, nil
+}
+
+// activeClause is the as-of filter for a relation or node variable v: its
+// interval [fromStart, toEnd] overlaps [$asOfStart, $asOfEnd]. Absent bounds
+// are open.
+func activeClause(v string) string {
+	return fmt.Sprintf("($asOfStart IS NULL OR ((%[1]s.fromStart IS NULL OR %[1]s.fromStart <= $asOfEnd) AND (%[1]s.toEnd IS NULL OR %[1]s.toEnd >= $asOfStart)))", v)
+}
+
+func asOfParams(p map[string]any, d domain.PartialDate) map[string]any {
+	if d.IsZero() {
+		p["asOfStart"], p["asOfEnd"] = nil, nil
+	} else {
+		p["asOfStart"], p["asOfEnd"] = d.Start(), d.End()
+	}
+	return p
+}
+
+// checkTypes rejects relation types the registry does not know.
+func checkTypes(types []string) error {
+	for _, t := range types {
+		if _, ok := domain.LookupRelationType(t); !ok {
+			return domain.Errorf(domain.EBADINPUT, "unknown relation type %q", t)
+		}
+	}
+	return nil
+}
+
+// Relations returns the relations around q.IDs in one round trip.
+func (s *Store) Relations(ctx context.Context, q domain.RelationQuery) ([]domain.Relation, error) {
+	if err := checkTypes(q.Types); err != nil {
+		return nil, err
+	}
+	pattern := "(a:Entity {id: id})-[r]-(b:Entity)"
+	switch q.Direction {
+	case domain.Outgoing:
+		pattern = "(a:Entity {id: id})-[r]->(b:Entity)"
+	case domain.Incoming:
+		pattern = "(a:Entity {id: id})<-[r]-(b:Entity)"
+	}
+	recs, err := s.read(ctx, "relations", `
+UNWIND $ids AS id
+MATCH `+pattern+`
+WHERE (size($types) = 0 OR type(r) IN $types) AND `+activeClause("r")+`
+RETURN DISTINCT type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS props
+ORDER BY type, props.id`, asOfParams(map[string]any{"ids": q.IDs, "types": nonNil(q.Types)}, q.AsOf))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Relation, 0, len(recs))
+	for _, r := range recs {
+		rel, err := decodeRelationRecord(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *rel)
+	}
+	return out, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func decodeRelationRecord(r *neo4j.Record) (*domain.Relation, error) {
+	typ, _, e1 := neo4j.GetRecordValue[string](r, "type")
+	from, _, e2 := neo4j.GetRecordValue[string](r, "from")
+	to, _, e3 := neo4j.GetRecordValue[string](r, "to")
+	props, _, e4 := neo4j.GetRecordValue[map[string]any](r, "props")
+	if err := firstErr(e1, e2, e3, e4); err != nil {
+		return nil, fmt.Errorf("relation: decode: %w", err)
+	}
+	return decodeRelation(typ, from, to, props)
+}
+
+// prop reads an optional property of type T; a wrong type is an error.
+func prop[T any](props map[string]any, key string) (T, error) {
+	var zero T
+	v, ok := props[key]
+	if !ok || v == nil {
+		return zero, nil
+	}
+	t, ok := v.(T)
+	if !ok {
+		return zero, fmt.Errorf("property %s: have %T, want %T", key, v, zero)
+	}
+	return t, nil
+}
+
+func stringList(props map[string]any, key string) ([]string, error) {
+	raw, err := prop[[]any](props, key)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(raw))
+	for _, v := range raw {
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("property %s: element %T, want string", key, v)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func decodeCitations(js string) ([]domain.Citation, error) {
+	if js == "" {
+		return nil, nil
+	}
+	var cs []citationJSON
+	if err := json.Unmarshal([]byte(js), &cs); err != nil {
+		return nil, fmt.Errorf("citations: %w", err)
+	}
+	out := make([]domain.Citation, len(cs))
+	for i, c := range cs {
+		out[i] = domain.Citation{SourceID: c.Source, Quote: c.Quote, Locator: c.Locator}
+	}
+	return out, nil
+}
+
+func decodeQuantities(js string) ([]domain.Quantity, error) {
+	if js == "" {
+		return nil, nil
+	}
+	var qs []quantityJSON
+	if err := json.Unmarshal([]byte(js), &qs); err != nil {
+		return nil, fmt.Errorf("quantities: %w", err)
+	}
+	out := make([]domain.Quantity, len(qs))
+	for i, q := range qs {
+		out[i] = domain.Quantity(q)
+	}
+	return out, nil
+}
+
+// decoder collects the first error of a series of property reads.
+type decoder struct {
+	props map[string]any
+	err   error
+}
+
+func (d *decoder) str(key string) string {
+	v, err := prop[string](d.props, key)
+	if d.err == nil {
+		d.err = err
+	}
+	return v
+}
+
+func (d *decoder) date(key string) domain.PartialDate {
+	v, err := domain.ParsePartialDate(d.str(key))
+	if d.err == nil {
+		d.err = err
+	}
+	return v
+}
+
+func (d *decoder) boolean(key string) bool {
+	v, err := prop[bool](d.props, key)
+	if d.err == nil {
+		d.err = err
+	}
+	return v
+}
+
+func (d *decoder) list(key string) []string {
+	v, err := stringList(d.props, key)
+	if d.err == nil {
+		d.err = err
+	}
+	return v
+}
+
+func (d *decoder) citations() []domain.Citation {
+	v, err := decodeCitations(d.str("citations"))
+	if d.err == nil {
+		d.err = err
+	}
+	return v
+}
+
+func (d *decoder) quantities() []domain.Quantity {
+	v, err := decodeQuantities(d.str("quantities"))
+	if d.err == nil {
+		d.err = err
+	}
+	return v
+}
+
+func decodeEntity(props map[string]any) (*domain.Entity, error) {
+	d := decoder{props: props}
+	e := &domain.Entity{
+		ID: d.str("id"), Kind: domain.Kind(d.str("kind")), Name: d.str("name"), NameZh: d.str("nameZh"),
+		Aliases: d.list("aliases"), Description: d.str("description"),
+		ValidFrom: d.date("validFrom"), ValidTo: d.date("validTo"),
+		Quantities: d.quantities(), Citations: d.citations(), Synthetic: d.boolean("synthetic"),
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("entity %v: decode: %w", props["id"], d.err)
+	}
+	return e, nil
+}
+
+func decodeRelation(typ, from, to string, props map[string]any) (*domain.Relation, error) {
+	d := decoder{props: props}
+	r := &domain.Relation{
+		ID: d.str("id"), Type: typ, From: from, To: to,
+		ValidFrom: d.date("validFrom"), ValidTo: d.date("validTo"),
+		Confidence: domain.Confidence(d.str("confidence")), Role: d.str("role"),
+		Quantities: d.quantities(), Note: d.str("note"),
+		Citations: d.citations(), Synthetic: d.boolean("synthetic"),
+	}
+	if attrs := d.str("attributes"); attrs != "" && d.err == nil {
+		d.err = json.Unmarshal([]byte(attrs), &r.Attributes)
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("relation %v: decode: %w", props["id"], d.err)
+	}
+	return r, nil
+}
+
+// SourcesByID returns the stored sources among ids, keyed by id.
+func (s *Store) SourcesByID(ctx context.Context, ids []string) (map[string]*domain.Source, error) {
+	recs, err := s.read(ctx, "sources-by-id", `
+UNWIND $ids AS id
+MATCH (s:Source {id: id})
+RETURN properties(s) AS props`, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*domain.Source, len(recs))
+	for _, r := range recs {
+		props, _, err := neo4j.GetRecordValue[map[string]any](r, "props")
+		if err != nil {
+			return nil, fmt.Errorf("sources: decode: %w", err)
+		}
+		src, err := decodeSource(props)
+		if err != nil {
+			return nil, err
+		}
+		out[src.ID] = src
+	}
+	return out, nil
+}
+
+func decodeSource(props map[string]any) (*domain.Source, error) {
+	d := decoder{props: props}
+	s := &domain.Source{
+		ID: d.str("id"), Title: d.str("title"), Publisher: d.str("publisher"), URL: d.str("url"),
+		Published: d.date("published"), Type: domain.SourceType(d.str("type")), Grade: domain.Grade(d.str("grade")),
+		Note: d.str("note"),
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("source %v: decode: %w", props["id"], d.err)
+	}
+	return s, nil
+}

@@ -1,0 +1,180 @@
+// Package neo4jstore holds all of aidtrace's Cypher: it implements the domain
+// services on Neo4j and owns the schema (constraints and indexes).
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/aidtrace/aidtrace/internal/domain"
+)
+
+// Config says which Neo4j to use and how long queries may run.
+type Config struct {
+	URI          string
+	User         string // empty: no authentication
+	Password     string
+	Database     string        // default "neo4j"
+	QueryTimeout time.Duration // per transaction; default 15s
+	ConnectWait  time.Duration // how long Open waits for the server; default 60s
+	Log          *slog.Logger
+}
+
+// Store is the one Neo4j driver of the process.
+type Store struct {
+	drv     neo4j.DriverWithContext
+	db      string
+	timeout time.Duration
+	log     *slog.Logger
+	// onQuery, when set, is called once per round trip (tests count them).
+	onQuery func(name string)
+}
+
+// Open creates the driver and waits, with backoff, until the server answers.
+func Open(ctx context.Context, c Config) (*Store, error) {
+	if c.Database == "" {
+		c.Database = "neo4j"
+	}
+	if c.QueryTimeout == 0 {
+		c.QueryTimeout = 15 * time.Second
+	}
+	if c.ConnectWait == 0 {
+		c.ConnectWait = 60 * time.Second
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	auth := neo4j.NoAuth()
+	if c.User != "" {
+		auth = neo4j.BasicAuth(c.User, c.Password, "")
+	}
+	drv, err := neo4j.NewDriverWithContext(c.URI, auth, func(cfg *config.Config) {
+		cfg.MaxConnectionPoolSize = 50
+		cfg.ConnectionAcquisitionTimeout = 5 * time.Second
+		cfg.SocketConnectTimeout = 5 * time.Second
+		cfg.MaxTransactionRetryTime = 5 * time.Second
+	})
+	if err != nil {
+		return nil, domain.Errorf(domain.EBADINPUT, "neo4j uri %q: %v", c.URI, err)
+	}
+	s := &Store{drv: drv, db: c.Database, timeout: c.QueryTimeout, log: c.Log}
+	wctx, cancel := context.WithTimeout(ctx, c.ConnectWait)
+	defer cancel()
+	delay := 100 * time.Millisecond
+	for {
+		err = drv.VerifyConnectivity(wctx)
+		if err == nil {
+			return s, nil
+		}
+		select {
+		case <-wctx.Done():
+			drv.Close(context.Background())
+			return nil, fmt.Errorf("neo4j at %s did not answer within %s: %w", c.URI, c.ConnectWait, err)
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 2*time.Second)
+	}
+}
+
+// Close closes the driver.
+func (s *Store) Close(ctx context.Context) error { return s.drv.Close(ctx) }
+
+// Ping checks that the database answers a query (for /readyz).
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := s.read(ctx, "ping", "RETURN 1 AS one", nil)
+	return err
+}
+
+// SetQueryHook installs fn to be called once per Cypher round trip. For tests.
+func (s *Store) SetQueryHook(fn func(name string)) { s.onQuery = fn }
+
+func (s *Store) txConfig(c *neo4j.TransactionConfig) { c.Timeout = s.timeout }
+
+// read runs one read query and returns its records, with the store's timeout.
+func (s *Store) read(ctx context.Context, name, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	return s.run(ctx, name, neo4j.AccessModeRead, cypher, params)
+}
+
+// write runs one write query in its own transaction.
+func (s *Store) write(ctx context.Context, name, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	return s.run(ctx, name, neo4j.AccessModeWrite, cypher, params)
+}
+
+func (s *Store) run(ctx context.Context, name string, mode neo4j.AccessMode, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	if s.onQuery != nil {
+		s.onQuery(name)
+	}
+	began := time.Now()
+	sess := s.drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+	defer sess.Close(context.Background())
+	work := func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		return res.Collect(ctx)
+	}
+	var out any
+	var err error
+	if mode == neo4j.AccessModeRead {
+		out, err = sess.ExecuteRead(ctx, work, s.txConfig)
+	} else {
+		out, err = sess.ExecuteWrite(ctx, work, s.txConfig)
+	}
+	s.log.Debug("cypher", "query", name, "took", time.Since(began).String(), "err", err)
+	if err != nil {
+		return nil, translate(ctx, name, err)
+	}
+	return out.([]*neo4j.Record), nil
+}
+
+// translate turns driver errors into domain errors at the adapter edge:
+// connectivity and timeouts become UNAVAILABLE (the client may retry); the
+// rest stays internal, with context for the log.
+func translate(ctx context.Context, name string, err error) error {
+	var derr *domain.Error
+	if errors.As(err, &derr) {
+		return err
+	}
+	var nerr *neo4j.Neo4jError
+	switch {
+	case errors.As(err, &nerr):
+		switch {
+		case nerr.Code == "Neo.ClientError.Transaction.TransactionTimedOut",
+			nerr.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration":
+			return &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the query took too long"), err}
+		case nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
+			return &wrapped{domain.Errorf(domain.EBADINPUT, "the change conflicts with existing data"), err}
+		case nerr.Classification() == "TransientError":
+			return &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the database is busy; try again"), err}
+		}
+	case neo4j.IsConnectivityError(err), neo4j.IsUsageError(err) && ctx.Err() != nil,
+		errors.Is(err, context.DeadlineExceeded):
+		return &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the database is unavailable; try again"), err}
+	case errors.Is(err, context.Canceled):
+		return &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the request was cancelled"), err}
+	}
+	var tout *neo4j.ConnectivityError
+	if errors.As(err, &tout) {
+		return &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the database is unavailable; try again"), err}
+	}
+	return fmt.Errorf("neo4j %s: %w", name, err)
+}
+
+// wrapped carries a domain error for the client and the driver's error for
+// the log; errors.As finds the domain error first.
+type wrapped struct {
+	app   *domain.Error
+	cause error
+}
+
+func (w *wrapped) Error() string { return w.app.Error() + ": " + w.cause.Error() }
+func (w *wrapped) Unwrap() []error {
+	return []error{w.app, w.cause}
+}

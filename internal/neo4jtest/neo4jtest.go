@@ -1,0 +1,147 @@
+// Package neo4jtest gives tests a real Neo4j: the one named by NEO4J_URI
+// (make test starts one for the whole run), or else a throwaway local one
+// started once per test binary. There is no skipping: if Neo4j cannot be had,
+// the tests that need it fail.
+package neo4jtest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/aidtrace/aidtrace/internal/localneo4j"
+	"github.com/aidtrace/aidtrace/internal/neo4jstore"
+)
+
+var (
+	once     sync.Once
+	uri      string
+	startErr error
+	local    *localneo4j.Server
+	tmpDir   string
+)
+
+// Main runs the package's tests and stops the local Neo4j, if one was
+// started. Use it from TestMain: os.Exit(neo4jtest.Main(m)).
+func Main(m *testing.M) int {
+	code := m.Run()
+	if local != nil {
+		local.Stop()
+		os.RemoveAll(tmpDir)
+	}
+	return code
+}
+
+// URI returns the Bolt URI of the test Neo4j, starting a local one on first use.
+func URI(tb testing.TB) string {
+	tb.Helper()
+	once.Do(func() {
+		if uri = os.Getenv("NEO4J_URI"); uri != "" {
+			return
+		}
+		tmpDir, startErr = os.MkdirTemp("", "aidtrace-test-neo4j-")
+		if startErr != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		local, startErr = localneo4j.Start(ctx, localneo4j.Options{
+			Dir: tmpDir, HeapMB: 768, PageCacheMB: 128, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		})
+		if startErr == nil {
+			uri = local.URI()
+		}
+	})
+	if startErr != nil {
+		tb.Fatalf("neo4j for tests could not start: %v", startErr)
+	}
+	return uri
+}
+
+// MustStore opens a store on the test Neo4j, empties the database, creates
+// the schema, and closes the store when the test ends. Tests that use it
+// must not run in parallel with each other.
+func MustStore(tb testing.TB) *neo4jstore.Store {
+	tb.Helper()
+	u := URI(tb)
+	ctx := context.Background()
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{
+		URI: u, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
+		Database: database(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() { s.Close(context.Background()) })
+	MustReset(tb)
+	if err := s.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate: %v", err)
+	}
+	return s
+}
+
+// MustReset deletes every node and relationship.
+func MustReset(tb testing.TB) {
+	tb.Helper()
+	MustRun(tb, "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS", nil)
+}
+
+// MustRun runs one auto-commit query on the test database and returns its records.
+func MustRun(tb testing.TB, cypher string, params map[string]any) []*neo4j.Record {
+	tb.Helper()
+	ctx := context.Background()
+	drv := driver(tb)
+	defer drv.Close(ctx)
+	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: database()})
+	defer sess.Close(ctx)
+	res, err := sess.Run(ctx, cypher, params)
+	if err != nil {
+		tb.Fatalf("%s: %v", cypher, err)
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		tb.Fatalf("%s: %v", cypher, err)
+	}
+	return recs
+}
+
+// MustCount runs a query returning one integer column "n".
+func MustCount(tb testing.TB, cypher string, params map[string]any) int {
+	tb.Helper()
+	recs := MustRun(tb, cypher, params)
+	if len(recs) != 1 {
+		tb.Fatalf("%s: %d records, want 1", cypher, len(recs))
+	}
+	n, _, err := neo4j.GetRecordValue[int64](recs[0], "n")
+	if err != nil {
+		tb.Fatalf("%s: %v", cypher, err)
+	}
+	return int(n)
+}
+
+func driver(tb testing.TB) neo4j.DriverWithContext {
+	tb.Helper()
+	auth := neo4j.NoAuth()
+	if u := os.Getenv("NEO4J_USER"); u != "" {
+		auth = neo4j.BasicAuth(u, os.Getenv("NEO4J_PASSWORD"), "")
+	}
+	drv, err := neo4j.NewDriverWithContext(URI(tb), auth)
+	if err != nil {
+		tb.Fatalf("driver: %v", err)
+	}
+	return drv
+}
+
+func database() string {
+	if d := os.Getenv("NEO4J_DATABASE"); d != "" {
+		return d
+	}
+	return "neo4j"
+}
+

@@ -1,0 +1,56 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/aidtrace/aidtrace/internal/domain"
+)
+
+// errorPresenter is the one place where errors become GraphQL errors: an
+// application error keeps its message and code; anything else is logged and
+// shown as "internal error" with code INTERNAL.
+func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		var app *domain.Error
+		if errors.As(err, &app) {
+			gerr.Message = app.Message
+			setCode(gerr, app.Code)
+			if app.Code == domain.EUNAVAILABLE || app.Code == domain.EINTERNAL {
+				log.Warn("graphql", "code", app.Code, "path", gerr.Path.String(), "err", err)
+			}
+			return gerr
+		}
+		var own *gqlerror.Error
+		if errors.As(err, &own) && own.Err == nil {
+			// Parse and validation errors from gqlparser/gqlgen: safe to show.
+			return gerr
+		}
+		log.Error("graphql internal error", "path", gerr.Path.String(), "err", err)
+		gerr.Message = "internal error"
+		setCode(gerr, domain.EINTERNAL)
+		return gerr
+	}
+}
+
+func setCode(e *gqlerror.Error, code string) {
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	e.Extensions["code"] = code
+}
+
+// recoverFunc turns a panic in a resolver into an internal error.
+func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.Error("panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return errors.New("panic") // not an *domain.Error: shown as INTERNAL
+	}
+}

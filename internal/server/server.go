@@ -1,0 +1,133 @@
+// Package server is aidtrace's HTTP face: /graphql, /healthz and /readyz,
+// with the limits every request gets.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Config holds the server's settings.
+type Config struct {
+	Addr           string        // listen address, e.g. ":8080" or "127.0.0.1:0"
+	Introspection  bool          // allow schema introspection
+	MaxBodyBytes   int64         // request body cap; default 1 MiB
+	RequestTimeout time.Duration // per request; default 30s
+}
+
+// Server serves the API over HTTP.
+type Server struct {
+	cfg  Config
+	log  *slog.Logger
+	ln   net.Listener
+	http *http.Server
+	mux  *http.ServeMux
+}
+
+// New builds the server. ready reports whether the database answers (/readyz).
+func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context) error, log *slog.Logger) *Server {
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	s := &Server{cfg: cfg, log: log, mux: http.NewServeMux()}
+	s.mux.Handle("/graphql", s.limits(newGraphQLHandler(cfg, schema, log)))
+	s.mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := ready(ctx); err != nil {
+			log.Warn("not ready", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	s.http = &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return s
+}
+
+// Handle adds a handler to the server's mux (before Open).
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// Open starts listening and serving in the background.
+func (s *Server) Open() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("http server", "err", err)
+		}
+	}()
+	s.log.Info("serving", "addr", ln.Addr().String())
+	return nil
+}
+
+// Addr is the address the server listens on (after Open).
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// URL is the server's base URL on the loopback interface (after Open).
+func (s *Server) URL() string {
+	_, port, _ := net.SplitHostPort(s.Addr())
+	return "http://127.0.0.1:" + port
+}
+
+// Close stops accepting and waits for in-flight requests until ctx ends.
+func (s *Server) Close(ctx context.Context) error { return s.http.Shutdown(ctx) }
+
+// limits caps the request body and gives every request a deadline.
+func (s *Server) limits(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func newGraphQLHandler(cfg Config, schema graphql.ExecutableSchema, log *slog.Logger) http.Handler {
+	h := handler.New(schema)
+	h.AddTransport(transport.GET{})
+	h.AddTransport(transport.POST{})
+	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if cfg.Introspection {
+		h.Use(extension.Introspection{})
+	}
+	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	h.SetErrorPresenter(errorPresenter(log))
+	h.SetRecoverFunc(recoverFunc(log))
+	return h
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
