@@ -77,3 +77,34 @@ type EntityService interface {
 	// Errors: BAD_USER_INPUT for unknown types; UNAVAILABLE.
 	Relations(ctx context.Context, q RelationQuery) ([]Relation, error)
 }
+
+// Subgraph is a set of entities, the relations among them and the sources
+// their citations name: the shape of neighbourhoods, chains, paths and exports.
+type Subgraph struct {
+	Entities  []Entity
+	Relations []Relation
+	Sources   []Source
+	// Truncated is true when a limit cut the result short.
+	Truncated bool
+}
+
+// SubgraphQuery selects a neighbourhood: the entities within Depth hops of
+// IDs (the whole graph when IDs is empty), over relations of Types (all when
+// empty), keeping entities of Kinds (all when empty), active on AsOf, at most
+// Limit entities.
+type SubgraphQuery struct {
+	IDs   []string
+	Depth int
+	Types []string
+	Kinds []Kind
+	AsOf  PartialDate
+	Limit int
+}
+
+// GraphService returns graph-shaped results.
+type GraphService interface {
+	// Neighborhood returns the subgraph around q.IDs. Anyone may call it.
+	// Errors: BAD_USER_INPUT (unknown types or kinds), NOT_FOUND (no such
+	// start entity), LIMIT_EXCEEDED (depth or limit above the caps), UNAVAILABLE.
+	Neighborhood(ctx context.Context, q SubgraphQuery) (*Subgraph, error)
+}
