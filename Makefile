@@ -35,12 +35,12 @@ vet:
 
 ## generate: regenerate gqlgen code from schema/*.graphqls
 generate:
-	$(GO) generate ./...
+	$(GO) generate ./graph/...
 
 ## check-generated: fail when the committed generated code is stale
 check-generated: generate
-	@git diff --quiet --exit-code -- graph/ || { git --no-pager diff --stat -- graph/; echo "generated code is stale: run 'make generate' and commit it"; exit 1; }
-	@if [ -n "$$(git ls-files --others --exclude-standard -- graph/)" ]; then echo "untracked generated files in graph/: commit them"; exit 1; fi
+	@git diff --quiet --exit-code -- graph/ schema/ || { git --no-pager diff --stat -- graph/ schema/; echo "generated code is stale: run 'make generate' and commit it"; exit 1; }
+	@if [ -n "$$(git ls-files --others --exclude-standard -- graph/ schema/)" ]; then echo "untracked generated files in graph/ or schema/: commit them"; exit 1; fi
 
 ## validate: check the seed dataset without a database
 validate: build

@@ -2,7 +2,9 @@
 // arguments and results and hold no Cypher and no business rules.
 package graph
 
-//go:generate go tool gqlgen generate
+// gqlgen resolves the paths in gqlgen.yml from the working directory: run
+// from the repository root.
+//go:generate sh -c "cd .. && go run ./graph/genenums schema/registry.graphqls && go tool gqlgen generate"
 
 import "github.com/aidtrace/aidtrace/internal/domain"
 

@@ -7,14 +7,66 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/aidtrace/aidtrace/graph/generated"
+	"github.com/aidtrace/aidtrace/graph/model"
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
+// Node is the resolver for the node field.
+func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+	panic(fmt.Errorf("not implemented: Node - node"))
+}
+
+// Entity is the resolver for the entity field.
+func (r *queryResolver) Entity(ctx context.Context, id string) (*model.Entity, error) {
+	panic(fmt.Errorf("not implemented: Entity - entity"))
+}
+
+// Entities is the resolver for the entities field.
+func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter, first *int, after *string) (*model.EntityConnection, error) {
+	panic(fmt.Errorf("not implemented: Entities - entities"))
+}
+
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, text string, kinds []domain.Kind, first *int) ([]model.SearchHit, error) {
+	panic(fmt.Errorf("not implemented: Search - search"))
+}
+
+// ResponsibilityChain is the resolver for the responsibilityChain field.
+func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, direction *model.ChainDirection, asOf *domain.PartialDate, maxDepth *int, types []model.RelationType, first *int) (*model.ChainResult, error) {
+	panic(fmt.Errorf("not implemented: ResponsibilityChain - responsibilityChain"))
+}
+
+// Paths is the resolver for the paths field.
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode *model.PathMode, maxLength *int, types []model.RelationType, asOf *domain.PartialDate, first *int) ([]model.Path, error) {
+	panic(fmt.Errorf("not implemented: Paths - paths"))
+}
+
+// Neighborhood is the resolver for the neighborhood field.
+func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *int, types []model.RelationType, kinds []domain.Kind, asOf *domain.PartialDate, limit *int) (*model.Graph, error) {
+	panic(fmt.Errorf("not implemented: Neighborhood - neighborhood"))
+}
+
+// Source is the resolver for the source field.
+func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, error) {
+	panic(fmt.Errorf("not implemented: Source - source"))
+}
+
+// Sources is the resolver for the sources field.
+func (r *queryResolver) Sources(ctx context.Context, grade *domain.Grade, first *int, after *string) (*model.SourceConnection, error) {
+	panic(fmt.Errorf("not implemented: Sources - sources"))
+}
+
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context) (*domain.Stats, error) {
-	return r.Resolver.Stats.Stats(ctx)
+	panic(fmt.Errorf("not implemented: Stats - stats"))
+}
+
+// RelationTypes is the resolver for the relationTypes field.
+func (r *queryResolver) RelationTypes(ctx context.Context) ([]model.RelationTypeInfo, error) {
+	panic(fmt.Errorf("not implemented: RelationTypes - relationTypes"))
 }
 
 // Query returns generated.QueryResolver implementation.

@@ -2,6 +2,524 @@
 
 package model
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/aidtrace/aidtrace/internal/domain"
+)
+
+// Something a source supports.
+type Claim interface {
+	IsClaim()
+}
+
+// An object with a global id.
+type Node interface {
+	IsNode()
+}
+
+// A key and value.
+type Attribute struct {
+	// The key.
+	Key string `json:"key"`
+	// The value.
+	Value string `json:"value"`
+}
+
+// A page of claims.
+type ClaimConnection struct {
+	// The claims on this page.
+	Edges []ClaimEdge `json:"edges"`
+	// Paging.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A claim on a page.
+type ClaimEdge struct {
+	// Opaque cursor.
+	Cursor string `json:"cursor"`
+	// The entity or relation.
+	Node Claim `json:"node"`
+}
+
+// A page of entities.
+type EntityConnection struct {
+	// The entities on this page.
+	Edges []EntityEdge `json:"edges"`
+	// Paging.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// An entity on a page.
+type EntityEdge struct {
+	// Opaque cursor.
+	Cursor string `json:"cursor"`
+	// The entity.
+	Node *Entity `json:"node"`
+}
+
+// Which entities to list.
+type EntityFilter struct {
+	// Only these kinds.
+	Kinds []domain.Kind `json:"kinds,omitempty"`
+	// Only entities whose name, Chinese name or an alias contains this text (case-insensitive).
+	Text *string `json:"text,omitempty"`
+	// Only entities active on this date (by their own validFrom/validTo).
+	AsOf *domain.PartialDate `json:"asOf,omitempty"`
+}
+
+// A subgraph shaped for graph libraries.
+type Graph struct {
+	// The entities.
+	Nodes []Entity `json:"nodes"`
+	// The relations among them.
+	Edges []Relation `json:"edges"`
+	// True when `limit` cut the result.
+	Truncated bool `json:"truncated"`
+}
+
+// Relay page information.
+type PageInfo struct {
+	// Whether there are items after this page.
+	HasNextPage bool `json:"hasNextPage"`
+	// Cursor of the last item on this page; pass as `after` for the next page.
+	EndCursor *string `json:"endCursor,omitempty"`
+}
+
+// A figure.
+type Quantity struct {
+	// What is counted, e.g. `headcount`, `transfers`.
+	Name string `json:"name"`
+	// The value.
+	Value float64 `json:"value"`
+	// The unit, e.g. `person-times`, `bn yuan`.
+	Unit *string `json:"unit,omitempty"`
+}
+
 // The read-only entry points.
 type Query struct {
+}
+
+// A page of relations.
+type RelationConnection struct {
+	// The relations on this page.
+	Edges []RelationEdge `json:"edges"`
+	// Paging.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A relation on a page.
+type RelationEdge struct {
+	// Opaque cursor.
+	Cursor string `json:"cursor"`
+	// The relation.
+	Node *Relation `json:"node"`
+}
+
+// A relation type of the registry.
+type RelationTypeInfo struct {
+	// The type.
+	Name RelationType `json:"name"`
+	// What it means.
+	Meaning string `json:"meaning"`
+	// Whether and which way it carries responsibility.
+	Responsibility Responsibility `json:"responsibility"`
+	// Kinds allowed at the from-end (all kinds when empty).
+	FromKinds []domain.Kind `json:"fromKinds"`
+	// Kinds allowed at the to-end (all kinds when empty).
+	ToKinds []domain.Kind `json:"toKinds"`
+}
+
+// A page of sources.
+type SourceConnection struct {
+	// The sources on this page.
+	Edges []SourceEdge `json:"edges"`
+	// Paging.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A source on a page.
+type SourceEdge struct {
+	// Opaque cursor.
+	Cursor string `json:"cursor"`
+	// The source.
+	Node *Source `json:"node"`
+}
+
+// Which way to follow responsibility.
+type ChainDirection string
+
+const (
+	// Towards those who answer for the entity, up to the top authorities.
+	ChainDirectionUp ChainDirection = "UP"
+	// Towards what the entity answers for, down to the leaves.
+	ChainDirectionDown ChainDirection = "DOWN"
+)
+
+var AllChainDirection = []ChainDirection{
+	ChainDirectionUp,
+	ChainDirectionDown,
+}
+
+func (e ChainDirection) IsValid() bool {
+	switch e {
+	case ChainDirectionUp, ChainDirectionDown:
+		return true
+	}
+	return false
+}
+
+func (e ChainDirection) String() string {
+	return string(e)
+}
+
+func (e *ChainDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChainDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChainDirection", str)
+	}
+	return nil
+}
+
+func (e ChainDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChainDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChainDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a search hit matched.
+type MatchKind string
+
+const (
+	// A name, Chinese name or alias equals the text (ignoring case).
+	MatchKindExact MatchKind = "EXACT"
+	// A name, Chinese name or alias starts with the text.
+	MatchKindPrefix MatchKind = "PREFIX"
+	// Full-text relevance.
+	MatchKindText MatchKind = "TEXT"
+)
+
+var AllMatchKind = []MatchKind{
+	MatchKindExact,
+	MatchKindPrefix,
+	MatchKindText,
+}
+
+func (e MatchKind) IsValid() bool {
+	switch e {
+	case MatchKindExact, MatchKindPrefix, MatchKindText:
+		return true
+	}
+	return false
+}
+
+func (e MatchKind) String() string {
+	return string(e)
+}
+
+func (e *MatchKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MatchKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MatchKind", str)
+	}
+	return nil
+}
+
+func (e MatchKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MatchKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MatchKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How to choose paths.
+type PathMode string
+
+const (
+	// One shortest path.
+	PathModeShortest PathMode = "SHORTEST"
+	// Every shortest path.
+	PathModeAllShortest PathMode = "ALL_SHORTEST"
+	// The `first` shortest paths.
+	PathModeKShortest PathMode = "K_SHORTEST"
+	// Paths without repeated entities, up to maxLength.
+	PathModeAllSimple PathMode = "ALL_SIMPLE"
+)
+
+var AllPathMode = []PathMode{
+	PathModeShortest,
+	PathModeAllShortest,
+	PathModeKShortest,
+	PathModeAllSimple,
+}
+
+func (e PathMode) IsValid() bool {
+	switch e {
+	case PathModeShortest, PathModeAllShortest, PathModeKShortest, PathModeAllSimple:
+		return true
+	}
+	return false
+}
+
+func (e PathMode) String() string {
+	return string(e)
+}
+
+func (e *PathMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PathMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PathMode", str)
+	}
+	return nil
+}
+
+func (e PathMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PathMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PathMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The type of a relation, from the one relation-type registry. Each value's
+// description gives its meaning and whether it carries responsibility.
+type RelationType string
+
+const (
+	// The statistic measures the to-entity.
+	RelationTypeAbout RelationType = "ABOUT"
+	// The event (a forum or conference) launched or reframed the programme.
+	RelationTypeAdopted RelationType = "ADOPTED"
+	// The cadre batch was posted to the to-place, where its cadres hold posts. Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeAssignedTo RelationType = "ASSIGNED_TO"
+	// The body or person convened (or chaired) the event.
+	RelationTypeConvened RelationType = "CONVENED"
+	// The from-body coordinates the to-body's work or the programme (plans, assigns, checks). Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeCoordinates RelationType = "COORDINATES"
+	// The from-body selected and sent the cadre batch. Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeDeployed RelationType = "DEPLOYED"
+	// The designation list names the entity (attributes: subList, frDoc; validFrom: effective date).
+	RelationTypeDesignated RelationType = "DESIGNATED"
+	// The from-body directs the to-body or programme: it sets its policy or gives it orders. Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeDirects RelationType = "DIRECTS"
+	// The from-entity set up the to-entity (a front-line headquarters, park, centre, group or programme). Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeEstablished RelationType = "ESTABLISHED"
+	// The from-entity pays for the to-entity or its projects. Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeFunds RelationType = "FUNDS"
+	// The from-entity works in the sector.
+	RelationTypeInSector RelationType = "IN_SECTOR"
+	// The person leads or holds a post in the body (role: the post). Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeLeads RelationType = "LEADS"
+	// The bureau licenses the firm (e.g. a labour-dispatch licence). Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeLicenses RelationType = "LICENSES"
+	// The from-entity is located in the to-place.
+	RelationTypeLocatedIn RelationType = "LOCATED_IN"
+	// The statement was made at the event.
+	RelationTypeMadeAt RelationType = "MADE_AT"
+	// The from-entity manages the to-entity day to day. Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeManages RelationType = "MANAGES"
+	// The company runs the factory, park or centre. Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeOperates RelationType = "OPERATES"
+	// The company owns the to-entity (subsidiary, factory). Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeOwns RelationType = "OWNS"
+	// Pairing assistance (对口支援): the from-party (an aiding province, municipality, city or district) is assigned to aid the to-recipient. Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypePairedWith RelationType = "PAIRED_WITH"
+	// The from-entity took part in the event or programme (role: how, e.g. pilot).
+	RelationTypeParticipatedIn RelationType = "PARTICIPATED_IN"
+	// The from-entity is part of (subordinate to) the to-entity: a department of a ministry, a county of a prefecture, a phase of a programme. Carries responsibility: the to-entity answers for the from-entity.
+	RelationTypePartOf RelationType = "PART_OF"
+	// The firm recruits workers from the to-place or centre.
+	RelationTypeRecruitsFrom RelationType = "RECRUITS_FROM"
+	// The person made the statement.
+	RelationTypeStated RelationType = "STATED"
+	// The from-entity supervises the to-entity. Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeSupervises RelationType = "SUPERVISES"
+	// The factory or company supplies the buyer.
+	RelationTypeSupplies RelationType = "SUPPLIES"
+	// The from-entity moves workers to the to-entity (quantities: headcount; dates: the period). Carries responsibility: the from-entity answers for the to-entity.
+	RelationTypeTransfersWorkersTo RelationType = "TRANSFERS_WORKERS_TO"
+)
+
+var AllRelationType = []RelationType{
+	RelationTypeAbout,
+	RelationTypeAdopted,
+	RelationTypeAssignedTo,
+	RelationTypeConvened,
+	RelationTypeCoordinates,
+	RelationTypeDeployed,
+	RelationTypeDesignated,
+	RelationTypeDirects,
+	RelationTypeEstablished,
+	RelationTypeFunds,
+	RelationTypeInSector,
+	RelationTypeLeads,
+	RelationTypeLicenses,
+	RelationTypeLocatedIn,
+	RelationTypeMadeAt,
+	RelationTypeManages,
+	RelationTypeOperates,
+	RelationTypeOwns,
+	RelationTypePairedWith,
+	RelationTypeParticipatedIn,
+	RelationTypePartOf,
+	RelationTypeRecruitsFrom,
+	RelationTypeStated,
+	RelationTypeSupervises,
+	RelationTypeSupplies,
+	RelationTypeTransfersWorkersTo,
+}
+
+func (e RelationType) IsValid() bool {
+	switch e {
+	case RelationTypeAbout, RelationTypeAdopted, RelationTypeAssignedTo, RelationTypeConvened, RelationTypeCoordinates, RelationTypeDeployed, RelationTypeDesignated, RelationTypeDirects, RelationTypeEstablished, RelationTypeFunds, RelationTypeInSector, RelationTypeLeads, RelationTypeLicenses, RelationTypeLocatedIn, RelationTypeMadeAt, RelationTypeManages, RelationTypeOperates, RelationTypeOwns, RelationTypePairedWith, RelationTypeParticipatedIn, RelationTypePartOf, RelationTypeRecruitsFrom, RelationTypeStated, RelationTypeSupervises, RelationTypeSupplies, RelationTypeTransfersWorkersTo:
+		return true
+	}
+	return false
+}
+
+func (e RelationType) String() string {
+	return string(e)
+}
+
+func (e *RelationType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RelationType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RelationType", str)
+	}
+	return nil
+}
+
+func (e RelationType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RelationType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RelationType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether and which way a relation type carries responsibility.
+type Responsibility string
+
+const (
+	// The relation is context, not responsibility (location, supply, designation).
+	ResponsibilityNone Responsibility = "NONE"
+	// The from-entity answers for the to-entity.
+	ResponsibilityFromIsResponsible Responsibility = "FROM_IS_RESPONSIBLE"
+	// The to-entity answers for the from-entity (e.g. PART_OF).
+	ResponsibilityToIsResponsible Responsibility = "TO_IS_RESPONSIBLE"
+)
+
+var AllResponsibility = []Responsibility{
+	ResponsibilityNone,
+	ResponsibilityFromIsResponsible,
+	ResponsibilityToIsResponsible,
+}
+
+func (e Responsibility) IsValid() bool {
+	switch e {
+	case ResponsibilityNone, ResponsibilityFromIsResponsible, ResponsibilityToIsResponsible:
+		return true
+	}
+	return false
+}
+
+func (e Responsibility) String() string {
+	return string(e)
+}
+
+func (e *Responsibility) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Responsibility(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Responsibility", str)
+	}
+	return nil
+}
+
+func (e Responsibility) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Responsibility) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Responsibility) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
