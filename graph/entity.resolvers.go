@@ -7,7 +7,7 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"strings"
 
 	"github.com/aidtrace/aidtrace/graph/generated"
 	"github.com/aidtrace/aidtrace/graph/model"
@@ -16,27 +16,89 @@ import (
 
 // Source is the resolver for the source field.
 func (r *citationResolver) Source(ctx context.Context, obj *model.Citation) (*model.Source, error) {
-	panic(fmt.Errorf("not implemented: Source - source"))
+	s, err := r.source(ctx, obj.SourceID)
+	if err != nil {
+		return nil, err
+	}
+	return toSource(s), nil
 }
 
 // Relations is the resolver for the relations field.
 func (r *entityResolver) Relations(ctx context.Context, obj *model.Entity, direction *domain.Direction, types []model.RelationType, asOf *domain.PartialDate, first *int, after *string) (*model.RelationConnection, error) {
-	panic(fmt.Errorf("not implemented: Relations - relations"))
+	n := intOr(first, 50)
+	if err := domain.CheckPage(n); err != nil {
+		return nil, err
+	}
+	if err := domain.CheckTypes(typeStrings(types)); err != nil {
+		return nil, err
+	}
+	cursor, err := decodeCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	q := domain.RelationQuery{Direction: domain.Both, Types: typeStrings(types), AsOf: date(asOf)}
+	if direction != nil {
+		q.Direction = *direction
+	}
+	key := relKey{ID: obj.ID, Direction: q.Direction, Types: strings.Join(q.Types, ","), AsOf: q.AsOf, First: n, After: cursor}
+	page, err := r.loaders(ctx).relations.Load(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.RelationConnection{Edges: make([]model.RelationEdge, len(page.Relations))}
+	last := ""
+	for i := range page.Relations {
+		last = page.Relations[i].ID
+		rel := toRelation(&page.Relations[i])
+		conn.Edges[i] = model.RelationEdge{Cursor: encodeCursor(last), Node: &rel}
+	}
+	conn.PageInfo = pageInfo(last, page.HasNext)
+	return conn, nil
 }
 
 // From is the resolver for the from field.
 func (r *relationResolver) From(ctx context.Context, obj *model.Relation) (*model.Entity, error) {
-	panic(fmt.Errorf("not implemented: From - from"))
+	e, err := r.entity(ctx, obj.FromID)
+	if err != nil {
+		return nil, err
+	}
+	return toEntity(e), nil
 }
 
 // To is the resolver for the to field.
 func (r *relationResolver) To(ctx context.Context, obj *model.Relation) (*model.Entity, error) {
-	panic(fmt.Errorf("not implemented: To - to"))
+	e, err := r.entity(ctx, obj.ToID)
+	if err != nil {
+		return nil, err
+	}
+	return toEntity(e), nil
 }
 
 // Claims is the resolver for the claims field.
 func (r *sourceResolver) Claims(ctx context.Context, obj *model.Source, first *int, after *string) (*model.ClaimConnection, error) {
-	panic(fmt.Errorf("not implemented: Claims - claims"))
+	cursor, err := decodeCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	claims, hasNext, err := r.Read.Claims(ctx, obj.ID, intOr(first, 50), cursor)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.ClaimConnection{Edges: make([]model.ClaimEdge, len(claims))}
+	last := ""
+	for i, c := range claims {
+		last = c.ID()
+		var node model.Claim
+		if c.Entity != nil {
+			node = toEntity(c.Entity)
+		} else {
+			rel := toRelation(c.Relation)
+			node = &rel
+		}
+		conn.Edges[i] = model.ClaimEdge{Cursor: encodeCursor(last), Node: node}
+	}
+	conn.PageInfo = pageInfo(last, hasNext)
+	return conn, nil
 }
 
 // Citation returns generated.CitationResolver implementation.

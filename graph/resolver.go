@@ -10,5 +10,5 @@ import "github.com/aidtrace/aidtrace/internal/domain"
 
 // Resolver is the single injection point of the services the API uses.
 type Resolver struct {
-	Stats domain.StatsService
+	Read domain.ReadService
 }

@@ -7,7 +7,7 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"strings"
 
 	"github.com/aidtrace/aidtrace/graph/generated"
 	"github.com/aidtrace/aidtrace/graph/model"
@@ -16,57 +16,211 @@ import (
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	panic(fmt.Errorf("not implemented: Node - node"))
+	switch {
+	case strings.HasPrefix(id, "src:"):
+		s, err := r.Source(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	case strings.HasPrefix(id, "rel:"):
+		return r.relationByID(ctx, id)
+	}
+	e, err := r.Entity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // Entity is the resolver for the entity field.
 func (r *queryResolver) Entity(ctx context.Context, id string) (*model.Entity, error) {
-	panic(fmt.Errorf("not implemented: Entity - entity"))
+	if err := domain.CheckEntityID(id); err != nil {
+		return nil, err
+	}
+	e, err := r.entity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return toEntity(e), nil
 }
 
 // Entities is the resolver for the entities field.
 func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter, first *int, after *string) (*model.EntityConnection, error) {
-	panic(fmt.Errorf("not implemented: Entities - entities"))
+	n := intOr(first, 20)
+	if err := domain.CheckPage(n); err != nil {
+		return nil, err
+	}
+	cursor, err := decodeCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	var f domain.EntityFilter
+	if filter != nil {
+		f = domain.EntityFilter{Kinds: filter.Kinds, AsOf: date(filter.AsOf)}
+		if filter.Text != nil {
+			f.Text = *filter.Text
+		}
+	}
+	es, hasNext, err := r.Read.Entities(ctx, f, n, cursor)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.EntityConnection{Edges: make([]model.EntityEdge, len(es))}
+	last := ""
+	for i := range es {
+		last = es[i].ID
+		conn.Edges[i] = model.EntityEdge{Cursor: encodeCursor(last), Node: toEntity(&es[i])}
+	}
+	conn.PageInfo = pageInfo(last, hasNext)
+	return conn, nil
 }
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, text string, kinds []domain.Kind, first *int) ([]model.SearchHit, error) {
-	panic(fmt.Errorf("not implemented: Search - search"))
+	hits, err := r.Read.Search(ctx, domain.SearchQuery{Text: text, Kinds: kinds, First: intOr(first, 10)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.SearchHit, len(hits))
+	for i := range hits {
+		out[i] = model.SearchHit{Entity: *toEntity(&hits[i].Entity), Score: hits[i].Score, Match: model.MatchKind(hits[i].Match)}
+	}
+	return out, nil
 }
 
 // ResponsibilityChain is the resolver for the responsibilityChain field.
 func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, direction *model.ChainDirection, asOf *domain.PartialDate, maxDepth *int, types []model.RelationType, first *int) (*model.ChainResult, error) {
-	panic(fmt.Errorf("not implemented: ResponsibilityChain - responsibilityChain"))
+	dir := model.ChainDirectionUp
+	if direction != nil {
+		dir = *direction
+	}
+	res, err := r.Read.Chains(ctx, domain.ChainQuery{
+		ID: id, Up: dir == model.ChainDirectionUp, AsOf: date(asOf), MaxDepth: intOr(maxDepth, 8),
+		Types: typeStrings(types), First: intOr(first, 50),
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &model.ChainResult{RootID: res.Root, Direction: dir, Truncated: res.Truncated, Chains: make([]model.Chain, len(res.Chains))}
+	for i, c := range res.Chains {
+		mc := model.Chain{EndID: c.End, Complete: c.Complete, Hops: make([]model.Hop, len(c.Hops))}
+		for j, h := range c.Hops {
+			mc.Hops[j] = model.Hop{Relation: toRelation(&h.Relation), UpperID: h.Upper, LowerID: h.Lower}
+		}
+		out.Chains[i] = mc
+	}
+	return out, nil
 }
 
 // Paths is the resolver for the paths field.
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode *model.PathMode, maxLength *int, types []model.RelationType, asOf *domain.PartialDate, first *int) ([]model.Path, error) {
-	panic(fmt.Errorf("not implemented: Paths - paths"))
+	m := model.PathModeShortest
+	if mode != nil {
+		m = *mode
+	}
+	paths, err := r.Read.Paths(ctx, domain.PathQuery{
+		From: from, To: to, Mode: domain.PathMode(m), MaxLength: intOr(maxLength, 6),
+		Types: typeStrings(types), AsOf: date(asOf), First: intOr(first, 5),
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for _, p := range paths {
+		for _, id := range p.Nodes {
+			ids[id] = true
+		}
+	}
+	entities, err := r.entities(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Path, len(paths))
+	for i, p := range paths {
+		mp := model.Path{Length: len(p.Relations), Nodes: make([]model.Entity, len(p.Nodes)), Relations: make([]model.Relation, len(p.Relations))}
+		for j, id := range p.Nodes {
+			mp.Nodes[j] = *entities[id]
+		}
+		for j := range p.Relations {
+			mp.Relations[j] = toRelation(&p.Relations[j])
+		}
+		out[i] = mp
+	}
+	return out, nil
 }
 
 // Neighborhood is the resolver for the neighborhood field.
 func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *int, types []model.RelationType, kinds []domain.Kind, asOf *domain.PartialDate, limit *int) (*model.Graph, error) {
-	panic(fmt.Errorf("not implemented: Neighborhood - neighborhood"))
+	g, err := r.Read.Neighborhood(ctx, domain.SubgraphQuery{
+		IDs: ids, Depth: intOr(depth, 1), Types: typeStrings(types), Kinds: kinds, AsOf: date(asOf), Limit: intOr(limit, 200),
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &model.Graph{Truncated: g.Truncated, Nodes: make([]model.Entity, len(g.Entities)), Edges: make([]model.Relation, len(g.Relations))}
+	for i := range g.Entities {
+		out.Nodes[i] = *toEntity(&g.Entities[i])
+	}
+	for i := range g.Relations {
+		out.Edges[i] = toRelation(&g.Relations[i])
+	}
+	return out, nil
 }
 
 // Source is the resolver for the source field.
 func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, error) {
-	panic(fmt.Errorf("not implemented: Source - source"))
+	if !domain.ValidSourceID(id) {
+		return nil, domain.Errorf(domain.EBADINPUT, "%q is not a source id (src:...)", id)
+	}
+	s, err := r.source(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return toSource(s), nil
 }
 
 // Sources is the resolver for the sources field.
 func (r *queryResolver) Sources(ctx context.Context, grade *domain.Grade, first *int, after *string) (*model.SourceConnection, error) {
-	panic(fmt.Errorf("not implemented: Sources - sources"))
+	n := intOr(first, 50)
+	cursor, err := decodeCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	var g domain.Grade
+	if grade != nil {
+		g = *grade
+	}
+	ss, hasNext, err := r.Read.Sources(ctx, g, n, cursor)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.SourceConnection{Edges: make([]model.SourceEdge, len(ss))}
+	last := ""
+	for i := range ss {
+		last = ss[i].ID
+		conn.Edges[i] = model.SourceEdge{Cursor: encodeCursor(last), Node: toSource(&ss[i])}
+	}
+	conn.PageInfo = pageInfo(last, hasNext)
+	return conn, nil
 }
 
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context) (*domain.Stats, error) {
-	panic(fmt.Errorf("not implemented: Stats - stats"))
+	return r.Read.Stats(ctx)
 }
 
 // RelationTypes is the resolver for the relationTypes field.
 func (r *queryResolver) RelationTypes(ctx context.Context) ([]model.RelationTypeInfo, error) {
-	panic(fmt.Errorf("not implemented: RelationTypes - relationTypes"))
+	types := domain.RelationTypes()
+	out := make([]model.RelationTypeInfo, len(types))
+	for i, t := range types {
+		out[i] = model.RelationTypeInfo{
+			Name: model.RelationType(t.Name), Meaning: t.Meaning, Responsibility: responsibility(t.Responsibility),
+			FromKinds: nonNilKinds(t.From), ToKinds: nonNilKinds(t.To),
+		}
+	}
+	return out, nil
 }
 
 // Query returns generated.QueryResolver implementation.

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/aidtrace/aidtrace/graph/generated"
 	"github.com/aidtrace/aidtrace/graph/model"
@@ -15,22 +14,22 @@ import (
 
 // End is the resolver for the end field.
 func (r *chainResolver) End(ctx context.Context, obj *model.Chain) (*model.Entity, error) {
-	panic(fmt.Errorf("not implemented: End - end"))
+	return r.entityByID(ctx, obj.EndID)
 }
 
 // Root is the resolver for the root field.
 func (r *chainResultResolver) Root(ctx context.Context, obj *model.ChainResult) (*model.Entity, error) {
-	panic(fmt.Errorf("not implemented: Root - root"))
+	return r.entityByID(ctx, obj.RootID)
 }
 
 // Upper is the resolver for the upper field.
 func (r *hopResolver) Upper(ctx context.Context, obj *model.Hop) (*model.Entity, error) {
-	panic(fmt.Errorf("not implemented: Upper - upper"))
+	return r.entityByID(ctx, obj.UpperID)
 }
 
 // Lower is the resolver for the lower field.
 func (r *hopResolver) Lower(ctx context.Context, obj *model.Hop) (*model.Entity, error) {
-	panic(fmt.Errorf("not implemented: Lower - lower"))
+	return r.entityByID(ctx, obj.LowerID)
 }
 
 // Chain returns generated.ChainResolver implementation.

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/aidtrace/aidtrace/graph"
 	"github.com/aidtrace/aidtrace/graph/generated"
 	"github.com/aidtrace/aidtrace/internal/domain"
@@ -116,8 +118,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	schema := generated.NewExecutableSchema(generated.Config{Resolvers: &graph.Resolver{Stats: store}})
-	srv := server.New(server.Config{Addr: cfg.Addr, Introspection: cfg.Introspection}, schema, store.Ping, log)
+	resolver := &graph.Resolver{Read: store}
+	schema := generated.NewExecutableSchema(resolver.Config())
+	srv := server.New(server.Config{
+		Addr: cfg.Addr, Introspection: cfg.Introspection,
+		MaxComplexity: cfg.MaxComplexity, MaxDepth: cfg.MaxDepth,
+		Extensions: []graphql.HandlerExtension{graph.Loaders{R: resolver}},
+	}, schema, store.Ping, log)
 	if err := srv.Open(); err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}

@@ -29,6 +29,8 @@ type Config struct {
 	QueryTimeout   time.Duration
 	ConnectTimeout time.Duration
 	Introspection  bool
+	MaxComplexity  int
+	MaxDepth       int
 }
 
 func defaultConfig() Config {
@@ -42,6 +44,8 @@ func defaultConfig() Config {
 		LogLevel:         "info",
 		QueryTimeout:     15 * time.Second,
 		ConnectTimeout:   60 * time.Second,
+		MaxComplexity:    5000,
+		MaxDepth:         12,
 		Introspection:    true,
 	}
 }
@@ -71,6 +75,8 @@ var envVars = []struct {
 		c.ConnectTimeout = d
 		return err
 	}},
+	{"AIDTRACE_MAX_COMPLEXITY", "max-complexity", "GraphQL complexity limit per operation", intSetter(func(c *Config) *int { return &c.MaxComplexity })},
+	{"AIDTRACE_MAX_DEPTH", "max-depth", "GraphQL nesting limit per operation", intSetter(func(c *Config) *int { return &c.MaxDepth })},
 	{"AIDTRACE_INTROSPECTION", "introspection", "allow GraphQL introspection (true/false)", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		c.Introspection = b
@@ -138,6 +144,9 @@ func (c Config) validate() error {
 	if c.QueryTimeout <= 0 || c.ConnectTimeout <= 0 {
 		errs = append(errs, errors.New("timeouts must be positive"))
 	}
+	if c.MaxComplexity < 1 || c.MaxDepth < 1 {
+		errs = append(errs, errors.New("GraphQL limits must be positive"))
+	}
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address must not be empty"))
 	}
@@ -164,6 +173,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("addr", c.Addr), slog.String("logLevel", c.LogLevel),
 		slog.String("queryTimeout", c.QueryTimeout.String()), slog.String("connectTimeout", c.ConnectTimeout.String()),
 		slog.Bool("introspection", c.Introspection),
+		slog.Int("maxComplexity", c.MaxComplexity), slog.Int("maxDepth", c.MaxDepth),
 	)
 }
 

@@ -1670,7 +1670,7 @@ type ChainResult {
   root: Entity!
   "The direction followed."
   direction: ChainDirection!
-  "Every distinct chain, longest-reaching first."
+  "Every distinct chain, shortest first (when ` + "`" + `first` + "`" + ` cuts the list, the shortest are kept)."
   chains: [Chain!]!
   "True when ` + "`" + `first` + "`" + ` cut the list of chains."
   truncated: Boolean!

@@ -20,14 +20,14 @@ type Entity struct {
 	Synthetic   bool
 }
 
-func (Entity) IsNode()             {}
-func (e Entity) GetID() string     { return e.ID }
-func (Entity) IsClaim()            {}
-func (r Relation) GetID() string   { return r.ID }
-func (Relation) IsNode()           {}
-func (Relation) IsClaim()          {}
-func (s Source) GetID() string     { return s.ID }
-func (Source) IsNode()             {}
+func (Entity) IsNode()           {}
+func (e Entity) GetID() string   { return e.ID }
+func (Entity) IsClaim()          {}
+func (r Relation) GetID() string { return r.ID }
+func (Relation) IsNode()         {}
+func (Relation) IsClaim()        {}
+func (s Source) GetID() string   { return s.ID }
+func (Source) IsNode()           {}
 
 // Relation is a relation as the API shows it; its ends are resolved on demand.
 type Relation struct {

@@ -32,4 +32,3 @@ func UnmarshalPartialDate(v any) (domain.PartialDate, error) {
 	}
 	return d, nil
 }
-

@@ -137,4 +137,3 @@ func (r rawRelation) toDomain() (domain.Relation, []domain.FieldError) {
 		Citations: citations(r.Cite), Synthetic: r.Synthetic,
 	}, errs
 }
-

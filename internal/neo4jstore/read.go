@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
@@ -305,4 +306,23 @@ func decodeSource(props map[string]any) (*domain.Source, error) {
 		return nil, fmt.Errorf("source %v: decode: %w", props["id"], d.err)
 	}
 	return s, nil
+}
+
+// RelationByID finds a relation by id: one index seek per registered type
+// (each type's id constraint is its index).
+func (s *Store) RelationByID(ctx context.Context, id string) (*domain.Relation, error) {
+	var parts []string
+	for _, t := range domain.RelationTypes() {
+		parts = append(parts, "MATCH (:Entity)-[r:"+t.Name+" {id: $id}]->(:Entity) RETURN r")
+	}
+	recs, err := s.read(ctx, "relation-by-id", "CALL () { "+strings.Join(parts, " UNION ALL ")+` }
+RETURN type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS props LIMIT 1`,
+		map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no relation with id %q", id)
+	}
+	return decodeRelationRecord(recs[0])
 }

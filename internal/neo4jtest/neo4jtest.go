@@ -144,4 +144,3 @@ func database() string {
 	}
 	return "neo4j"
 }
-

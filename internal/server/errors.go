@@ -30,7 +30,17 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		var own *gqlerror.Error
 		if errors.As(err, &own) && own.Err == nil {
-			// Parse and validation errors from gqlparser/gqlgen: safe to show.
+			// Errors of the request itself (parse, validation, limits) from
+			// gqlparser and gqlgen: safe to show, given our codes. The HTTP
+			// status was already chosen from the original code.
+			if reason, _ := gerr.Extensions["code"].(string); reason != "" {
+				if code, ok := requestErrorCodes[reason]; ok {
+					setCode(gerr, code)
+					gerr.Extensions["reason"] = reason
+				}
+			} else {
+				setCode(gerr, domain.EBADINPUT)
+			}
 			return gerr
 		}
 		log.Error("graphql internal error", "path", gerr.Path.String(), "err", err)
@@ -38,6 +48,16 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		setCode(gerr, domain.EINTERNAL)
 		return gerr
 	}
+}
+
+// requestErrorCodes maps gqlgen's codes to ours; the original stays in
+// extensions.reason for tools that know it.
+var requestErrorCodes = map[string]string{
+	"GRAPHQL_PARSE_FAILED":      domain.EBADINPUT,
+	"GRAPHQL_VALIDATION_FAILED": domain.EBADINPUT,
+	"COMPLEXITY_LIMIT_EXCEEDED": domain.ELIMIT,
+	codeDepthLimit:              domain.ELIMIT,
+	"PERSISTED_QUERY_NOT_FOUND": domain.EBADINPUT,
 }
 
 func setCode(e *gqlerror.Error, code string) {

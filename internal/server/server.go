@@ -25,6 +25,11 @@ type Config struct {
 	Introspection  bool          // allow schema introspection
 	MaxBodyBytes   int64         // request body cap; default 1 MiB
 	RequestTimeout time.Duration // per request; default 30s
+	MaxComplexity  int           // sum of field costs per operation; default 5000
+	MaxDepth       int           // field nesting per operation; default 12
+	MaxTokens      int           // lexer tokens per document; default 5000
+	// Extensions are added to the GraphQL handler (e.g. per-request dataloaders).
+	Extensions []graphql.HandlerExtension
 }
 
 // Server serves the API over HTTP.
@@ -43,6 +48,15 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.MaxComplexity == 0 {
+		cfg.MaxComplexity = 5000
+	}
+	if cfg.MaxDepth == 0 {
+		cfg.MaxDepth = 12
+	}
+	if cfg.MaxTokens == 0 {
+		cfg.MaxTokens = 5000
 	}
 	s := &Server{cfg: cfg, log: log, mux: http.NewServeMux()}
 	s.mux.Handle("/graphql", s.limits(newGraphQLHandler(cfg, schema, log)))
@@ -117,10 +131,16 @@ func newGraphQLHandler(cfg Config, schema graphql.ExecutableSchema, log *slog.Lo
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	h.SetParserTokenLimit(cfg.MaxTokens)
+	h.SetDisableSuggestion(true)
 	if cfg.Introspection {
 		h.Use(extension.Introspection{})
 	}
-	h.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	h.Use(depthLimit{Max: cfg.MaxDepth})
+	h.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	for _, e := range cfg.Extensions {
+		h.Use(e)
+	}
 	h.SetErrorPresenter(errorPresenter(log))
 	h.SetRecoverFunc(recoverFunc(log))
 	return h

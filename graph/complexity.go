@@ -1,0 +1,60 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/aidtrace/aidtrace/graph/generated"
+	"github.com/aidtrace/aidtrace/graph/model"
+	"github.com/aidtrace/aidtrace/internal/domain"
+)
+
+// Config returns the executable schema's configuration: the resolvers and
+// the per-field costs the complexity limit adds up. A list field costs the
+// number of items it may return times the cost of one item, so a connection
+// of 100 entities each with 100 relations costs 100 x 100 x (their fields).
+func (r *Resolver) Config() generated.Config {
+	c := generated.Config{Resolvers: r}
+	times := func(n *int, def, child int) int { return 1 + intOr(n, def)*child }
+	q := &c.Complexity.Query
+	q.Entities = func(child int, _ *model.EntityFilter, first *int, _ *string) int { return times(first, 20, child) }
+	q.Search = func(child int, _ string, _ []domain.Kind, first *int) int { return times(first, 10, child) }
+	q.Sources = func(child int, _ *domain.Grade, first *int, _ *string) int { return times(first, 50, child) }
+	q.ResponsibilityChain = func(child int, _ string, _ *model.ChainDirection, _ *domain.PartialDate, maxDepth *int, _ []model.RelationType, first *int) int {
+		// child counts one chain with one hop: a chain may have maxDepth hops.
+		return 1 + intOr(first, 50)*intOr(maxDepth, 8)*child/4
+	}
+	q.Paths = func(child int, _, _ string, _ *model.PathMode, maxLength *int, _ []model.RelationType, _ *domain.PartialDate, first *int) int {
+		return 1 + intOr(first, 5)*intOr(maxLength, 6)*child/2
+	}
+	q.Neighborhood = func(child int, _ []string, _ *int, _ []model.RelationType, _ []domain.Kind, _ *domain.PartialDate, limit *int) int {
+		// nodes and edges are the children; charge per 10 entities.
+		return 1 + (intOr(limit, 200)/10+1)*child
+	}
+	c.Complexity.Entity.Relations = func(child int, _ *domain.Direction, _ []model.RelationType, _ *domain.PartialDate, first *int, _ *string) int {
+		return times(first, 50, child)
+	}
+	c.Complexity.Source.Claims = func(child int, first *int, _ *string) int { return times(first, 50, child) }
+	return c
+}
+
+// Loaders is a gqlgen handler extension that gives each operation fresh
+// dataloaders, so nested fields are fetched in batches.
+type Loaders struct{ R *Resolver }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+} = Loaders{}
+
+// ExtensionName implements graphql.HandlerExtension.
+func (Loaders) ExtensionName() string { return "Loaders" }
+
+// Validate implements graphql.HandlerExtension.
+func (Loaders) Validate(graphql.ExecutableSchema) error { return nil }
+
+// InterceptOperation implements graphql.OperationInterceptor.
+func (l Loaders) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(l.R.WithLoaders(ctx))
+}

@@ -1,0 +1,129 @@
+package graph
+
+import (
+	"encoding/base64"
+	"sort"
+
+	"github.com/aidtrace/aidtrace/graph/model"
+	"github.com/aidtrace/aidtrace/internal/domain"
+)
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optDate(d domain.PartialDate) *domain.PartialDate {
+	if d.IsZero() {
+		return nil
+	}
+	return &d
+}
+
+func date(d *domain.PartialDate) domain.PartialDate {
+	if d == nil {
+		return domain.PartialDate{}
+	}
+	return *d
+}
+
+func quantities(qs []domain.Quantity) []model.Quantity {
+	out := make([]model.Quantity, len(qs))
+	for i, q := range qs {
+		out[i] = model.Quantity{Name: q.Name, Value: q.Value, Unit: optString(q.Unit)}
+	}
+	return out
+}
+
+func citations(cs []domain.Citation) []model.Citation {
+	out := make([]model.Citation, len(cs))
+	for i, c := range cs {
+		out[i] = model.Citation{SourceID: c.SourceID, Quote: optString(c.Quote), Locator: optString(c.Locator)}
+	}
+	return out
+}
+
+func toEntity(e *domain.Entity) *model.Entity {
+	aliases := e.Aliases
+	if aliases == nil {
+		aliases = []string{}
+	}
+	return &model.Entity{
+		ID: e.ID, Kind: e.Kind, Name: e.Name, NameZh: optString(e.NameZh), Aliases: aliases,
+		Description: optString(e.Description), ValidFrom: optDate(e.ValidFrom), ValidTo: optDate(e.ValidTo),
+		Quantities: quantities(e.Quantities), Citations: citations(e.Citations), Synthetic: e.Synthetic,
+	}
+}
+
+func responsibility(r domain.Responsibility) model.Responsibility {
+	switch r {
+	case domain.FromIsResponsible:
+		return model.ResponsibilityFromIsResponsible
+	case domain.ToIsResponsible:
+		return model.ResponsibilityToIsResponsible
+	}
+	return model.ResponsibilityNone
+}
+
+func toRelation(r *domain.Relation) model.Relation {
+	t, _ := domain.LookupRelationType(r.Type)
+	attrs := make([]model.Attribute, 0, len(r.Attributes))
+	for k, v := range r.Attributes {
+		attrs = append(attrs, model.Attribute{Key: k, Value: v})
+	}
+	sort.Slice(attrs, func(i, j int) bool { return attrs[i].Key < attrs[j].Key })
+	return model.Relation{
+		ID: r.ID, Type: model.RelationType(r.Type), Responsibility: responsibility(t.Responsibility),
+		FromID: r.From, ToID: r.To, ValidFrom: optDate(r.ValidFrom), ValidTo: optDate(r.ValidTo),
+		Confidence: r.Confidence, Role: optString(r.Role), Quantities: quantities(r.Quantities),
+		Attributes: attrs, Note: optString(r.Note), Citations: citations(r.Citations), Synthetic: r.Synthetic,
+	}
+}
+
+func toSource(s *domain.Source) *model.Source {
+	return &model.Source{
+		ID: s.ID, Title: s.Title, Publisher: optString(s.Publisher), URL: optString(s.URL),
+		Published: optDate(s.Published), Type: s.Type, Grade: s.Grade, Note: optString(s.Note),
+	}
+}
+
+func typeStrings(ts []model.RelationType) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}
+
+// Cursors are opaque to clients: the base64 of the last item's id, which
+// the store uses for keyset pagination.
+func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
+
+func decodeCursor(c *string) (string, error) {
+	if c == nil || *c == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(*c)
+	if err != nil {
+		return "", domain.Errorf(domain.EBADINPUT, "after: not a cursor returned by this API")
+	}
+	return string(b), nil
+}
+
+func intOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func pageInfo(lastID string, hasNext bool) *model.PageInfo {
+	pi := &model.PageInfo{HasNextPage: hasNext}
+	if lastID != "" {
+		c := encodeCursor(lastID)
+		pi.EndCursor = &c
+	}
+	return pi
+}

@@ -1,0 +1,98 @@
+package graph
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/aidtrace/aidtrace/internal/domain"
+)
+
+// relKey is one entity's relations field with its arguments; keys with the
+// same args are fetched together in one query.
+type relKey struct {
+	ID        string
+	Direction domain.Direction
+	Types     string // comma-separated
+	AsOf      domain.PartialDate
+	First     int
+	After     string
+}
+
+// args is the key without the entity: keys that share it batch together.
+func (k relKey) args() relKey { k.ID = ""; return k }
+
+// loaders batch the lookups of one request, so nested fields cost one
+// query per level instead of one per parent.
+type loaders struct {
+	entities  *dataloadgen.Loader[string, *domain.Entity]
+	sources   *dataloadgen.Loader[string, *domain.Source]
+	relations *dataloadgen.Loader[relKey, domain.RelationPage]
+}
+
+type loadersKey struct{}
+
+func newLoaders(svc domain.ReadService) *loaders {
+	wait := dataloadgen.WithWait(time.Millisecond)
+	return &loaders{
+		entities: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*domain.Entity, error) {
+			return svc.EntitiesByID(ctx, ids)
+		}, wait),
+		sources: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*domain.Source, error) {
+			return svc.SourcesByID(ctx, ids)
+		}, wait),
+		relations: dataloadgen.NewLoader(func(ctx context.Context, keys []relKey) ([]domain.RelationPage, []error) {
+			out := make([]domain.RelationPage, len(keys))
+			errs := make([]error, len(keys))
+			groups := map[relKey][]int{}
+			for i, k := range keys {
+				groups[k.args()] = append(groups[k.args()], i)
+			}
+			for args, idx := range groups {
+				q := domain.RelationQuery{Direction: args.Direction, AsOf: args.AsOf, IDs: make([]string, len(idx))}
+				if args.Types != "" {
+					q.Types = strings.Split(args.Types, ",")
+				}
+				for j, i := range idx {
+					q.IDs[j] = keys[i].ID
+				}
+				pages, err := svc.RelationPages(ctx, q, args.First, args.After)
+				for _, i := range idx {
+					out[i], errs[i] = pages[keys[i].ID], err
+				}
+			}
+			return out, errs
+		}, wait),
+	}
+}
+
+// WithLoaders returns ctx carrying fresh per-request loaders.
+func (r *Resolver) WithLoaders(ctx context.Context) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(r.Read))
+}
+
+func (r *Resolver) loaders(ctx context.Context) *loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+		return l
+	}
+	// Not set (e.g. a direct call in a test): unbatched but correct.
+	return newLoaders(r.Read)
+}
+
+func (r *Resolver) entity(ctx context.Context, id string) (*domain.Entity, error) {
+	e, err := r.loaders(ctx).entities.Load(ctx, id)
+	if err == dataloadgen.ErrNotFound || (err == nil && e == nil) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no entity with id %q", id)
+	}
+	return e, err
+}
+
+func (r *Resolver) source(ctx context.Context, id string) (*domain.Source, error) {
+	s, err := r.loaders(ctx).sources.Load(ctx, id)
+	if err == dataloadgen.ErrNotFound || (err == nil && s == nil) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no source with id %q", id)
+	}
+	return s, err
+}

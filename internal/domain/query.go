@@ -1,0 +1,318 @@
+package domain
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+)
+
+// Caps on what one request may ask for. They keep any single query's cost
+// bounded whatever the graph's size; the API documents them per argument.
+const (
+	MaxPageSize      = 100
+	MaxSearchHits    = 50
+	MaxSearchTextLen = 200
+	MaxChainDepth    = 12
+	MaxChains        = 200
+	MaxPathLength    = 8
+	MaxPaths         = 50
+	MaxHoodIDs       = 50
+	MaxHoodDepth     = 3
+	MaxHoodLimit     = 2000
+)
+
+// limit checks that n is within 1..max: below 1 is bad input, above max is
+// a limit exceeded.
+func limit(name string, n, max int) error {
+	if n < 1 {
+		return Errorf(EBADINPUT, "%s must be at least 1, got %d", name, n)
+	}
+	if n > max {
+		return Errorf(ELIMIT, "%s may be at most %d, got %d", name, max, n)
+	}
+	return nil
+}
+
+// CheckPage validates a page size.
+func CheckPage(first int) error { return limit("first", first, MaxPageSize) }
+
+// CheckTypes rejects relation types the registry does not know.
+func CheckTypes(types []string) error {
+	for _, t := range types {
+		if _, ok := LookupRelationType(t); !ok {
+			return Errorf(EBADINPUT, "unknown relation type %q", t)
+		}
+	}
+	return nil
+}
+
+// CheckKinds rejects unknown kinds.
+func CheckKinds(kinds []Kind) error {
+	for _, k := range kinds {
+		if !k.Valid() {
+			return Errorf(EBADINPUT, "unknown kind %q", k)
+		}
+	}
+	return nil
+}
+
+// CheckEntityID rejects strings that cannot be entity ids (before any query).
+func CheckEntityID(id string) error {
+	if !ValidEntityID(id) {
+		return Errorf(EBADINPUT, "%q is not an entity id (kind:slug)", truncate(id, 80))
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "?")
+	}
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// EntityFilter selects entities for listing.
+type EntityFilter struct {
+	Kinds []Kind
+	Text  string // substring of name, Chinese name or an alias, ignoring case
+	AsOf  PartialDate
+}
+
+// Validate checks the filter.
+func (f EntityFilter) Validate() error {
+	if err := CheckKinds(f.Kinds); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(f.Text) > MaxSearchTextLen {
+		return Errorf(ELIMIT, "text may be at most %d characters", MaxSearchTextLen)
+	}
+	if !utf8.ValidString(f.Text) {
+		return Errorf(EBADINPUT, "text is not valid UTF-8")
+	}
+	return nil
+}
+
+// SearchQuery is a full-text search.
+type SearchQuery struct {
+	Text  string
+	Kinds []Kind
+	First int
+}
+
+// Validate checks the query.
+func (q SearchQuery) Validate() error {
+	if !utf8.ValidString(q.Text) {
+		return Errorf(EBADINPUT, "text is not valid UTF-8")
+	}
+	if strings.TrimSpace(q.Text) == "" {
+		return Errorf(EBADINPUT, "text must not be empty")
+	}
+	if utf8.RuneCountInString(q.Text) > MaxSearchTextLen {
+		return Errorf(ELIMIT, "text may be at most %d characters", MaxSearchTextLen)
+	}
+	if err := CheckKinds(q.Kinds); err != nil {
+		return err
+	}
+	return limit("first", q.First, MaxSearchHits)
+}
+
+// Match says how a search hit matched.
+type Match string
+
+const (
+	MatchExact  Match = "EXACT"
+	MatchPrefix Match = "PREFIX"
+	MatchText   Match = "TEXT"
+)
+
+// SearchHit is one entity found, with how well it matched.
+type SearchHit struct {
+	Entity Entity
+	Score  float64
+	Match  Match
+}
+
+// ChainQuery asks for chains of responsibility from an entity.
+type ChainQuery struct {
+	ID       string
+	Up       bool // towards who answers for the entity; false: down
+	AsOf     PartialDate
+	MaxDepth int
+	Types    []string // responsibility-bearing types to follow; empty: all
+	First    int      // most chains
+}
+
+// Validate checks the query, including that every type carries responsibility.
+func (q ChainQuery) Validate() error {
+	if err := CheckEntityID(q.ID); err != nil {
+		return err
+	}
+	if err := limit("maxDepth", q.MaxDepth, MaxChainDepth); err != nil {
+		return err
+	}
+	if err := limit("first", q.First, MaxChains); err != nil {
+		return err
+	}
+	if err := CheckTypes(q.Types); err != nil {
+		return err
+	}
+	for _, t := range q.Types {
+		if rt, _ := LookupRelationType(t); rt.Responsibility == NoResponsibility {
+			return Errorf(EBADINPUT, "%s does not carry responsibility: chains cannot follow it", t)
+		}
+	}
+	return nil
+}
+
+// Hop is one step of a chain: the relation, and which of its ends answers
+// for which.
+type Hop struct {
+	Relation Relation
+	Upper    string // the entity that answers for Lower through Relation
+	Lower    string
+}
+
+// Chain is a sequence of hops from the root.
+type Chain struct {
+	Hops     []Hop
+	End      string
+	Complete bool // reached a top authority (up) or a leaf (down)
+}
+
+// ChainResult is every chain found from one entity.
+type ChainResult struct {
+	Root      string
+	Chains    []Chain
+	Truncated bool
+}
+
+// PathMode chooses which paths to return.
+type PathMode string
+
+const (
+	PathShortest    PathMode = "SHORTEST"
+	PathAllShortest PathMode = "ALL_SHORTEST"
+	PathKShortest   PathMode = "K_SHORTEST"
+	PathAllSimple   PathMode = "ALL_SIMPLE"
+)
+
+// PathQuery asks for paths between two entities.
+type PathQuery struct {
+	From, To  string
+	Mode      PathMode
+	MaxLength int
+	Types     []string
+	AsOf      PartialDate
+	First     int
+}
+
+// Validate checks the query.
+func (q PathQuery) Validate() error {
+	if err := CheckEntityID(q.From); err != nil {
+		return err
+	}
+	if err := CheckEntityID(q.To); err != nil {
+		return err
+	}
+	if q.From == q.To {
+		return Errorf(EBADINPUT, "from and to are the same entity")
+	}
+	switch q.Mode {
+	case PathShortest, PathAllShortest, PathKShortest, PathAllSimple:
+	default:
+		return Errorf(EBADINPUT, "unknown path mode %q", q.Mode)
+	}
+	if err := limit("maxLength", q.MaxLength, MaxPathLength); err != nil {
+		return err
+	}
+	if err := limit("first", q.First, MaxPaths); err != nil {
+		return err
+	}
+	return CheckTypes(q.Types)
+}
+
+// Path is a path: entity ids from start to end and the relations between.
+type Path struct {
+	Nodes     []string
+	Relations []Relation
+}
+
+// Validate checks a neighbourhood query.
+func (q SubgraphQuery) Validate() error {
+	if len(q.IDs) == 0 {
+		return Errorf(EBADINPUT, "ids must name at least one entity")
+	}
+	if len(q.IDs) > MaxHoodIDs {
+		return Errorf(ELIMIT, "ids may name at most %d entities", MaxHoodIDs)
+	}
+	for _, id := range q.IDs {
+		if err := CheckEntityID(id); err != nil {
+			return err
+		}
+	}
+	if q.Depth < 0 {
+		return Errorf(EBADINPUT, "depth must be at least 0")
+	}
+	if q.Depth > MaxHoodDepth {
+		return Errorf(ELIMIT, "depth may be at most %d", MaxHoodDepth)
+	}
+	if err := limit("limit", q.Limit, MaxHoodLimit); err != nil {
+		return err
+	}
+	if err := CheckTypes(q.Types); err != nil {
+		return err
+	}
+	return CheckKinds(q.Kinds)
+}
+
+// Claim is an entity or a relation that cites a source.
+type Claim struct {
+	Entity   *Entity
+	Relation *Relation
+}
+
+// ID is the claim's id.
+func (c Claim) ID() string {
+	if c.Entity != nil {
+		return c.Entity.ID
+	}
+	return c.Relation.ID
+}
+
+// RelationPage is one entity's page of relations.
+type RelationPage struct {
+	Relations []Relation
+	HasNext   bool
+}
+
+// ReadService is everything the API reads. Anyone may call it. Each method
+// returns BAD_USER_INPUT or LIMIT_EXCEEDED for arguments outside the rules
+// above (callers validate first with the Validate methods), NOT_FOUND where
+// it says so, and UNAVAILABLE when the database does not answer in time.
+type ReadService interface {
+	StatsService
+	EntityService
+	GraphService
+	// Entities lists entities ordered by id after the cursor id `after`.
+	Entities(ctx context.Context, f EntityFilter, first int, after string) (_ []Entity, hasNext bool, _ error)
+	// Search finds entities by name, alias or Chinese name.
+	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
+	// RelationPages returns, for each of q.IDs, its relations ordered by id
+	// after `after`, at most first, in one round trip.
+	RelationPages(ctx context.Context, q RelationQuery, first int, after string) (map[string]RelationPage, error)
+	// Chains follows responsibility. Errors: NOT_FOUND for an unknown root.
+	Chains(ctx context.Context, q ChainQuery) (*ChainResult, error)
+	// Paths finds paths. Errors: NOT_FOUND for an unknown end.
+	Paths(ctx context.Context, q PathQuery) ([]Path, error)
+	// RelationByID returns one relation. Errors: NOT_FOUND.
+	RelationByID(ctx context.Context, id string) (*Relation, error)
+	// SourcesByID returns the stored sources among ids.
+	SourcesByID(ctx context.Context, ids []string) (map[string]*Source, error)
+	// Sources lists sources ordered by id after `after`; grade "" for all.
+	Sources(ctx context.Context, grade Grade, first int, after string) (_ []Source, hasNext bool, _ error)
+	// Claims lists the entities and relations citing a source, ordered by id.
+	Claims(ctx context.Context, sourceID string, first int, after string) (_ []Claim, hasNext bool, _ error)
+}

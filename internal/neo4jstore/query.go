@@ -1,0 +1,561 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"github.com/aidtrace/aidtrace/internal/domain"
+)
+
+func kindStrings(ks []domain.Kind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// Entities lists entities by id, keyset-paginated (the id constraint's
+// index gives the order).
+func (s *Store) Entities(ctx context.Context, f domain.EntityFilter, first int, after string) ([]domain.Entity, bool, error) {
+	if err := f.Validate(); err != nil {
+		return nil, false, err
+	}
+	recs, err := s.read(ctx, "entities", `
+MATCH (n:Entity)
+WHERE n.id > $after
+  AND (size($kinds) = 0 OR n.kind IN $kinds)
+  AND ($text = '' OR toLower(n.name) CONTAINS $text OR toLower(coalesce(n.nameZh, '')) CONTAINS $text
+       OR toLower(coalesce(n.aliasText, '')) CONTAINS $text)
+  AND `+activeClause("n")+`
+RETURN n ORDER BY n.id LIMIT $limit`, asOfParams(map[string]any{
+		"after": after, "kinds": kindStrings(f.Kinds), "text": strings.ToLower(strings.TrimSpace(f.Text)), "limit": first + 1,
+	}, f.AsOf))
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]domain.Entity, 0, len(recs))
+	for _, r := range recs {
+		n, _, err := neo4j.GetRecordValue[dbtype.Node](r, "n")
+		if err != nil {
+			return nil, false, fmt.Errorf("entities: decode: %w", err)
+		}
+		e, err := decodeEntity(n.Props)
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, *e)
+	}
+	if len(out) > first {
+		return out[:first], true, nil
+	}
+	return out, false, nil
+}
+
+// luceneSpecial are the characters Lucene's query parser treats as syntax.
+const luceneSpecial = `+-&|!(){}[]^"~*?:\/`
+
+// escapeLucene makes s a literal term for Lucene's query parser.
+func escapeLucene(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(luceneSpecial, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// maxSearchTerms bounds the Lucene query (BooleanQuery has a clause limit).
+const maxSearchTerms = 16
+
+// luceneQuery builds "(t1 AND t2) OR (t1 AND t2*)": every word must match,
+// and the last may be a prefix. Words are escaped, so user text is never
+// syntax. Words with no letter or digit are dropped (the analyzer would
+// drop them anyway and Lucene rejects an empty query).
+func luceneQuery(text string) string {
+	var terms []string
+	for _, w := range strings.Fields(text) {
+		if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+			continue
+		}
+		// Lower-case so the words are not taken as AND/OR/NOT operators.
+		terms = append(terms, escapeLucene(strings.ToLower(w)))
+		if len(terms) == maxSearchTerms {
+			break
+		}
+	}
+	if len(terms) == 0 {
+		return ""
+	}
+	all := strings.Join(terms, " AND ")
+	prefixed := append(append([]string{}, terms[:len(terms)-1]...), terms[len(terms)-1]+"*")
+	return "(" + all + ") OR (" + strings.Join(prefixed, " AND ") + ")"
+}
+
+// Search runs the full-text index, then ranks exact matches of a name,
+// Chinese name or alias first, then prefix matches, then by relevance.
+func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]domain.SearchHit, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	lq := luceneQuery(q.Text)
+	if lq == "" {
+		return []domain.SearchHit{}, nil
+	}
+	recs, err := s.read(ctx, "search", `
+CALL db.index.fulltext.queryNodes($index, $query, {limit: $candidates}) YIELD node, score
+WHERE size($kinds) = 0 OR node.kind IN $kinds
+WITH node, score, [x IN [node.name, node.nameZh] + coalesce(node.aliases, []) WHERE x IS NOT NULL | toLower(x)] AS names
+WITH node, score,
+     CASE WHEN $text IN names THEN 2
+          WHEN any(x IN names WHERE x STARTS WITH $text) THEN 1
+          ELSE 0 END AS tier
+RETURN node, score, tier
+ORDER BY tier DESC, score DESC, node.id
+LIMIT $first`, map[string]any{
+		"index": FulltextIndex, "query": lq, "candidates": 200, "kinds": kindStrings(q.Kinds),
+		"text": strings.ToLower(strings.TrimSpace(q.Text)), "first": q.First,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.SearchHit, 0, len(recs))
+	for _, r := range recs {
+		n, _, e1 := neo4j.GetRecordValue[dbtype.Node](r, "node")
+		score, _, e2 := neo4j.GetRecordValue[float64](r, "score")
+		tier, _, e3 := neo4j.GetRecordValue[int64](r, "tier")
+		if err := firstErr(e1, e2, e3); err != nil {
+			return nil, fmt.Errorf("search: decode: %w", err)
+		}
+		e, err := decodeEntity(n.Props)
+		if err != nil {
+			return nil, err
+		}
+		m := domain.MatchText
+		switch tier {
+		case 2:
+			m = domain.MatchExact
+		case 1:
+			m = domain.MatchPrefix
+		}
+		out = append(out, domain.SearchHit{Entity: *e, Score: score + float64(tier)*100, Match: m})
+	}
+	return out, nil
+}
+
+func directionPattern(d domain.Direction) (string, error) {
+	switch d {
+	case domain.Outgoing:
+		return "(a:Entity {id: id})-[r]->(b:Entity)", nil
+	case domain.Incoming:
+		return "(a:Entity {id: id})<-[r]-(b:Entity)", nil
+	case domain.Both, "":
+		return "(a:Entity {id: id})-[r]-(b:Entity)", nil
+	}
+	return "", domain.Errorf(domain.EBADINPUT, "unknown direction %q", d)
+}
+
+// RelationPages returns a page of relations for each entity, in one query.
+func (s *Store) RelationPages(ctx context.Context, q domain.RelationQuery, first int, after string) (map[string]domain.RelationPage, error) {
+	if err := domain.CheckTypes(q.Types); err != nil {
+		return nil, err
+	}
+	if err := domain.CheckPage(first); err != nil {
+		return nil, err
+	}
+	pattern, err := directionPattern(q.Direction)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.read(ctx, "relation-pages", `
+UNWIND $ids AS id
+CALL (id) {
+  MATCH `+pattern+`
+  WHERE r.id > $after AND (size($types) = 0 OR type(r) IN $types) AND `+activeClause("r")+`
+  RETURN r ORDER BY r.id LIMIT $limit
+}
+RETURN id AS owner, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS props`,
+		asOfParams(map[string]any{"ids": q.IDs, "types": nonNil(q.Types), "after": after, "limit": first + 1}, q.AsOf))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]domain.RelationPage, len(q.IDs))
+	for _, r := range recs {
+		owner, _, err := neo4j.GetRecordValue[string](r, "owner")
+		if err != nil {
+			return nil, fmt.Errorf("relation pages: decode: %w", err)
+		}
+		rel, err := decodeRelationRecord(r)
+		if err != nil {
+			return nil, err
+		}
+		p := out[owner]
+		if len(p.Relations) == first {
+			p.HasNext = true
+		} else {
+			p.Relations = append(p.Relations, *rel)
+		}
+		out[owner] = p
+	}
+	return out, nil
+}
+
+// stepTypes splits responsibility-bearing types by the way a step runs.
+// Moving up from x over r: r is incoming to x when its from-end is
+// responsible, outgoing when its to-end is. Moving down is the reverse.
+func stepTypes(up bool, only []string) (viaIn, viaOut []string) {
+	want := map[string]bool{}
+	for _, t := range only {
+		want[t] = true
+	}
+	for _, t := range domain.RelationTypes() {
+		if len(only) > 0 && !want[t.Name] {
+			continue
+		}
+		switch {
+		case t.Responsibility == domain.FromIsResponsible && up, t.Responsibility == domain.ToIsResponsible && !up:
+			viaIn = append(viaIn, t.Name)
+		case t.Responsibility == domain.ToIsResponsible && up, t.Responsibility == domain.FromIsResponsible && !up:
+			viaOut = append(viaOut, t.Name)
+		}
+	}
+	return nonNil(viaIn), nonNil(viaOut)
+}
+
+// stepClause says that r leads from node a one step the chain's way.
+func stepClause(r, a string) string {
+	return fmt.Sprintf("((type(%[1]s) IN $viaIn AND endNode(%[1]s) = %[2]s) OR (type(%[1]s) IN $viaOut AND startNode(%[1]s) = %[2]s))", r, a)
+}
+
+// Chains returns the maximal chains of responsibility from q.ID: paths that
+// end where no further step is possible (a top authority or a leaf), or at
+// maxDepth (then marked incomplete). Entities never repeat in a chain. The
+// shortest chains come first; `first` keeps the shortest ones.
+func (s *Store) Chains(ctx context.Context, q domain.ChainQuery) (*domain.ChainResult, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	viaIn, viaOut := stepTypes(q.Up, q.Types)
+	// maxDepth is a validated int; a quantifier cannot be a parameter.
+	cypher := fmt.Sprintf(`
+MATCH (root:Entity {id: $id})
+MATCH p = (root) ((a)-[r]-(b) WHERE %s AND %s){1,%d} (end)
+WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
+WITH p, end, NOT EXISTS {
+  MATCH (end)-[r2]-(x) WHERE %s AND %s AND NOT x IN nodes(p)
+} AS complete
+WHERE complete OR length(p) = %d
+WITH p, complete ORDER BY length(p)
+RETURN [n IN nodes(p) | n.id] AS ids,
+       [x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels,
+       complete
+LIMIT $limit`, stepClause("r", "a"), activeClause("r"), q.MaxDepth, stepClause("r2", "end"), activeClause("r2"), q.MaxDepth)
+	recs, err := s.read(ctx, "chains", cypher, asOfParams(map[string]any{
+		"id": q.ID, "viaIn": viaIn, "viaOut": viaOut, "limit": q.First + 1,
+	}, q.AsOf))
+	if err != nil {
+		return nil, err
+	}
+	res := &domain.ChainResult{Root: q.ID, Chains: []domain.Chain{}}
+	for _, r := range recs {
+		ids, _, e1 := neo4j.GetRecordValue[[]any](r, "ids")
+		rels, _, e2 := neo4j.GetRecordValue[[]any](r, "rels")
+		complete, _, e3 := neo4j.GetRecordValue[bool](r, "complete")
+		if err := firstErr(e1, e2, e3); err != nil {
+			return nil, fmt.Errorf("chains: decode: %w", err)
+		}
+		nodes, err := anyStrings(ids)
+		if err != nil {
+			return nil, fmt.Errorf("chains: %w", err)
+		}
+		relations, err := decodeRelationMaps(rels)
+		if err != nil {
+			return nil, fmt.Errorf("chains: %w", err)
+		}
+		c := domain.Chain{End: nodes[len(nodes)-1], Complete: complete}
+		for i, rel := range relations {
+			// nodes[i] is nearer the root; the step from it went up or down.
+			near, far := nodes[i], nodes[i+1]
+			h := domain.Hop{Relation: rel, Upper: far, Lower: near}
+			if !q.Up {
+				h.Upper, h.Lower = near, far
+			}
+			c.Hops = append(c.Hops, h)
+		}
+		res.Chains = append(res.Chains, c)
+	}
+	if len(res.Chains) > q.First {
+		res.Chains, res.Truncated = res.Chains[:q.First], true
+	}
+	sortChains(res.Chains)
+	if len(res.Chains) == 0 {
+		if _, err := s.Entity(ctx, q.ID); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// sortChains orders chains shortest first (the most direct lines of
+// responsibility), then by their relation ids, so the answer is stable.
+func sortChains(cs []domain.Chain) {
+	key := func(c domain.Chain) string {
+		var b strings.Builder
+		for _, h := range c.Hops {
+			b.WriteString(h.Relation.ID)
+			b.WriteByte('|')
+		}
+		return b.String()
+	}
+	sort.SliceStable(cs, func(i, j int) bool {
+		if len(cs[i].Hops) != len(cs[j].Hops) {
+			return len(cs[i].Hops) < len(cs[j].Hops)
+		}
+		return key(cs[i]) < key(cs[j])
+	})
+}
+
+func anyStrings(xs []any) ([]string, error) {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		s, ok := x.(string)
+		if !ok {
+			return nil, fmt.Errorf("id %d: %T, want string", i, x)
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// decodeRelationMaps decodes [{type, from, to, props}] maps built in Cypher.
+func decodeRelationMaps(xs []any) ([]domain.Relation, error) {
+	out := make([]domain.Relation, 0, len(xs))
+	for _, x := range xs {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("relation: %T, want map", x)
+		}
+		typ, e1 := prop[string](m, "type")
+		from, e2 := prop[string](m, "from")
+		to, e3 := prop[string](m, "to")
+		props, e4 := prop[map[string]any](m, "props")
+		if err := firstErr(e1, e2, e3, e4); err != nil {
+			return nil, err
+		}
+		r, err := decodeRelation(typ, from, to, props)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	return out, nil
+}
+
+// Paths finds paths between two entities over relations in either direction.
+func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]domain.Path, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	step := fmt.Sprintf("(()-[r]-() WHERE (size($types) = 0 OR type(r) IN $types) AND %s){1,%d}", activeClause("r"), q.MaxLength)
+	var match string
+	switch q.Mode {
+	case domain.PathShortest:
+		match = "MATCH p = SHORTEST 1 (a)" + step + "(b)"
+	case domain.PathAllShortest:
+		match = "MATCH p = ALL SHORTEST (a)" + step + "(b)"
+	case domain.PathKShortest:
+		match = fmt.Sprintf("MATCH p = SHORTEST %d (a)%s(b)", q.First, step)
+	case domain.PathAllSimple:
+		match = "MATCH p = (a)" + step + "(b)\nWHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])"
+	}
+	cypher := `
+MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+` + match + `
+WITH p ORDER BY length(p) LIMIT $first
+RETURN [n IN nodes(p) | n.id] AS ids,
+       [x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels`
+	recs, err := s.read(ctx, "paths", cypher, asOfParams(map[string]any{
+		"from": q.From, "to": q.To, "types": nonNil(q.Types), "first": q.First,
+	}, q.AsOf))
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.Path{}
+	for _, r := range recs {
+		ids, _, e1 := neo4j.GetRecordValue[[]any](r, "ids")
+		rels, _, e2 := neo4j.GetRecordValue[[]any](r, "rels")
+		if err := firstErr(e1, e2); err != nil {
+			return nil, fmt.Errorf("paths: decode: %w", err)
+		}
+		nodes, err := anyStrings(ids)
+		if err != nil {
+			return nil, fmt.Errorf("paths: %w", err)
+		}
+		relations, err := decodeRelationMaps(rels)
+		if err != nil {
+			return nil, fmt.Errorf("paths: %w", err)
+		}
+		out = append(out, domain.Path{Nodes: nodes, Relations: relations})
+	}
+	if len(out) == 0 {
+		found, err := s.EntitiesByID(ctx, []string{q.From, q.To})
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range []string{q.From, q.To} {
+			if _, ok := found[id]; !ok {
+				return nil, domain.Errorf(domain.ENOTFOUND, "no entity with id %q", id)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Neighborhood returns the entities within q.Depth hops of q.IDs and the
+// relations among them, in two round trips (nodes, then edges).
+func (s *Store) Neighborhood(ctx context.Context, q domain.SubgraphQuery) (*domain.Subgraph, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	// Depth is a validated int (a variable-length bound cannot be a parameter).
+	// DISTINCT end nodes let the planner prune the expansion.
+	recs, err := s.read(ctx, "neighborhood-nodes", fmt.Sprintf(`
+MATCH (s:Entity) WHERE s.id IN $ids
+MATCH (s)-[rs*0..%d]-(n:Entity)
+WHERE all(r IN rs WHERE (size($types) = 0 OR type(r) IN $types) AND %s)
+  AND (n.id IN $ids OR size($kinds) = 0 OR n.kind IN $kinds)
+WITH DISTINCT n
+ORDER BY CASE WHEN n.id IN $ids THEN 0 ELSE 1 END, n.id
+LIMIT $limit
+RETURN n`, q.Depth, activeClause("r")), asOfParams(map[string]any{
+		"ids": q.IDs, "types": nonNil(q.Types), "kinds": kindStrings(q.Kinds), "limit": q.Limit + 1,
+	}, q.AsOf))
+	if err != nil {
+		return nil, err
+	}
+	g := &domain.Subgraph{Entities: []domain.Entity{}, Relations: []domain.Relation{}, Sources: []domain.Source{}}
+	for _, r := range recs {
+		n, _, err := neo4j.GetRecordValue[dbtype.Node](r, "n")
+		if err != nil {
+			return nil, fmt.Errorf("neighborhood: decode: %w", err)
+		}
+		e, err := decodeEntity(n.Props)
+		if err != nil {
+			return nil, err
+		}
+		g.Entities = append(g.Entities, *e)
+	}
+	if len(g.Entities) > q.Limit {
+		g.Entities, g.Truncated = g.Entities[:q.Limit], true
+	}
+	if len(g.Entities) == 0 {
+		return nil, domain.Errorf(domain.ENOTFOUND, "none of the entities %q exists", q.IDs)
+	}
+	ids := make([]string, len(g.Entities))
+	for i, e := range g.Entities {
+		ids[i] = e.ID
+	}
+	recs, err = s.read(ctx, "neighborhood-edges", `
+UNWIND $ids AS id
+MATCH (a:Entity {id: id})-[r]->(b:Entity)
+WHERE b.id IN $ids AND (size($types) = 0 OR type(r) IN $types) AND `+activeClause("r")+`
+RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props
+ORDER BY props.id`, asOfParams(map[string]any{"ids": ids, "types": nonNil(q.Types)}, q.AsOf))
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		rel, err := decodeRelationRecord(r)
+		if err != nil {
+			return nil, err
+		}
+		g.Relations = append(g.Relations, *rel)
+	}
+	return g, nil
+}
+
+// Sources lists sources by id, keyset-paginated.
+func (s *Store) Sources(ctx context.Context, grade domain.Grade, first int, after string) ([]domain.Source, bool, error) {
+	if err := domain.CheckPage(first); err != nil {
+		return nil, false, err
+	}
+	recs, err := s.read(ctx, "sources", `
+MATCH (s:Source) WHERE s.id > $after AND ($grade = '' OR s.grade = $grade)
+RETURN properties(s) AS props ORDER BY s.id LIMIT $limit`,
+		map[string]any{"after": after, "grade": string(grade), "limit": first + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]domain.Source, 0, len(recs))
+	for _, r := range recs {
+		props, _, err := neo4j.GetRecordValue[map[string]any](r, "props")
+		if err != nil {
+			return nil, false, fmt.Errorf("sources: decode: %w", err)
+		}
+		src, err := decodeSource(props)
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, *src)
+	}
+	if len(out) > first {
+		return out[:first], true, nil
+	}
+	return out, false, nil
+}
+
+// Claims lists the entities and relations citing a source, by id.
+func (s *Store) Claims(ctx context.Context, sourceID string, first int, after string) ([]domain.Claim, bool, error) {
+	if err := domain.CheckPage(first); err != nil {
+		return nil, false, err
+	}
+	recs, err := s.read(ctx, "claims", `
+CALL () {
+  MATCH (n:Entity) WHERE $id IN n.sourceIds AND n.id > $after
+  RETURN n.id AS id, properties(n) AS props, null AS type, null AS from, null AS to
+  UNION ALL
+  MATCH (a:Entity)-[r]->(b:Entity) WHERE $id IN r.sourceIds AND r.id > $after
+  RETURN r.id AS id, properties(r) AS props, type(r) AS type, a.id AS from, b.id AS to
+}
+RETURN id, props, type, from, to ORDER BY id LIMIT $limit`,
+		map[string]any{"id": sourceID, "after": after, "limit": first + 1})
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]domain.Claim, 0, len(recs))
+	for _, r := range recs {
+		props, _, e1 := neo4j.GetRecordValue[map[string]any](r, "props")
+		typ, isNil, e2 := neo4j.GetRecordValue[string](r, "type")
+		if e1 != nil || (e2 != nil && !isNil) {
+			return nil, false, fmt.Errorf("claims: decode: %v %v", e1, e2)
+		}
+		if isNil {
+			e, err := decodeEntity(props)
+			if err != nil {
+				return nil, false, err
+			}
+			out = append(out, domain.Claim{Entity: e})
+			continue
+		}
+		rel, err := decodeRelationRecord(r)
+		if err != nil {
+			return nil, false, err
+		}
+		_ = typ
+		out = append(out, domain.Claim{Relation: rel})
+	}
+	if len(out) > first {
+		return out[:first], true, nil
+	}
+	return out, false, nil
+}
+
+var _ domain.ReadService = (*Store)(nil)
