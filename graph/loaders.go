@@ -34,8 +34,14 @@ type loaders struct {
 
 type loadersKey struct{}
 
-func newLoaders(svc domain.ReadService) *loaders {
-	wait := dataloadgen.WithWait(time.Millisecond)
+// DefaultBatchWait is how long a loader collects keys before it queries.
+const DefaultBatchWait = 2 * time.Millisecond
+
+func newLoaders(svc domain.ReadService, batchWait time.Duration) *loaders {
+	if batchWait <= 0 {
+		batchWait = DefaultBatchWait
+	}
+	wait := dataloadgen.WithWait(batchWait)
 	return &loaders{
 		entities: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*domain.Entity, error) {
 			return svc.EntitiesByID(ctx, ids)
@@ -70,7 +76,7 @@ func newLoaders(svc domain.ReadService) *loaders {
 
 // WithLoaders returns ctx carrying fresh per-request loaders.
 func (r *Resolver) WithLoaders(ctx context.Context) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(r.Read))
+	return context.WithValue(ctx, loadersKey{}, newLoaders(r.Read, r.BatchWait))
 }
 
 func (r *Resolver) loaders(ctx context.Context) *loaders {
@@ -78,7 +84,7 @@ func (r *Resolver) loaders(ctx context.Context) *loaders {
 		return l
 	}
 	// Not set (e.g. a direct call in a test): unbatched but correct.
-	return newLoaders(r.Read)
+	return newLoaders(r.Read, r.BatchWait)
 }
 
 func (r *Resolver) entity(ctx context.Context, id string) (*domain.Entity, error) {

@@ -6,9 +6,16 @@ package graph
 // from the repository root.
 //go:generate sh -c "cd .. && go run ./graph/genenums schema/registry.graphqls && go tool gqlgen generate"
 
-import "github.com/aidtrace/aidtrace/internal/domain"
+import (
+	"time"
+
+	"github.com/aidtrace/aidtrace/internal/domain"
+)
 
 // Resolver is the single injection point of the services the API uses.
 type Resolver struct {
 	Read domain.ReadService
+	// BatchWait is how long dataloaders gather keys (DefaultBatchWait when 0).
+	// Longer waits batch better under load, at that cost in latency per level.
+	BatchWait time.Duration
 }

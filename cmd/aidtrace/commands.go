@@ -118,7 +118,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	resolver := &graph.Resolver{Read: store}
+	if m.OnStore != nil {
+		m.OnStore(store)
+	}
+	resolver := &graph.Resolver{Read: store, BatchWait: cfg.BatchWait}
 	schema := generated.NewExecutableSchema(resolver.Config())
 	srv := server.New(server.Config{
 		Addr: cfg.Addr, Introspection: cfg.Introspection,

@@ -31,6 +31,7 @@ type Config struct {
 	Introspection  bool
 	MaxComplexity  int
 	MaxDepth       int
+	BatchWait      time.Duration
 }
 
 func defaultConfig() Config {
@@ -44,7 +45,7 @@ func defaultConfig() Config {
 		LogLevel:         "info",
 		QueryTimeout:     15 * time.Second,
 		ConnectTimeout:   60 * time.Second,
-		MaxComplexity:    5000,
+		MaxComplexity:    20000,
 		MaxDepth:         12,
 		Introspection:    true,
 	}
@@ -77,6 +78,11 @@ var envVars = []struct {
 	}},
 	{"AIDTRACE_MAX_COMPLEXITY", "max-complexity", "GraphQL complexity limit per operation", intSetter(func(c *Config) *int { return &c.MaxComplexity })},
 	{"AIDTRACE_MAX_DEPTH", "max-depth", "GraphQL nesting limit per operation", intSetter(func(c *Config) *int { return &c.MaxDepth })},
+	{"AIDTRACE_BATCH_WAIT", "batch-wait", "how long dataloaders gather keys before one query (0: 2ms)", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		c.BatchWait = d
+		return err
+	}},
 	{"AIDTRACE_INTROSPECTION", "introspection", "allow GraphQL introspection (true/false)", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		c.Introspection = b

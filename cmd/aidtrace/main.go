@@ -14,6 +14,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 )
 
 func main() {
@@ -31,6 +33,9 @@ type Main struct {
 	Getenv         func(string) string
 	// Started, when set, is told the server's base URL once it serves (tests).
 	Started func(url string)
+	// OnStore, when set, sees the store before serving starts (tests count
+	// round trips with it).
+	OnStore func(*neo4jstore.Store)
 }
 
 const usage = `usage: aidtrace <command> [flags] [args]

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 	"github.com/aidtrace/aidtrace/internal/neo4jtest"
 )
 
@@ -47,6 +48,12 @@ type running struct {
 // MustServe runs `aidtrace serve` with args until the test ends.
 func MustServe(t *testing.T, env map[string]string, args ...string) *running {
 	t.Helper()
+	return MustServeWith(t, env, nil, args...)
+}
+
+// MustServeWith is MustServe with a hook that sees the store before serving.
+func MustServeWith(t *testing.T, env map[string]string, onStore func(*neo4jstore.Store), args ...string) *running {
+	t.Helper()
 	neo4jtest.MustStore(t) // a clean database with its schema
 	if env == nil {
 		env = map[string]string{}
@@ -58,7 +65,7 @@ func MustServe(t *testing.T, env map[string]string, args ...string) *running {
 	started := make(chan string, 1)
 	stderr := &syncBuffer{}
 	m := &Main{Stdout: io.Discard, Stderr: stderr, Getenv: func(k string) string { return env[k] },
-		Started: func(url string) { started <- url }}
+		Started: func(url string) { started <- url }, OnStore: onStore}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() { done <- m.Run(ctx, append([]string{"serve"}, args...)) }()

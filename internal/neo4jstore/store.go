@@ -91,7 +91,8 @@ func (s *Store) Ping(ctx context.Context) error {
 	return err
 }
 
-// SetQueryHook installs fn to be called once per Cypher round trip. For tests.
+// SetQueryHook installs fn to be called once per Cypher round trip, before
+// serving starts. For tests.
 func (s *Store) SetQueryHook(fn func(name string)) { s.onQuery = fn }
 
 func (s *Store) txConfig(c *neo4j.TransactionConfig) { c.Timeout = s.timeout }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,6 +18,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
 // Config holds the server's settings.
@@ -25,7 +28,7 @@ type Config struct {
 	Introspection  bool          // allow schema introspection
 	MaxBodyBytes   int64         // request body cap; default 1 MiB
 	RequestTimeout time.Duration // per request; default 30s
-	MaxComplexity  int           // sum of field costs per operation; default 5000
+	MaxComplexity  int           // sum of field costs per operation; default 20000
 	MaxDepth       int           // field nesting per operation; default 12
 	MaxTokens      int           // lexer tokens per document; default 5000
 	// Extensions are added to the GraphQL handler (e.g. per-request dataloaders).
@@ -50,7 +53,7 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 		cfg.RequestTimeout = 30 * time.Second
 	}
 	if cfg.MaxComplexity == 0 {
-		cfg.MaxComplexity = 5000
+		cfg.MaxComplexity = 20000
 	}
 	if cfg.MaxDepth == 0 {
 		cfg.MaxDepth = 12
@@ -119,6 +122,14 @@ func (s *Server) Close(ctx context.Context) error { return s.http.Shutdown(ctx) 
 // limits caps the request body and gives every request a deadline.
 func (s *Server) limits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > s.cfg.MaxBodyBytes {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
+				"message":    fmt.Sprintf("the request body is larger than %d bytes", s.cfg.MaxBodyBytes),
+				"extensions": map[string]string{"code": domain.ELIMIT},
+			}}})
+			return
+		}
+		// A body without a length is cut at the cap while it is read.
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 		defer cancel()

@@ -1,0 +1,570 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aidtrace/aidtrace/internal/neo4jstore"
+)
+
+// gql posts a query and decodes data into out (when not nil). It returns
+// the HTTP status and the errors.
+type gqlError struct {
+	Message    string         `json:"message"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+func gql(t *testing.T, base, query string, vars map[string]any, out any) (int, []gqlError) {
+	t.Helper()
+	status, resp := postGraphQL(t, base, query, vars)
+	errs := make([]gqlError, len(resp.Errors))
+	for i, e := range resp.Errors {
+		errs[i] = gqlError{Message: e.Message, Extensions: e.Extensions}
+	}
+	if out != nil && len(resp.Data) > 0 && string(resp.Data) != "null" {
+		if err := json.Unmarshal(resp.Data, out); err != nil {
+			t.Fatalf("decode data: %v\n%s", err, resp.Data)
+		}
+	}
+	return status, errs
+}
+
+func mustGQL(t *testing.T, base, query string, vars map[string]any, out any) {
+	t.Helper()
+	status, errs := gql(t, base, query, vars, out)
+	if status != http.StatusOK || len(errs) > 0 {
+		t.Fatalf("status %d, errors %+v\nquery: %s", status, errs, query)
+	}
+}
+
+type entityRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type citationOut struct {
+	Quote   *string `json:"quote"`
+	Locator *string `json:"locator"`
+	Source  struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+		Grade string `json:"grade"`
+	} `json:"source"`
+}
+
+type relationOut struct {
+	ID         string        `json:"id"`
+	Type       string        `json:"type"`
+	FromID     string        `json:"fromId"`
+	ToID       string        `json:"toId"`
+	ValidFrom  *string       `json:"validFrom"`
+	ValidTo    *string       `json:"validTo"`
+	Confidence string        `json:"confidence"`
+	Citations  []citationOut `json:"citations"`
+}
+
+type chainsOut struct {
+	ResponsibilityChain struct {
+		Root      entityRef `json:"root"`
+		Truncated bool      `json:"truncated"`
+		Chains    []struct {
+			Complete bool      `json:"complete"`
+			End      entityRef `json:"end"`
+			Hops     []struct {
+				Relation relationOut `json:"relation"`
+				Upper    entityRef   `json:"upper"`
+				Lower    entityRef   `json:"lower"`
+			} `json:"hops"`
+		} `json:"chains"`
+	} `json:"responsibilityChain"`
+}
+
+const chainQuery = `query($id: ID!, $dir: ChainDirection, $asOf: PartialDate, $first: Int) {
+  responsibilityChain(id: $id, direction: $dir, asOf: $asOf, maxDepth: 10, first: $first) {
+    root { id name } truncated
+    chains { complete end { id name }
+      hops { upper { id } lower { id }
+        relation { id type fromId toId validFrom validTo confidence
+          citations { quote locator source { id title grade } } } } }
+  }
+}`
+
+// checkChains asserts that chains are connected from the root, every hop is
+// cited with a resolvable source, and returns the set of end ids.
+func checkChains(t *testing.T, c chainsOut, root string) map[string]bool {
+	t.Helper()
+	ends := map[string]bool{}
+	rc := c.ResponsibilityChain
+	if rc.Root.ID != root {
+		t.Fatalf("root = %q, want %q", rc.Root.ID, root)
+	}
+	if len(rc.Chains) == 0 {
+		t.Fatalf("no chains from %s", root)
+	}
+	for i, ch := range rc.Chains {
+		at := root
+		for j, h := range ch.Hops {
+			near := h.Lower.ID
+			far := h.Upper.ID
+			if near != at && far != at {
+				t.Fatalf("chain %d hop %d does not continue from %s: %+v", i, j, at, h)
+			}
+			if near != at {
+				near, far = far, near
+			}
+			r := h.Relation
+			if !(r.FromID == h.Upper.ID && r.ToID == h.Lower.ID) && !(r.FromID == h.Lower.ID && r.ToID == h.Upper.ID) {
+				t.Errorf("chain %d hop %d: relation %s %s->%s does not join %s and %s", i, j, r.ID, r.FromID, r.ToID, h.Upper.ID, h.Lower.ID)
+			}
+			if len(r.Citations) == 0 {
+				t.Errorf("hop %s has no citation", r.ID)
+			}
+			for _, c := range r.Citations {
+				if c.Source.ID == "" || c.Source.Title == "" || c.Source.Grade == "" {
+					t.Errorf("hop %s: citation without a resolved source: %+v", r.ID, c)
+				}
+				if c.Quote == nil && c.Locator == nil {
+					t.Errorf("hop %s: citation with neither quote nor locator", r.ID)
+				}
+			}
+			at = far
+		}
+		if ch.End.ID != at {
+			t.Errorf("chain %d ends at %s, but its last hop reaches %s", i, ch.End.ID, at)
+		}
+		ends[ch.End.ID] = true
+	}
+	return ends
+}
+
+// TestAPI runs the API over HTTP against the real Neo4j with the seed
+// dataset loaded, as a client that did not write the server would.
+func TestAPI(t *testing.T) {
+	var queries atomic.Int64
+	// A long batch window: under the race detector 100 sibling resolvers can
+	// take more than the default 2ms to ask, and the round-trip count below
+	// must not depend on scheduling.
+	r := MustServeWith(t, map[string]string{"AIDTRACE_BATCH_WAIT": "25ms"}, func(s *neo4jstore.Store) {
+		s.SetQueryHook(func(string) { queries.Add(1) })
+	}, "--load", "../../seeds")
+	base := r.URL
+
+	t.Run("chain up from a county reaches the Central Committee, every hop cited", func(t *testing.T) {
+		var out chainsOut
+		mustGQL(t, base, chainQuery, map[string]any{"id": "county:moyu", "dir": "UP", "first": 200}, &out)
+		ends := checkChains(t, out, "county:moyu")
+		reached := false
+		for _, ch := range out.ResponsibilityChain.Chains {
+			for _, h := range ch.Hops {
+				if h.Upper.ID == "party_body:ccp-central-committee" {
+					reached = true
+				}
+			}
+		}
+		if !reached {
+			t.Errorf("no chain from county:moyu passes the CCP Central Committee; ends: %v", ends)
+		}
+	})
+
+	t.Run("chain up from a firm reaches the Central Committee", func(t *testing.T) {
+		var out chainsOut
+		mustGQL(t, base, chainQuery, map[string]any{"id": "company:camel-group-xinjiang-battery", "first": 200}, &out)
+		checkChains(t, out, "company:camel-group-xinjiang-battery")
+		found := false
+		for _, ch := range out.ResponsibilityChain.Chains {
+			if len(ch.Hops) > 0 && ch.Hops[0].Relation.Type == "TRANSFERS_WORKERS_TO" && ch.Hops[0].Upper.ID == "county:toksun" {
+				for _, h := range ch.Hops {
+					if h.Upper.ID == "party_body:ccp-central-committee" {
+						found = true
+					}
+				}
+			}
+		}
+		if !found {
+			t.Error("no chain firm <- Toksun County (TRANSFERS_WORKERS_TO) ... <- CCP Central Committee")
+		}
+	})
+
+	t.Run("chain down from a province reaches its paired counties", func(t *testing.T) {
+		var out chainsOut
+		mustGQL(t, base, chainQuery, map[string]any{"id": "province:beijing", "dir": "DOWN", "first": 200}, &out)
+		checkChains(t, out, "province:beijing")
+		lowers := map[string]bool{}
+		for _, ch := range out.ResponsibilityChain.Chains {
+			for _, h := range ch.Hops {
+				lowers[h.Lower.ID] = true
+				if h.Relation.Type == "PART_OF" && h.Relation.ToID != h.Upper.ID {
+					t.Errorf("PART_OF hop %s: upper %s should be the whole (to-end)", h.Relation.ID, h.Upper.ID)
+				}
+			}
+		}
+		for _, want := range []string{"county:moyu", "prefecture:hotan"} {
+			if !lowers[want] {
+				t.Errorf("DOWN from Beijing misses %s", want)
+			}
+		}
+	})
+
+	t.Run("asOf excludes relations outside their dates", func(t *testing.T) {
+		// The 2010 pairing (validFrom 2010) is not in force in 2005.
+		has := func(asOf string) bool {
+			var out chainsOut
+			vars := map[string]any{"id": "county:moyu", "first": 200}
+			if asOf != "" {
+				vars["asOf"] = asOf
+			}
+			mustGQL(t, base, chainQuery, vars, &out)
+			for _, ch := range out.ResponsibilityChain.Chains {
+				for _, h := range ch.Hops {
+					if h.Relation.Type == "PAIRED_WITH" && h.Upper.ID == "province:beijing" {
+						return true
+					}
+				}
+			}
+			return false
+		}
+		if !has("") || !has("2015") {
+			t.Fatal("Beijing's pairing with Moyu is missing without asOf or as of 2015")
+		}
+		if has("2005") {
+			t.Error("as of 2005 the chain still uses the 2010 pairing")
+		}
+		var rels struct {
+			Entity struct {
+				Relations struct {
+					Edges []struct{ Node relationOut } `json:"edges"`
+				} `json:"relations"`
+			} `json:"entity"`
+		}
+		q := `query($asOf: PartialDate) { entity(id: "county:moyu") { relations(direction: IN, types: [PAIRED_WITH], asOf: $asOf) { edges { node { id validFrom } } } } }`
+		mustGQL(t, base, q, map[string]any{"asOf": "2005"}, &rels)
+		if n := len(rels.Entity.Relations.Edges); n != 0 {
+			t.Errorf("as of 2005, %d PAIRED_WITH relations at Moyu, want 0", n)
+		}
+		mustGQL(t, base, q, map[string]any{"asOf": "2010-03"}, &rels)
+		if n := len(rels.Entity.Relations.Edges); n == 0 {
+			t.Error("as of 2010-03 (inside the year 2010), the 2010 pairing should be active")
+		}
+	})
+
+	t.Run("shortest and k-shortest paths", func(t *testing.T) {
+		var out struct {
+			Paths []struct {
+				Length    int           `json:"length"`
+				Nodes     []entityRef   `json:"nodes"`
+				Relations []relationOut `json:"relations"`
+			} `json:"paths"`
+		}
+		q := `query($mode: PathMode, $first: Int) { paths(from: "county:moyu", to: "party_body:ccp-central-committee", mode: $mode, first: $first) { length nodes { id } relations { id fromId toId } } }`
+		mustGQL(t, base, q, map[string]any{"mode": "SHORTEST"}, &out)
+		if len(out.Paths) != 1 {
+			t.Fatalf("SHORTEST gave %d paths", len(out.Paths))
+		}
+		shortest := out.Paths[0].Length
+		mustGQL(t, base, q, map[string]any{"mode": "K_SHORTEST", "first": 3}, &out)
+		if len(out.Paths) != 3 {
+			t.Fatalf("K_SHORTEST 3 gave %d paths", len(out.Paths))
+		}
+		seen := map[string]bool{}
+		for i, p := range out.Paths {
+			if p.Length < shortest || (i > 0 && p.Length < out.Paths[i-1].Length) {
+				t.Errorf("path %d has length %d (shortest %d): not in order", i, p.Length, shortest)
+			}
+			if p.Nodes[0].ID != "county:moyu" || p.Nodes[len(p.Nodes)-1].ID != "party_body:ccp-central-committee" || len(p.Nodes) != p.Length+1 {
+				t.Errorf("path %d: bad ends or length: %+v", i, p)
+			}
+			for j, rel := range p.Relations {
+				a, b := p.Nodes[j].ID, p.Nodes[j+1].ID
+				if !(rel.FromID == a && rel.ToID == b) && !(rel.FromID == b && rel.ToID == a) {
+					t.Errorf("path %d step %d: relation %s does not join %s and %s", i, j, rel.ID, a, b)
+				}
+			}
+			key := fmt.Sprint(p.Relations)
+			if seen[key] {
+				t.Errorf("path %d repeats another", i)
+			}
+			seen[key] = true
+		}
+	})
+
+	t.Run("search in English, pinyin and Chinese", func(t *testing.T) {
+		for _, tc := range []struct{ text, want, match string }{
+			{"Aksu Prefecture", "prefecture:aksu", "EXACT"},
+			{"aksu pref", "prefecture:aksu", "PREFIX"},
+			{"Shache", "county:shache", ""},
+			{"阿克苏", "prefecture:aksu", ""},
+			{"阿克苏地区", "prefecture:aksu", "EXACT"},
+		} {
+			var out struct {
+				Search []struct {
+					Match  string    `json:"match"`
+					Entity entityRef `json:"entity"`
+				} `json:"search"`
+			}
+			mustGQL(t, base, `query($t: String!) { search(text: $t, first: 5) { match entity { id name } } }`, map[string]any{"t": tc.text}, &out)
+			if len(out.Search) == 0 || out.Search[0].Entity.ID != tc.want {
+				t.Errorf("search %q: first hit %+v, want %s", tc.text, out.Search, tc.want)
+				continue
+			}
+			if tc.match != "" && out.Search[0].Match != tc.match {
+				t.Errorf("search %q: match %s, want %s", tc.text, out.Search[0].Match, tc.match)
+			}
+		}
+		// Lucene syntax is matched literally, never interpreted or an error.
+		for _, hostile := range []string{`*`, `"unterminated`, `Aksu OR *:*`, `(((`, `\`, `name:Aksu~2^9`, `AND`, `阿克苏 && ||`} {
+			status, errs := gql(t, base, `query($t: String!) { search(text: $t) { entity { id } } }`, map[string]any{"t": hostile}, nil)
+			if status != http.StatusOK || len(errs) > 0 {
+				t.Errorf("search %q: status %d errors %+v", hostile, status, errs)
+			}
+		}
+	})
+
+	t.Run("neighborhood shaped for graph libraries", func(t *testing.T) {
+		var out struct {
+			Neighborhood struct {
+				Truncated bool          `json:"truncated"`
+				Nodes     []entityRef   `json:"nodes"`
+				Edges     []relationOut `json:"edges"`
+			} `json:"neighborhood"`
+		}
+		mustGQL(t, base, `{ neighborhood(ids: ["prefecture:aksu"], depth: 1) { truncated nodes { id } edges { id fromId toId } } }`, nil, &out)
+		ids := map[string]bool{}
+		for _, n := range out.Neighborhood.Nodes {
+			ids[n.ID] = true
+		}
+		if !ids["prefecture:aksu"] || !ids["province:zhejiang"] {
+			t.Errorf("neighbourhood of Aksu lacks itself or Zhejiang: %v", ids)
+		}
+		for _, e := range out.Neighborhood.Edges {
+			if !ids[e.FromID] || !ids[e.ToID] {
+				t.Errorf("edge %s joins a node outside the result", e.ID)
+			}
+		}
+		mustGQL(t, base, `{ neighborhood(ids: ["prefecture:aksu"], depth: 2, limit: 3) { truncated nodes { id } edges { id fromId toId } } }`, nil, &out)
+		if !out.Neighborhood.Truncated || len(out.Neighborhood.Nodes) != 3 {
+			t.Errorf("limit 3: truncated=%v nodes=%d", out.Neighborhood.Truncated, len(out.Neighborhood.Nodes))
+		}
+	})
+
+	t.Run("paginated listing, sources and claims", func(t *testing.T) {
+		seen := map[string]bool{}
+		after := ""
+		pages := 0
+		for {
+			var out struct {
+				Entities struct {
+					Edges []struct {
+						Cursor string    `json:"cursor"`
+						Node   entityRef `json:"node"`
+					} `json:"edges"`
+					PageInfo struct {
+						HasNextPage bool   `json:"hasNextPage"`
+						EndCursor   string `json:"endCursor"`
+					} `json:"pageInfo"`
+				} `json:"entities"`
+			}
+			vars := map[string]any{}
+			if after != "" {
+				vars["after"] = after
+			}
+			mustGQL(t, base, `query($after: String) { entities(filter: {kinds: [county, prefecture]}, first: 7, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`, vars, &out)
+			for _, e := range out.Entities.Edges {
+				if seen[e.Node.ID] {
+					t.Fatalf("entity %s on two pages", e.Node.ID)
+				}
+				seen[e.Node.ID] = true
+			}
+			pages++
+			if !out.Entities.PageInfo.HasNextPage {
+				break
+			}
+			after = out.Entities.PageInfo.EndCursor
+			if pages > 100 {
+				t.Fatal("pagination does not end")
+			}
+		}
+		var st struct {
+			Stats struct {
+				EntitiesByKind []struct {
+					Key   string
+					Count int
+				}
+			}
+		}
+		mustGQL(t, base, `{ stats { entitiesByKind { key count } } }`, nil, &st)
+		want := 0
+		for _, c := range st.Stats.EntitiesByKind {
+			if c.Key == "county" || c.Key == "prefecture" {
+				want += c.Count
+			}
+		}
+		if len(seen) != want || pages < 2 {
+			t.Errorf("paged through %d counties and prefectures in %d pages, stats say %d", len(seen), pages, want)
+		}
+
+		var src struct {
+			Source struct {
+				ID     string `json:"id"`
+				Grade  string `json:"grade"`
+				Claims struct {
+					Edges []struct {
+						Node struct {
+							Typename string `json:"__typename"`
+							ID       string `json:"id"`
+						} `json:"node"`
+					} `json:"edges"`
+				} `json:"claims"`
+			} `json:"source"`
+		}
+		mustGQL(t, base, `{ source(id: "src:urm-weaponized-development") { id grade claims(first: 100) { edges { node { __typename ... on Entity { id } ... on Relation { id } } } } } }`, nil, &src)
+		kinds := map[string]int{}
+		for _, e := range src.Source.Claims.Edges {
+			kinds[e.Node.Typename]++
+		}
+		if kinds["Entity"] == 0 || kinds["Relation"] == 0 {
+			t.Errorf("the primary report supports %v; want both entities and relations", kinds)
+		}
+		var node struct {
+			Node struct {
+				Typename string `json:"__typename"`
+			} `json:"node"`
+		}
+		for id, want := range map[string]string{"prefecture:aksu": "Entity", "src:urm-weaponized-development": "Source", "rel:paired-with:zhejiang--aksu": "Relation"} {
+			mustGQL(t, base, `query($id: ID!) { node(id: $id) { __typename } }`, map[string]any{"id": id}, &node)
+			if node.Node.Typename != want {
+				t.Errorf("node(%s) is a %s, want %s", id, node.Node.Typename, want)
+			}
+		}
+	})
+
+	t.Run("no N+1: round trips do not grow with the results", func(t *testing.T) {
+		q := `query($n: Int) { entities(first: $n) { edges { node { id
+		  relations(first: 10) { edges { node { type from { name } to { name } citations { source { title } } } } }
+		  citations { source { grade } } } } } }`
+		count := func(n int) int64 {
+			queries.Store(0)
+			mustGQL(t, base, q, map[string]any{"n": n}, nil)
+			return queries.Load()
+		}
+		small, large := count(5), count(100)
+		t.Logf("round trips: %d for 5 entities, %d for 100", small, large)
+		if large != small || large > 6 {
+			t.Errorf("%d round trips for 5 entities, %d for 100: want the same, one per level (at most 6)", small, large)
+		}
+	})
+
+	t.Run("error codes", func(t *testing.T) {
+		for _, tc := range []struct {
+			name, query, code string
+			status            int
+		}{
+			{"not found", `{ entity(id: "county:no-such-place") { id } }`, "NOT_FOUND", 200},
+			{"bad id", `{ entity(id: "Robert'); DROP TABLE") { id } }`, "BAD_USER_INPUT", 200},
+			{"bad date", `{ responsibilityChain(id: "county:moyu", asOf: "2010-13") { truncated } }`, "BAD_USER_INPUT", 200},
+			{"bad cursor", `{ entities(after: "%%%") { edges { cursor } } }`, "BAD_USER_INPUT", 200},
+			{"non-responsibility type in a chain", `{ responsibilityChain(id: "county:moyu", types: [LOCATED_IN]) { truncated } }`, "BAD_USER_INPUT", 200},
+			{"unknown field", `{ nosuch }`, "BAD_USER_INPUT", 422},
+			{"syntax", `{ entity(id: `, "BAD_USER_INPUT", 422},
+			{"first too large", `{ entities(first: 101) { edges { cursor } } }`, "LIMIT_EXCEEDED", 200},
+			{"maxDepth too large", `{ responsibilityChain(id: "county:moyu", maxDepth: 13) { truncated } }`, "LIMIT_EXCEEDED", 200},
+			{"maxLength too large", `{ paths(from: "county:moyu", to: "prefecture:aksu", maxLength: 9) { length } }`, "LIMIT_EXCEEDED", 200},
+			{"K too large", `{ paths(from: "county:moyu", to: "prefecture:aksu", mode: K_SHORTEST, first: 51) { length } }`, "LIMIT_EXCEEDED", 200},
+			{"neighbourhood limit too large", `{ neighborhood(ids: ["prefecture:aksu"], limit: 2001) { truncated } }`, "LIMIT_EXCEEDED", 200},
+			{"neighbourhood depth too large", `{ neighborhood(ids: ["prefecture:aksu"], depth: 4) { truncated } }`, "LIMIT_EXCEEDED", 200},
+			{"search text too long", `{ search(text: "` + strings.Repeat("a", 201) + `") { score } }`, "LIMIT_EXCEEDED", 200},
+			{"complexity", `{ entities(first: 100) { edges { node { relations(first: 100) { edges { node { from { name } } } } } } } }`, "LIMIT_EXCEEDED", 422},
+			{"depth", `{ entity(id: "prefecture:aksu") { relations { edges { node { from { relations { edges { node { to { relations { edges { node { from { id } } } } } } } } } } } } } }`, "LIMIT_EXCEEDED", 422},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				status, errs := gql(t, base, tc.query, nil, nil)
+				if status != tc.status {
+					t.Errorf("status %d, want %d", status, tc.status)
+				}
+				if len(errs) == 0 {
+					t.Fatal("no error")
+				}
+				if got := errs[0].Extensions["code"]; got != tc.code {
+					t.Errorf("code %v, want %s (message %q)", got, tc.code, errs[0].Message)
+				}
+				for _, e := range errs {
+					for _, leak := range []string{"neo4j", "Neo.", "cypher", "MATCH", "goroutine", ".go:"} {
+						if strings.Contains(e.Message, leak) {
+							t.Errorf("message leaks internals (%q): %s", leak, e.Message)
+						}
+					}
+				}
+			})
+		}
+	})
+
+	t.Run("GraphQL over HTTP", func(t *testing.T) {
+		// GET for queries.
+		resp, err := http.Get(base + "/graphql?query=" + url.QueryEscape(`{ stats { entities } }`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), `"entities"`) {
+			t.Errorf("GET: %d %s", resp.StatusCode, body)
+		}
+		// The GraphQL-over-HTTP media type, and 400 for a request error with it.
+		req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(`{"query":"{ nosuch }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/graphql-response+json")
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 400 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/graphql-response+json") {
+			t.Errorf("graphql-response+json: status %d, content-type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		// Request body cap.
+		big := `{"query":"{ stats { entities } }","variables":{"x":"` + strings.Repeat("x", 2<<20) + `"}}`
+		resp, err = http.Post(base+"/graphql", "application/json", strings.NewReader(big))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("2 MiB body: status %d, want 413", resp.StatusCode)
+		}
+		// Token limit: a huge document is refused before parsing it all.
+		huge := "{ " + strings.Repeat("stats { entities } ", 3000) + "}"
+		status, errs := gql(t, base, huge, nil, nil)
+		if status == 200 && len(errs) == 0 {
+			t.Errorf("a %d-token document was accepted", 3000*5)
+		}
+		// Field suggestions are off.
+		_, errs = gql(t, base, `{ stat { entities } }`, nil, nil)
+		if len(errs) == 0 || strings.Contains(errs[0].Message, "Did you mean") {
+			t.Errorf("suggestion given: %+v", errs)
+		}
+		// Introspection on by default.
+		var intro struct {
+			Schema struct {
+				QueryType struct{ Name string } `json:"queryType"`
+			} `json:"__schema"`
+		}
+		mustGQL(t, base, `{ __schema { queryType { name } } }`, nil, &intro)
+		if intro.Schema.QueryType.Name != "Query" {
+			t.Errorf("introspection: %+v", intro)
+		}
+	})
+}
+
+func TestIntrospectionCanBeTurnedOff(t *testing.T) {
+	r := MustServe(t, map[string]string{"AIDTRACE_INTROSPECTION": "false"})
+	_, errs := gql(t, r.URL, `{ __schema { queryType { name } } }`, nil, nil)
+	if len(errs) == 0 {
+		t.Error("introspection answered with AIDTRACE_INTROSPECTION=false")
+	}
+	mustGQL(t, r.URL, `{ stats { entities } }`, nil, nil)
+}
