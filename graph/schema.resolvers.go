@@ -152,9 +152,16 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode 
 
 // Neighborhood is the resolver for the neighborhood field.
 func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *int, types []model.RelationType, kinds []domain.Kind, asOf *domain.PartialDate, limit *int) (*model.Graph, error) {
-	g, err := r.Read.Neighborhood(ctx, domain.SubgraphQuery{
+	q := domain.SubgraphQuery{
 		IDs: ids, Depth: intOr(depth, 1), Types: typeStrings(types), Kinds: kinds, AsOf: date(asOf), Limit: intOr(limit, 200),
-	})
+	}
+	if len(ids) == 0 {
+		return nil, domain.Errorf(domain.EBADINPUT, "ids must name at least one entity")
+	}
+	if err := q.Validate(domain.MaxHoodLimit); err != nil {
+		return nil, err
+	}
+	g, err := r.Read.Neighborhood(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -1,16 +1,22 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
+	"github.com/aidtrace/aidtrace/internal/neo4jtest"
 )
 
 // gql posts a query and decodes data into out (when not nil). It returns
@@ -567,4 +573,168 @@ func TestIntrospectionCanBeTurnedOff(t *testing.T) {
 		t.Error("introspection answered with AIDTRACE_INTROSPECTION=false")
 	}
 	mustGQL(t, r.URL, `{ stats { entities } }`, nil, nil)
+}
+
+// TestExports fetches each export format over HTTP and parses it back.
+func TestExports(t *testing.T) {
+	r := MustServe(t, nil, "--load", "../../seeds")
+	var hood struct {
+		Neighborhood struct {
+			Nodes []entityRef   `json:"nodes"`
+			Edges []relationOut `json:"edges"`
+		} `json:"neighborhood"`
+	}
+	mustGQL(t, r.URL, `{ neighborhood(ids: ["prefecture:aksu"], depth: 1, limit: 2000) { nodes { id } edges { id } } }`, nil, &hood)
+	wantNodes, wantEdges := len(hood.Neighborhood.Nodes), len(hood.Neighborhood.Edges)
+
+	get := func(path string) (*http.Response, []byte) {
+		t.Helper()
+		resp, err := http.Get(r.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+
+	t.Run("graphml", func(t *testing.T) {
+		resp, body := get("/export/graphml?ids=prefecture:aksu&depth=1")
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/graphml+xml") {
+			t.Fatalf("status %d type %q: %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
+		var doc struct {
+			Graph struct {
+				Nodes []struct {
+					ID string `xml:"id,attr"`
+				} `xml:"node"`
+				Edges []struct {
+					ID string `xml:"id,attr"`
+				} `xml:"edge"`
+			} `xml:"graph"`
+		}
+		if err := xml.Unmarshal(body, &doc); err != nil {
+			t.Fatalf("not XML: %v", err)
+		}
+		if len(doc.Graph.Nodes) != wantNodes || len(doc.Graph.Edges) != wantEdges {
+			t.Errorf("graphml: %d nodes %d edges, GraphQL says %d and %d", len(doc.Graph.Nodes), len(doc.Graph.Edges), wantNodes, wantEdges)
+		}
+		if !strings.Contains(string(body), "阿克苏地区") {
+			t.Error("Chinese name lost")
+		}
+	})
+
+	t.Run("gexf of a chain", func(t *testing.T) {
+		resp, body := get("/export/gexf?chain=county:moyu&direction=UP")
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d: %s", resp.StatusCode, body)
+		}
+		var doc struct {
+			Graph struct {
+				Nodes struct {
+					Node []struct {
+						ID string `xml:"id,attr"`
+					} `xml:"node"`
+				} `xml:"nodes"`
+				Edges struct {
+					Edge []struct {
+						Label string `xml:"label,attr"`
+					} `xml:"edge"`
+				} `xml:"edges"`
+			} `xml:"graph"`
+		}
+		if err := xml.Unmarshal(body, &doc); err != nil {
+			t.Fatalf("not XML: %v", err)
+		}
+		ids := map[string]bool{}
+		for _, n := range doc.Graph.Nodes.Node {
+			ids[n.ID] = true
+		}
+		if !ids["county:moyu"] || !ids["party_body:ccp-central-committee"] || len(doc.Graph.Edges.Edge) == 0 {
+			t.Errorf("chain export lacks its root, the Central Committee or edges: %d nodes, %d edges", len(ids), len(doc.Graph.Edges.Edge))
+		}
+	})
+
+	t.Run("csv zip", func(t *testing.T) {
+		resp, body := get("/export/csv?ids=prefecture:aksu")
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/zip" {
+			t.Fatalf("status %d type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := map[string]int{}
+		for _, f := range zr.File {
+			if !strings.HasSuffix(f.Name, ".csv") {
+				continue
+			}
+			rc, _ := f.Open()
+			recs, err := csv.NewReader(rc).ReadAll()
+			rc.Close()
+			if err != nil {
+				t.Fatalf("%s: %v", f.Name, err)
+			}
+			rows[f.Name] = len(recs) - 1
+		}
+		if rows["nodes.csv"] != wantNodes || rows["edges.csv"] != wantEdges || rows["sources.csv"] == 0 {
+			t.Errorf("csv rows %v; want %d nodes, %d edges, some sources", rows, wantNodes, wantEdges)
+		}
+	})
+
+	t.Run("cytoscape json of paths", func(t *testing.T) {
+		resp, body := get("/export/cytoscape?from=county:moyu&to=party_body:ccp-central-committee")
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d: %s", resp.StatusCode, body)
+		}
+		var doc struct {
+			Elements struct {
+				Nodes []struct{ Data map[string]any } `json:"nodes"`
+				Edges []struct{ Data map[string]any } `json:"edges"`
+			} `json:"elements"`
+		}
+		if err := json.Unmarshal(body, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Elements.Nodes) < 2 || len(doc.Elements.Edges) < 1 {
+			t.Errorf("paths export: %d nodes %d edges", len(doc.Elements.Nodes), len(doc.Elements.Edges))
+		}
+		for _, e := range doc.Elements.Edges {
+			if e.Data["source"] == nil || e.Data["target"] == nil || e.Data["citations"] == nil {
+				t.Errorf("edge without source, target or citations: %v", e.Data)
+			}
+		}
+	})
+
+	t.Run("command line", func(t *testing.T) {
+		out := t.TempDir() + "/aksu.gexf"
+		env := map[string]string{"NEO4J_URI": neo4jtest.URI(t)}
+		var stderr bytes.Buffer
+		m := &Main{Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
+		if code := m.Run(t.Context(), []string{"export", "--format", "gexf", "--ids", "prefecture:aksu", "--depth", "1", "--out", out}); code != 0 {
+			t.Fatalf("export: exit %d\n%s", code, stderr.String())
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(b), "<node "); n != wantNodes {
+			t.Errorf("CLI export has %d nodes, want %d", n, wantNodes)
+		}
+	})
+
+	t.Run("errors", func(t *testing.T) {
+		for path, want := range map[string]int{
+			"/export/pdf?ids=prefecture:aksu":                  400,
+			"/export/graphml?ids=county:no-such":               404,
+			"/export/graphml?ids=prefecture:aksu&asOf=2010-13": 400,
+			"/export/graphml?ids=prefecture:aksu&depth=9":      400,
+			"/export/graphml?from=county:moyu":                 400,
+		} {
+			resp, body := get(path)
+			if resp.StatusCode != want || !strings.Contains(string(body), `"code"`) {
+				t.Errorf("GET %s: %d %s, want %d with a code", path, resp.StatusCode, body, want)
+			}
+		}
+	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/aidtrace/aidtrace/graph"
 	"github.com/aidtrace/aidtrace/graph/generated"
 	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/export"
 	"github.com/aidtrace/aidtrace/internal/ingest"
 	"github.com/aidtrace/aidtrace/internal/localneo4j"
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
@@ -128,6 +129,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		MaxComplexity: cfg.MaxComplexity, MaxDepth: cfg.MaxDepth,
 		Extensions: []graphql.HandlerExtension{graph.Loaders{R: resolver}},
 	}, schema, store.Ping, log)
+	srv.Handle("/export/", server.ExportHandler(store, log))
 	if err := srv.Open(); err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
@@ -319,5 +321,64 @@ func (m *Main) healthcheck(ctx context.Context, args []string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s answered %s", *url, resp.Status)
 	}
+	return nil
+}
+
+// export writes a subgraph in a graph tool's format to a file or stdout.
+func (m *Main) export(ctx context.Context, args []string) error {
+	var format, ids, types, kinds, asOf, chain, direction, from, to, out string
+	var depth, limit int
+	cfg, _, err := m.parse("export", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&format, "format", "graphml", "graphml, gexf, csv (zip), cytoscape")
+		fs.StringVar(&ids, "ids", "", "comma-separated entity ids (empty: the whole graph)")
+		fs.IntVar(&depth, "depth", 1, "hops around --ids")
+		fs.StringVar(&types, "types", "", "comma-separated relation types")
+		fs.StringVar(&kinds, "kinds", "", "comma-separated entity kinds")
+		fs.StringVar(&asOf, "as-of", "", "only relations active on this date")
+		fs.StringVar(&chain, "chain", "", "export the responsibility chains from this entity")
+		fs.StringVar(&direction, "direction", "UP", "with --chain: UP or DOWN")
+		fs.StringVar(&from, "from", "", "with --to: export the shortest paths between two entities")
+		fs.StringVar(&to, "to", "", "with --from")
+		fs.IntVar(&limit, "limit", 0, "at most this many entities (0: the export cap)")
+		fs.StringVar(&out, "out", "-", "output file (- for stdout)")
+	})
+	if err != nil {
+		return err
+	}
+	f, err := export.ParseFormat(format)
+	if err != nil {
+		return err
+	}
+	q := export.Query{IDs: export.SplitList(ids), Depth: depth, Types: export.SplitList(types), Limit: limit,
+		Chain: chain, Down: strings.EqualFold(direction, "DOWN"), From: from, To: to}
+	for _, k := range export.SplitList(kinds) {
+		q.Kinds = append(q.Kinds, domain.Kind(k))
+	}
+	if q.AsOf, err = domain.ParsePartialDate(asOf); err != nil {
+		return fmt.Errorf("--as-of: %w", err)
+	}
+	log := m.logger(cfg)
+	store, closeDB, err := m.database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	g, err := export.Gather(ctx, store, q)
+	if err != nil {
+		return err
+	}
+	w := m.Stdout
+	if out != "-" {
+		file, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		w = file
+	}
+	if err := export.Write(w, f, g); err != nil {
+		return err
+	}
+	log.Info("exported", "format", f, "entities", len(g.Entities), "relations", len(g.Relations), "sources", len(g.Sources), "truncated", g.Truncated)
 	return nil
 }

@@ -4,6 +4,7 @@
 //	aidtrace load PATH...            validate then load dataset files
 //	aidtrace validate PATH...        validate dataset files, no database
 //	aidtrace neo4j [-- CMD ARGS...]  run a local Neo4j (for CMD, with NEO4J_URI set)
+//	aidtrace export --format F ...   write a subgraph for graph tools
 package main
 
 import (
@@ -45,6 +46,8 @@ commands:
   load PATH...             validate dataset files, then load them (nothing is written on any error)
   validate PATH...         validate dataset files without a database
   neo4j [-- CMD ARGS...]   run a local Neo4j; with CMD, run CMD with NEO4J_URI set, then stop
+  export --format F [--ids A,B --depth N | --chain ID [--direction DOWN] | --from A --to B] [--out FILE]
+                           write a subgraph as graphml, gexf, csv (zip) or cytoscape JSON
   healthcheck [--url URL]  exit 0 if URL (default http://127.0.0.1:8080/readyz) answers 200 (for containers)
 
 Run 'aidtrace <command> -h' for the flags of a command.
@@ -66,6 +69,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.validate(args[1:])
 	case "neo4j":
 		err = m.neo4j(ctx, args[1:])
+	case "export":
+		err = m.export(ctx, args[1:])
 	case "healthcheck":
 		err = m.healthcheck(ctx, args[1:])
 	case "help", "-h", "--help":

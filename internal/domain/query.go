@@ -19,6 +19,9 @@ const (
 	MaxHoodIDs       = 50
 	MaxHoodDepth     = 3
 	MaxHoodLimit     = 2000
+	// MaxExportLimit caps the entities of one export (and of any
+	// neighbourhood the store will compute).
+	MaxExportLimit = 100000
 )
 
 // limit checks that n is within 1..max: below 1 is bad input, above max is
@@ -240,11 +243,9 @@ type Path struct {
 	Relations []Relation
 }
 
-// Validate checks a neighbourhood query.
-func (q SubgraphQuery) Validate() error {
-	if len(q.IDs) == 0 {
-		return Errorf(EBADINPUT, "ids must name at least one entity")
-	}
+// Validate checks a neighbourhood query with maxLimit entities at most.
+// Empty IDs mean the whole graph.
+func (q SubgraphQuery) Validate(maxLimit int) error {
 	if len(q.IDs) > MaxHoodIDs {
 		return Errorf(ELIMIT, "ids may name at most %d entities", MaxHoodIDs)
 	}
@@ -259,7 +260,7 @@ func (q SubgraphQuery) Validate() error {
 	if q.Depth > MaxHoodDepth {
 		return Errorf(ELIMIT, "depth may be at most %d", MaxHoodDepth)
 	}
-	if err := limit("limit", q.Limit, MaxHoodLimit); err != nil {
+	if err := limit("limit", q.Limit, maxLimit); err != nil {
 		return err
 	}
 	if err := CheckTypes(q.Types); err != nil {

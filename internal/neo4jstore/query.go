@@ -422,12 +422,12 @@ RETURN [n IN nodes(p) | n.id] AS ids,
 // Neighborhood returns the entities within q.Depth hops of q.IDs and the
 // relations among them, in two round trips (nodes, then edges).
 func (s *Store) Neighborhood(ctx context.Context, q domain.SubgraphQuery) (*domain.Subgraph, error) {
-	if err := q.Validate(); err != nil {
+	if err := q.Validate(domain.MaxExportLimit); err != nil {
 		return nil, err
 	}
 	// Depth is a validated int (a variable-length bound cannot be a parameter).
 	// DISTINCT end nodes let the planner prune the expansion.
-	recs, err := s.read(ctx, "neighborhood-nodes", fmt.Sprintf(`
+	nodes := fmt.Sprintf(`
 MATCH (s:Entity) WHERE s.id IN $ids
 MATCH (s)-[rs*0..%d]-(n:Entity)
 WHERE all(r IN rs WHERE (size($types) = 0 OR type(r) IN $types) AND %s)
@@ -435,7 +435,14 @@ WHERE all(r IN rs WHERE (size($types) = 0 OR type(r) IN $types) AND %s)
 WITH DISTINCT n
 ORDER BY CASE WHEN n.id IN $ids THEN 0 ELSE 1 END, n.id
 LIMIT $limit
-RETURN n`, q.Depth, activeClause("r")), asOfParams(map[string]any{
+RETURN n`, q.Depth, activeClause("r"))
+	if len(q.IDs) == 0 {
+		// The whole graph, in id order.
+		nodes = `
+MATCH (n:Entity) WHERE n.id > '' AND (size($kinds) = 0 OR n.kind IN $kinds)
+RETURN n ORDER BY n.id LIMIT $limit`
+	}
+	recs, err := s.read(ctx, "neighborhood-nodes", nodes, asOfParams(map[string]any{
 		"ids": q.IDs, "types": nonNil(q.Types), "kinds": kindStrings(q.Kinds), "limit": q.Limit + 1,
 	}, q.AsOf))
 	if err != nil {
@@ -456,7 +463,7 @@ RETURN n`, q.Depth, activeClause("r")), asOfParams(map[string]any{
 	if len(g.Entities) > q.Limit {
 		g.Entities, g.Truncated = g.Entities[:q.Limit], true
 	}
-	if len(g.Entities) == 0 {
+	if len(g.Entities) == 0 && len(q.IDs) > 0 {
 		return nil, domain.Errorf(domain.ENOTFOUND, "none of the entities %q exists", q.IDs)
 	}
 	ids := make([]string, len(g.Entities))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -73,4 +74,29 @@ func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
 		log.Error("panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return errors.New("panic") // not an *domain.Error: shown as INTERNAL
 	}
+}
+
+// httpStatus is the one table from error codes to HTTP statuses for the
+// plain HTTP endpoints (GraphQL answers follow the GraphQL-over-HTTP rules).
+var httpStatus = map[string]int{
+	domain.EBADINPUT:        http.StatusBadRequest,
+	domain.ENOTFOUND:        http.StatusNotFound,
+	domain.EUNAUTHENTICATED: http.StatusUnauthorized,
+	domain.EFORBIDDEN:       http.StatusForbidden,
+	domain.ELIMIT:           http.StatusBadRequest,
+	domain.EUNAVAILABLE:     http.StatusServiceUnavailable,
+	domain.EINTERNAL:        http.StatusInternalServerError,
+}
+
+// writeError answers with the error in GraphQL's error shape, so clients
+// parse one format everywhere; internal errors show only "internal error".
+func writeError(w http.ResponseWriter, err error) {
+	code := domain.ErrorCode(err)
+	status, ok := httpStatus[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	writeJSON(w, status, map[string]any{"errors": []map[string]any{{
+		"message": domain.ErrorMessage(err), "extensions": map[string]string{"code": code},
+	}}})
 }
