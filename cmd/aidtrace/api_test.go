@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 	"github.com/aidtrace/aidtrace/internal/neo4jtest"
@@ -157,7 +158,7 @@ func TestAPI(t *testing.T) {
 	// take more than the default 2ms to ask, and the round-trip count below
 	// must not depend on scheduling.
 	r := MustServeWith(t, map[string]string{"AIDTRACE_BATCH_WAIT": "25ms"}, func(s *neo4jstore.Store) {
-		s.SetQueryHook(func(string) { queries.Add(1) })
+		s.AddQueryObserver(func(string, time.Duration, error) { queries.Add(1) })
 	}, "--load", "../../seeds")
 	base := r.URL
 

@@ -55,7 +55,7 @@ func (m *Main) parse(name string, args []string, extra func(fs *flag.FlagSet)) (
 
 func (m *Main) logger(cfg Config) *slog.Logger {
 	level, _ := parseLevel(cfg.LogLevel)
-	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+	return slog.New(server.LogHandler(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level})))
 }
 
 // database opens the store: the configured Neo4j, or a local one started
@@ -119,6 +119,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	metrics := server.NewMetrics()
+	store.AddQueryObserver(metrics.ObserveQuery)
 	if m.OnStore != nil {
 		m.OnStore(store)
 	}
@@ -128,6 +130,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		Addr: cfg.Addr, Introspection: cfg.Introspection,
 		MaxComplexity: cfg.MaxComplexity, MaxDepth: cfg.MaxDepth,
 		Extensions: []graphql.HandlerExtension{graph.Loaders{R: resolver}},
+		Metrics:    metrics,
 	}, schema, store.Ping, log)
 	srv.Handle("/export/", server.ExportHandler(store, log))
 	if err := srv.Open(); err != nil {

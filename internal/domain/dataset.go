@@ -48,7 +48,7 @@ func (d *Dataset) Validate(known func(id string) (Kind, bool)) []ItemError {
 		}
 		where := fmt.Sprintf("%s[%d]", sec, i)
 		if first, ok := seen[id]; ok {
-			add(sec, i, []FieldError{{Field: "id", Message: fmt.Sprintf("duplicate id %q (first defined at %s)", id, first)}})
+			add(sec, i, []FieldError{{Field: "id", Message: fmt.Sprintf("duplicate id %q (first defined at %s)", truncate(id, 80), first)}})
 			return
 		}
 		seen[id] = where

@@ -23,7 +23,7 @@ func ParsePartialDate(s string) (PartialDate, error) {
 	}
 	m := partialDateRE.FindStringSubmatch(s)
 	if m == nil {
-		return PartialDate{}, fmt.Errorf("%q is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD", s)
+		return PartialDate{}, fmt.Errorf("%q is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD", truncate(s, 40))
 	}
 	var d PartialDate
 	d.Year, _ = strconv.Atoi(m[1])

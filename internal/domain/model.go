@@ -141,7 +141,7 @@ func (c *checker) citations(cs []Citation) {
 	for i, ct := range cs {
 		f := fmt.Sprintf("cite[%d]", i)
 		if !ValidSourceID(ct.SourceID) {
-			c.add(f+".source", "%q is not a source id (src:...)", ct.SourceID)
+			c.add(f+".source", "%q is not a source id (src:...)", truncate(ct.SourceID, 80))
 		}
 		if strings.TrimSpace(ct.Quote) == "" && strings.TrimSpace(ct.Locator) == "" {
 			c.add(f, "needs a quote or a locator")
@@ -186,17 +186,17 @@ func list[T ~string](vs []T) string {
 func (s *Source) Validate() []FieldError {
 	var c checker
 	if !ValidSourceID(s.ID) {
-		c.add("id", "%q is not a source id (src: followed by lower-case letters, digits, '.', '_' or '-')", s.ID)
+		c.add("id", "%q is not a source id (src: followed by lower-case letters, digits, '.', '_' or '-')", truncate(s.ID, 80))
 	}
 	c.text("title", s.Title, true, MaxNameLen)
 	c.text("publisher", s.Publisher, false, MaxNameLen)
 	c.text("url", s.URL, false, MaxNameLen*4)
 	c.text("note", s.Note, false, MaxTextLen)
 	if !oneOf(s.Type, sourceTypes) {
-		c.add("type", "%q is not one of %s", s.Type, list(sourceTypes))
+		c.add("type", "%q is not one of %s", truncate(string(s.Type), 80), list(sourceTypes))
 	}
 	if !oneOf(s.Grade, grades) {
-		c.add("grade", "%q is not one of %s", s.Grade, list(grades))
+		c.add("grade", "%q is not one of %s", truncate(string(s.Grade), 80), list(grades))
 	}
 	return c.errs
 }
@@ -205,10 +205,10 @@ func (s *Source) Validate() []FieldError {
 func (e *Entity) Validate() []FieldError {
 	var c checker
 	if !ValidEntityID(e.ID) {
-		c.add("id", "%q is not an entity id (kind:slug, lower-case letters, digits, '.', '_' or '-')", e.ID)
+		c.add("id", "%q is not an entity id (kind:slug, lower-case letters, digits, '.', '_' or '-')", truncate(e.ID, 80))
 	}
 	if !e.Kind.Valid() {
-		c.add("kind", "unknown kind %q", e.Kind)
+		c.add("kind", "unknown kind %q", truncate(string(e.Kind), 80))
 	}
 	c.text("name", e.Name, true, MaxNameLen)
 	c.text("nameZh", e.NameZh, false, MaxNameLen)
@@ -227,23 +227,23 @@ func (e *Entity) Validate() []FieldError {
 func (r *Relation) Validate() []FieldError {
 	var c checker
 	if !ValidRelationID(r.ID) {
-		c.add("id", "%q is not a relation id (rel: followed by lower-case letters, digits, '.', '_' or '-')", r.ID)
+		c.add("id", "%q is not a relation id (rel: followed by lower-case letters, digits, '.', '_' or '-')", truncate(r.ID, 80))
 	}
 	t, ok := LookupRelationType(r.Type)
 	if !ok {
-		c.add("type", "unknown relation type %q", r.Type)
+		c.add("type", "unknown relation type %q", truncate(r.Type, 80))
 	}
 	if !ValidEntityID(r.From) {
-		c.add("from", "%q is not an entity id", r.From)
+		c.add("from", "%q is not an entity id", truncate(r.From, 80))
 	}
 	if !ValidEntityID(r.To) {
-		c.add("to", "%q is not an entity id", r.To)
+		c.add("to", "%q is not an entity id", truncate(r.To, 80))
 	}
 	if r.From != "" && r.From == r.To {
-		c.add("to", "a relation cannot join %q to itself", r.From)
+		c.add("to", "a relation cannot join %q to itself", truncate(r.From, 80))
 	}
 	if !oneOf(r.Confidence, confidences) {
-		c.add("confidence", "%q is not one of %s", r.Confidence, list(confidences))
+		c.add("confidence", "%q is not one of %s", truncate(string(r.Confidence), 80), list(confidences))
 	}
 	c.text("role", r.Role, false, MaxNameLen)
 	c.text("note", r.Note, false, MaxTextLen)

@@ -326,3 +326,17 @@ RETURN type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties
 	}
 	return decodeRelationRecord(recs[0])
 }
+
+// CountForTest runs a read query returning one integer column "n". Tests
+// use it to check stored data through the store's own connection.
+func CountForTest(ctx context.Context, s *Store, cypher string) (int, error) {
+	recs, err := s.read(ctx, "count-for-test", cypher, nil)
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) != 1 {
+		return 0, fmt.Errorf("%d records", len(recs))
+	}
+	n, _, err := neo4j.GetRecordValue[int64](recs[0], "n")
+	return int(n), err
+}

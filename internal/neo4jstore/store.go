@@ -32,9 +32,13 @@ type Store struct {
 	db      string
 	timeout time.Duration
 	log     *slog.Logger
-	// onQuery, when set, is called once per round trip (tests count them).
-	onQuery func(name string)
+	// observers are told of every round trip (metrics; tests count them).
+	observers []QueryObserver
 }
+
+// QueryObserver is told of each Cypher round trip: its name, how long it
+// took and its error (nil on success).
+type QueryObserver func(name string, took time.Duration, err error)
 
 // Open creates the driver and waits, with backoff, until the server answers.
 func Open(ctx context.Context, c Config) (*Store, error) {
@@ -91,9 +95,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return err
 }
 
-// SetQueryHook installs fn to be called once per Cypher round trip, before
-// serving starts. For tests.
-func (s *Store) SetQueryHook(fn func(name string)) { s.onQuery = fn }
+// AddQueryObserver adds fn to the observers of every round trip. Call it
+// before the store is used concurrently (at start-up).
+func (s *Store) AddQueryObserver(fn QueryObserver) { s.observers = append(s.observers, fn) }
 
 func (s *Store) txConfig(c *neo4j.TransactionConfig) { c.Timeout = s.timeout }
 
@@ -108,12 +112,17 @@ func (s *Store) write(ctx context.Context, name, cypher string, params map[strin
 }
 
 func (s *Store) run(ctx context.Context, name string, mode neo4j.AccessMode, cypher string, params map[string]any) ([]*neo4j.Record, error) {
-	if s.onQuery != nil {
-		s.onQuery(name)
-	}
 	began := time.Now()
+	// A client-side deadline a little beyond the server's transaction
+	// timeout: a frozen or unreachable server cannot hold a request longer.
+	ctx, cancel := context.WithTimeout(ctx, s.timeout+2*time.Second)
+	defer cancel()
 	sess := s.drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
-	defer sess.Close(context.Background())
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		sess.Close(cctx)
+	}()
 	work := func(tx neo4j.ManagedTransaction) (any, error) {
 		res, err := tx.Run(ctx, cypher, params)
 		if err != nil {
@@ -128,7 +137,11 @@ func (s *Store) run(ctx context.Context, name string, mode neo4j.AccessMode, cyp
 	} else {
 		out, err = sess.ExecuteWrite(ctx, work, s.txConfig)
 	}
-	s.log.Debug("cypher", "query", name, "took", time.Since(began).String(), "err", err)
+	took := time.Since(began)
+	for _, o := range s.observers {
+		o(name, took, err)
+	}
+	s.log.DebugContext(ctx, "cypher", "query", name, "took", took.String(), "err", err)
 	if err != nil {
 		return nil, translate(ctx, name, err)
 	}
@@ -155,8 +168,8 @@ func translate(ctx context.Context, name string, err error) error {
 		case nerr.Classification() == "TransientError":
 			return &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the database is busy; try again"), err}
 		}
-	case neo4j.IsConnectivityError(err), neo4j.IsUsageError(err) && ctx.Err() != nil,
-		errors.Is(err, context.DeadlineExceeded):
+	case neo4j.IsConnectivityError(err), neo4j.IsTransactionExecutionLimit(err),
+		neo4j.IsUsageError(err) && ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded):
 		return &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the database is unavailable; try again"), err}
 	case errors.Is(err, context.Canceled):
 		return &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the request was cancelled"), err}

@@ -17,7 +17,20 @@ import (
 // errorPresenter is the one place where errors become GraphQL errors: an
 // application error keeps its message and code; anything else is logged and
 // shown as "internal error" with code INTERNAL.
-func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+func errorPresenter(log *slog.Logger, m *Metrics) graphql.ErrorPresenterFunc {
+	present := presenter(log)
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := present(ctx, err)
+		code, _ := gerr.Extensions["code"].(string)
+		m.gqlErrors.WithLabelValues(code).Inc()
+		if st := stateOf(ctx); st != nil && code == domain.EUNAVAILABLE {
+			st.unavailable.Store(true)
+		}
+		return gerr
+	}
+}
+
+func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
 		var app *domain.Error
@@ -25,7 +38,7 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gerr.Message = app.Message
 			setCode(gerr, app.Code)
 			if app.Code == domain.EUNAVAILABLE || app.Code == domain.EINTERNAL {
-				log.Warn("graphql", "code", app.Code, "path", gerr.Path.String(), "err", err)
+				log.WarnContext(ctx, "graphql", "code", app.Code, "path", gerr.Path.String(), "err", err)
 			}
 			return gerr
 		}
@@ -44,7 +57,7 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return gerr
 		}
-		log.Error("graphql internal error", "path", gerr.Path.String(), "err", err)
+		log.ErrorContext(ctx, "graphql internal error", "path", gerr.Path.String(), "err", err)
 		gerr.Message = "internal error"
 		setCode(gerr, domain.EINTERNAL)
 		return gerr
@@ -71,7 +84,7 @@ func setCode(e *gqlerror.Error, code string) {
 // recoverFunc turns a panic in a resolver into an internal error.
 func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
-		log.Error("panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return errors.New("panic") // not an *domain.Error: shown as INTERNAL
 	}
 }

@@ -33,15 +33,18 @@ type Config struct {
 	MaxTokens      int           // lexer tokens per document; default 5000
 	// Extensions are added to the GraphQL handler (e.g. per-request dataloaders).
 	Extensions []graphql.HandlerExtension
+	// Metrics, when set, are served at /metrics and fed by every request.
+	Metrics *Metrics
 }
 
 // Server serves the API over HTTP.
 type Server struct {
-	cfg  Config
-	log  *slog.Logger
-	ln   net.Listener
-	http *http.Server
-	mux  *http.ServeMux
+	cfg     Config
+	log     *slog.Logger
+	ln      net.Listener
+	http    *http.Server
+	mux     *http.ServeMux
+	metrics *Metrics
 }
 
 // New builds the server. ready reports whether the database answers (/readyz).
@@ -61,8 +64,12 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 	if cfg.MaxTokens == 0 {
 		cfg.MaxTokens = 5000
 	}
-	s := &Server{cfg: cfg, log: log, mux: http.NewServeMux()}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	s := &Server{cfg: cfg, log: log, mux: http.NewServeMux(), metrics: cfg.Metrics}
 	s.mux.Handle("/graphql", s.limits(newGraphQLHandler(cfg, schema, log)))
+	s.mux.Handle("/metrics", cfg.Metrics.handler())
 	s.mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -77,7 +84,7 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	s.http = &http.Server{
-		Handler:           s.mux,
+		Handler:           s.observe(s.mux),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,
@@ -152,7 +159,7 @@ func newGraphQLHandler(cfg Config, schema graphql.ExecutableSchema, log *slog.Lo
 	for _, e := range cfg.Extensions {
 		h.Use(e)
 	}
-	h.SetErrorPresenter(errorPresenter(log))
+	h.SetErrorPresenter(errorPresenter(log, cfg.Metrics))
 	h.SetRecoverFunc(recoverFunc(log))
 	return h
 }

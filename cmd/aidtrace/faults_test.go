@@ -1,0 +1,306 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/localneo4j"
+	"github.com/aidtrace/aidtrace/internal/neo4jstore"
+)
+
+// ownNeo4j is a Neo4j this test may stop, kill and freeze: not the shared one.
+type ownNeo4j struct {
+	t    *testing.T
+	dir  string
+	port int
+	srv  *localneo4j.Server
+}
+
+func startOwnNeo4j(t *testing.T) *ownNeo4j {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	n := &ownNeo4j{t: t, dir: t.TempDir(), port: port}
+	n.start()
+	t.Cleanup(func() {
+		syscall.Kill(n.srv.Pid(), syscall.SIGCONT)
+		n.srv.Stop()
+	})
+	return n
+}
+
+func (n *ownNeo4j) start() {
+	n.t.Helper()
+	s, err := localneo4j.Start(context.Background(), localneo4j.Options{Dir: n.dir, Port: n.port, HeapMB: 512, PageCacheMB: 64,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		n.t.Fatalf("start own neo4j: %v", err)
+	}
+	n.srv = s
+}
+
+func (n *ownNeo4j) uri() string { return fmt.Sprintf("bolt://127.0.0.1:%d", n.port) }
+
+// probe sends one small query and says how it went.
+type probeResult struct {
+	status int
+	code   string
+	took   time.Duration
+}
+
+func probe(base string) probeResult {
+	began := time.Now()
+	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"{ stats { entities } }"}`))
+	r := probeResult{took: time.Since(began)}
+	if err != nil {
+		r.code = "transport: " + err.Error()
+		return r
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	r.took = time.Since(began)
+	r.status = resp.StatusCode
+	switch {
+	case strings.Contains(string(b), `"UNAVAILABLE"`):
+		r.code = "UNAVAILABLE"
+	case strings.Contains(string(b), `"errors"`):
+		r.code = "other error: " + string(b)
+	default:
+		r.code = "ok"
+	}
+	return r
+}
+
+func status(base, path string) int {
+	resp, err := http.Get(base + path)
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// waitFor polls cond every 100ms up to limit and returns how long it took.
+func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) time.Duration {
+	t.Helper()
+	began := time.Now()
+	for !cond() {
+		if time.Since(began) > limit {
+			t.Fatalf("%s: not within %s", what, limit)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return time.Since(began)
+}
+
+// TestNeo4jFaultsUnderTraffic stops, kills and freezes Neo4j while clients
+// query: every answer comes within its deadline, as UNAVAILABLE (503) while
+// Neo4j is away; /readyz fails and /healthz stays up; service resumes
+// without restarting aidtrace once Neo4j is back.
+func TestNeo4jFaultsUnderTraffic(t *testing.T) {
+	n := startOwnNeo4j(t)
+	const queryTimeout = 2 * time.Second
+	// Deadline a client may wait: the query timeout, the store's 2s margin
+	// and some slack for a loaded machine.
+	const deadline = queryTimeout + 4*time.Second
+	env := map[string]string{"NEO4J_URI": n.uri(), "AIDTRACE_ADDR": "127.0.0.1:0", "AIDTRACE_QUERY_TIMEOUT": queryTimeout.String()}
+	started := make(chan string, 1)
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }, Started: func(u string) { started <- u }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- m.Run(ctx, []string{"serve", "--load", "../../internal/neo4jstore/testdata/fixture.yaml"})
+	}()
+	defer func() { cancel(); <-done }()
+	var base string
+	select {
+	case base = <-started:
+	case <-time.After(2 * time.Minute):
+		t.Fatal("serve did not start")
+	}
+
+	// Background traffic: four clients, each answer checked.
+	var mu sync.Mutex
+	var results []probeResult
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				r := probe(base)
+				mu.Lock()
+				results = append(results, r)
+				mu.Unlock()
+				time.Sleep(20 * time.Millisecond)
+			}
+		}()
+	}
+	ok := func() bool { r := probe(base); return r.code == "ok" }
+	unavailable := func() bool { r := probe(base); return r.code == "UNAVAILABLE" && r.status == 503 }
+
+	faults := []struct {
+		name    string
+		inject  func()
+		recover func()
+	}{
+		{"stopped", func() { n.srv.Stop() }, func() { n.start() }},
+		{"killed", func() { syscall.Kill(n.srv.Pid(), syscall.SIGKILL); <-n.srv.Exited(); n.srv.Stop() }, func() { n.start() }},
+		{"frozen", func() { syscall.Kill(n.srv.Pid(), syscall.SIGSTOP) }, func() { syscall.Kill(n.srv.Pid(), syscall.SIGCONT) }},
+	}
+	for _, f := range faults {
+		waitFor(t, f.name+": healthy before the fault", 30*time.Second, ok)
+		f.inject()
+		down := waitFor(t, f.name+": UNAVAILABLE with 503", 2*deadline, unavailable)
+		if got := status(base, "/readyz"); got != 503 {
+			t.Errorf("%s: /readyz = %d, want 503", f.name, got)
+		}
+		if got := status(base, "/healthz"); got != 200 {
+			t.Errorf("%s: /healthz = %d, want 200", f.name, got)
+		}
+		f.recover()
+		back := waitFor(t, f.name+": serving again", 30*time.Second, ok)
+		if got := status(base, "/readyz"); got != 200 {
+			t.Errorf("%s: /readyz after recovery = %d", f.name, got)
+		}
+		t.Logf("%s: UNAVAILABLE seen after %s; serving again %s after Neo4j was back", f.name, down.Round(time.Millisecond), back.Round(time.Millisecond))
+	}
+	close(stop)
+	wg.Wait()
+
+	var worst time.Duration
+	for _, r := range results {
+		if r.code != "ok" && r.code != "UNAVAILABLE" {
+			t.Errorf("unexpected answer under faults: status %d: %s", r.status, r.code)
+		}
+		if r.code == "UNAVAILABLE" && r.status != 503 {
+			t.Errorf("UNAVAILABLE with status %d, want 503", r.status)
+		}
+		worst = max(worst, r.took)
+	}
+	if worst > deadline {
+		t.Errorf("slowest answer took %s, past the %s deadline", worst, deadline)
+	}
+	t.Logf("%d requests under faults; slowest answer %s", len(results), worst.Round(time.Millisecond))
+}
+
+// TestInterruptedLoadRerunsExactly kills Neo4j in the middle of a load; a
+// rerun after restart gives exactly the expected data, every claim whole.
+func TestInterruptedLoadRerunsExactly(t *testing.T) {
+	n := startOwnNeo4j(t)
+	dir := t.TempDir()
+	const entities, relations = 6000, 6000
+	writeSyntheticDataset(t, dir+"/big.yaml", entities, relations)
+
+	open := func() *neo4jstore.Store {
+		s, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: n.uri(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := open()
+	loadErr := make(chan error, 1)
+	var batches int
+	var mu sync.Mutex
+	killed := make(chan struct{})
+	s.AddQueryObserver(func(name string, _ time.Duration, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if strings.HasPrefix(name, "load-") && err == nil {
+			batches++
+			if batches == 5 { // a few batches in: kill Neo4j mid-load
+				syscall.Kill(n.srv.Pid(), syscall.SIGKILL)
+				close(killed)
+			}
+		}
+	})
+	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	go func() {
+		loadErr <- m.loadPaths(context.Background(), s, []string{dir}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	select {
+	case <-killed:
+	case err := <-loadErr:
+		t.Fatalf("load finished before the kill: %v", err)
+	case <-time.After(2 * time.Minute):
+		t.Fatal("load did not start")
+	}
+	if err := <-loadErr; err == nil {
+		t.Fatal("load succeeded although Neo4j was killed")
+	} else if domain.ErrorCode(err) != domain.EUNAVAILABLE && !strings.Contains(err.Error(), "unavailable") {
+		t.Logf("interrupted load error: %v", err)
+	}
+	s.Close(context.Background())
+	<-n.srv.Exited()
+	n.srv.Stop()
+	n.start()
+
+	s = open()
+	defer s.Close(context.Background())
+	var out strings.Builder
+	m = &Main{Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	if err := m.loadPaths(context.Background(), s, []string{dir}, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatalf("rerun: %v", err)
+	}
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Entities != entities || st.Relations != relations || st.Sources != 1 {
+		t.Errorf("after rerun: %d entities, %d relations, %d sources; want %d, %d, 1", st.Entities, st.Relations, st.Sources, entities, relations)
+	}
+	// Every claim is whole: its content hash and its citations are there.
+	for _, q := range []string{
+		"MATCH (n:Entity) WHERE n.hash IS NULL OR n.citations IS NULL OR n.name IS NULL RETURN count(n) AS n",
+		"MATCH ()-[r]->() WHERE r.hash IS NULL OR r.citations IS NULL OR r.confidence IS NULL RETURN count(r) AS n",
+	} {
+		recs, err := neo4jstore.CountForTest(context.Background(), s, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if recs != 0 {
+			t.Errorf("%d partial claims: %s", recs, q)
+		}
+	}
+	t.Logf("rerun summary:\n%s", out.String())
+}
+
+// writeSyntheticDataset writes n counties (invented names) in a chain of
+// PART_OF relations, all marked synthetic.
+func writeSyntheticDataset(t *testing.T, path string, entities, relations int) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("sources:\n  - {id: \"src:synthetic\", title: \"Synthetic test data\", type: other, grade: C, note: \"generated by a test\"}\nentities:\n")
+	for i := 0; i < entities; i++ {
+		fmt.Fprintf(&b, "  - {id: \"county:zz-test-%05d\", kind: county, name: \"ZZ Test County %05d\", synthetic: true, cite: [{source: \"src:synthetic\", locator: \"generated\"}]}\n", i, i)
+	}
+	b.WriteString("relations:\n")
+	for i := 0; i < relations; i++ {
+		fmt.Fprintf(&b, "  - {id: \"rel:zz-test-%05d\", type: PART_OF, from: \"county:zz-test-%05d\", to: \"county:zz-test-%05d\", confidence: reported, synthetic: true, cite: [{source: \"src:synthetic\", locator: \"generated\"}]}\n", i, i, (i+1)%entities)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
