@@ -51,7 +51,8 @@ func toEntity(e *domain.Entity) *model.Entity {
 		aliases = []string{}
 	}
 	return &model.Entity{
-		ID: e.ID, Kind: e.Kind, Name: e.Name, NameZh: optString(e.NameZh), Aliases: aliases,
+		Retraction: e.Retraction,
+		ID:         e.ID, Kind: e.Kind, Name: e.Name, NameZh: optString(e.NameZh), Aliases: aliases,
 		Description: optString(e.Description), ValidFrom: optDate(e.ValidFrom), ValidTo: optDate(e.ValidTo),
 		Quantities: quantities(e.Quantities), Citations: citations(e.Citations), Synthetic: e.Synthetic,
 	}
@@ -79,6 +80,7 @@ func toRelation(r *domain.Relation) model.Relation {
 		FromID: r.From, ToID: r.To, ValidFrom: optDate(r.ValidFrom), ValidTo: optDate(r.ValidTo),
 		Confidence: r.Confidence, Role: optString(r.Role), Quantities: quantities(r.Quantities),
 		Attributes: attrs, Note: optString(r.Note), Citations: citations(r.Citations), Synthetic: r.Synthetic,
+		Retraction: r.Retraction,
 	}
 }
 
@@ -126,4 +128,52 @@ func pageInfo(lastID string, hasNext bool) *model.PageInfo {
 		pi.EndCursor = &c
 	}
 	return pi
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func citationsFromInput(cs []model.CitationInput) []domain.Citation {
+	out := make([]domain.Citation, len(cs))
+	for i, c := range cs {
+		out[i] = domain.Citation{SourceID: c.Source, Quote: str(c.Quote), Locator: str(c.Locator)}
+	}
+	return out
+}
+
+func quantitiesFromInput(qs []model.QuantityInput) []domain.Quantity {
+	out := make([]domain.Quantity, len(qs))
+	for i, q := range qs {
+		out[i] = domain.Quantity{Name: q.Name, Value: q.Value, Unit: str(q.Unit)}
+	}
+	return out
+}
+
+func sourceFromInput(in model.SourceInput) domain.Source {
+	return domain.Source{ID: in.ID, Title: in.Title, Publisher: str(in.Publisher), URL: str(in.URL),
+		Published: date(in.Published), Type: in.Type, Grade: in.Grade, Note: str(in.Note)}
+}
+
+func entityFromInput(in model.EntityInput) domain.Entity {
+	return domain.Entity{ID: in.ID, Kind: in.Kind, Name: in.Name, NameZh: str(in.NameZh), Aliases: in.Aliases,
+		Description: str(in.Description), ValidFrom: date(in.ValidFrom), ValidTo: date(in.ValidTo),
+		Quantities: quantitiesFromInput(in.Quantities), Citations: citationsFromInput(in.Citations)}
+}
+
+func relationFromInput(in model.RelationInput) domain.Relation {
+	var attrs map[string]string
+	if len(in.Attributes) > 0 {
+		attrs = map[string]string{}
+		for _, a := range in.Attributes {
+			attrs[a.Key] = a.Value
+		}
+	}
+	return domain.Relation{ID: in.ID, Type: string(in.Type), From: in.From, To: in.To,
+		ValidFrom: date(in.ValidFrom), ValidTo: date(in.ValidTo), Confidence: in.Confidence, Role: str(in.Role),
+		Quantities: quantitiesFromInput(in.Quantities), Attributes: attrs, Note: str(in.Note),
+		Citations: citationsFromInput(in.Citations)}
 }

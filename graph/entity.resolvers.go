@@ -23,6 +23,11 @@ func (r *citationResolver) Source(ctx context.Context, obj *model.Citation) (*mo
 	return toSource(s), nil
 }
 
+// History is the resolver for the history field.
+func (r *entityResolver) History(ctx context.Context, obj *model.Entity, first *int) ([]domain.AuditEvent, error) {
+	return r.history(ctx, obj.ID, first)
+}
+
 // Relations is the resolver for the relations field.
 func (r *entityResolver) Relations(ctx context.Context, obj *model.Entity, direction *domain.Direction, types []model.RelationType, asOf *domain.PartialDate, first *int, after *string) (*model.RelationConnection, error) {
 	n := intOr(first, 50)
@@ -72,6 +77,16 @@ func (r *relationResolver) To(ctx context.Context, obj *model.Relation) (*model.
 		return nil, err
 	}
 	return toEntity(e), nil
+}
+
+// History is the resolver for the history field.
+func (r *relationResolver) History(ctx context.Context, obj *model.Relation, first *int) ([]domain.AuditEvent, error) {
+	return r.history(ctx, obj.ID, first)
+}
+
+// History is the resolver for the history field.
+func (r *sourceResolver) History(ctx context.Context, obj *model.Source, first *int) ([]domain.AuditEvent, error) {
+	return r.history(ctx, obj.ID, first)
 }
 
 // Claims is the resolver for the claims field.

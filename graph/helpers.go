@@ -54,3 +54,11 @@ func nonNilKinds(ks []domain.Kind) []domain.Kind {
 	}
 	return ks
 }
+
+func (r *Resolver) history(ctx context.Context, id string, first *int) ([]domain.AuditEvent, error) {
+	n := intOr(first, 20)
+	if err := domain.CheckPage(n); err != nil {
+		return nil, err
+	}
+	return r.loaders(ctx).history.Load(ctx, historyKey{ID: id, First: n})
+}

@@ -26,7 +26,13 @@ func (k relKey) args() relKey { k.ID = ""; return k }
 
 // loaders batch the lookups of one request, so nested fields cost one
 // query per level instead of one per parent.
+type historyKey struct {
+	ID    string
+	First int
+}
+
 type loaders struct {
+	history   *dataloadgen.Loader[historyKey, []domain.AuditEvent]
 	entities  *dataloadgen.Loader[string, *domain.Entity]
 	sources   *dataloadgen.Loader[string, *domain.Source]
 	relations *dataloadgen.Loader[relKey, domain.RelationPage]
@@ -37,12 +43,40 @@ type loadersKey struct{}
 // DefaultBatchWait is how long a loader collects keys before it queries.
 const DefaultBatchWait = 2 * time.Millisecond
 
-func newLoaders(svc domain.ReadService, batchWait time.Duration) *loaders {
+func newLoaders(svc domain.ReadService, write domain.WriteService, batchWait time.Duration) *loaders {
 	if batchWait <= 0 {
 		batchWait = DefaultBatchWait
 	}
 	wait := dataloadgen.WithWait(batchWait)
 	return &loaders{
+		history: dataloadgen.NewLoader(func(ctx context.Context, keys []historyKey) ([]([]domain.AuditEvent), []error) {
+			out := make([][]domain.AuditEvent, len(keys))
+			errs := make([]error, len(keys))
+			byFirst := map[int][]int{}
+			for i, k := range keys {
+				byFirst[k.First] = append(byFirst[k.First], i)
+			}
+			for first, idx := range byFirst {
+				ids := make([]string, len(idx))
+				for j, i := range idx {
+					ids[j] = keys[i].ID
+				}
+				var h map[string][]domain.AuditEvent
+				var err error
+				if write == nil {
+					err = domain.Errorf(domain.EUNAVAILABLE, "history is not available on this server")
+				} else {
+					h, err = write.History(ctx, ids, first)
+				}
+				for _, i := range idx {
+					out[i], errs[i] = h[keys[i].ID], err
+					if out[i] == nil {
+						out[i] = []domain.AuditEvent{}
+					}
+				}
+			}
+			return out, errs
+		}, wait),
 		entities: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*domain.Entity, error) {
 			return svc.EntitiesByID(ctx, ids)
 		}, wait),
@@ -76,7 +110,7 @@ func newLoaders(svc domain.ReadService, batchWait time.Duration) *loaders {
 
 // WithLoaders returns ctx carrying fresh per-request loaders.
 func (r *Resolver) WithLoaders(ctx context.Context) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(r.Read, r.BatchWait))
+	return context.WithValue(ctx, loadersKey{}, newLoaders(r.Read, r.Write, r.BatchWait))
 }
 
 func (r *Resolver) loaders(ctx context.Context) *loaders {
@@ -84,7 +118,7 @@ func (r *Resolver) loaders(ctx context.Context) *loaders {
 		return l
 	}
 	// Not set (e.g. a direct call in a test): unbatched but correct.
-	return newLoaders(r.Read, r.BatchWait)
+	return newLoaders(r.Read, r.Write, r.BatchWait)
 }
 
 func (r *Resolver) entity(ctx context.Context, id string) (*domain.Entity, error) {

@@ -14,7 +14,8 @@ import (
 
 // Resolver is the single injection point of the services the API uses.
 type Resolver struct {
-	Read domain.ReadService
+	Read  domain.ReadService
+	Write domain.WriteService
 	// BatchWait is how long dataloaders gather keys (DefaultBatchWait when 0).
 	// Longer waits batch better under load, at that cost in latency per level.
 	BatchWait time.Duration

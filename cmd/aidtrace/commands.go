@@ -124,15 +124,17 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if m.OnStore != nil {
 		m.OnStore(store)
 	}
-	resolver := &graph.Resolver{Read: store, BatchWait: cfg.BatchWait}
+	resolver := &graph.Resolver{Read: store, Write: store, BatchWait: cfg.BatchWait}
 	schema := generated.NewExecutableSchema(resolver.Config())
 	srv := server.New(server.Config{
 		Addr: cfg.Addr, Introspection: cfg.Introspection,
 		MaxComplexity: cfg.MaxComplexity, MaxDepth: cfg.MaxDepth,
 		Extensions: []graphql.HandlerExtension{graph.Loaders{R: resolver}},
 		Metrics:    metrics,
+		Keys:       store, RequireKeyForReads: cfg.RequireKey,
+		RatePerAddr: cfg.RatePerAddr, RatePerKey: cfg.RatePerKey,
 	}, schema, store.Ping, log)
-	srv.Handle("/export/", server.ExportHandler(store, log))
+	srv.HandleAPI("/export/", server.ExportHandler(store, log))
 	if err := srv.Open(); err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
@@ -199,7 +201,7 @@ func (m *Main) printProblems(probs ingest.Problems) {
 
 func (m *Main) printSummary(s *domain.LoadSummary, took time.Duration) {
 	keys := map[string]bool{}
-	for _, mm := range []map[string]int{s.Created, s.Updated, s.Unchanged} {
+	for _, mm := range []map[string]int{s.Created, s.Updated, s.Unchanged, s.Kept} {
 		for k := range mm {
 			keys[k] = true
 		}
@@ -209,13 +211,16 @@ func (m *Main) printSummary(s *domain.LoadSummary, took time.Duration) {
 		sorted = append(sorted, k)
 	}
 	sort.Strings(sorted)
-	fmt.Fprintf(m.Stdout, "%-24s %8s %8s %10s\n", "loaded", "created", "updated", "unchanged")
-	var c, u, n int
+	fmt.Fprintf(m.Stdout, "%-24s %8s %8s %10s %6s\n", "loaded", "created", "updated", "unchanged", "kept")
+	var c, u, n, kept int
 	for _, k := range sorted {
-		fmt.Fprintf(m.Stdout, "%-24s %8d %8d %10d\n", k, s.Created[k], s.Updated[k], s.Unchanged[k])
-		c, u, n = c+s.Created[k], u+s.Updated[k], n+s.Unchanged[k]
+		fmt.Fprintf(m.Stdout, "%-24s %8d %8d %10d %6d\n", k, s.Created[k], s.Updated[k], s.Unchanged[k], s.Kept[k])
+		c, u, n, kept = c+s.Created[k], u+s.Updated[k], n+s.Unchanged[k], kept+s.Kept[k]
 	}
-	fmt.Fprintf(m.Stdout, "%-24s %8d %8d %10d   (%s)\n", "total", c, u, n, took.Round(time.Millisecond))
+	fmt.Fprintf(m.Stdout, "%-24s %8d %8d %10d %6d   (%s)\n", "total", c, u, n, kept, took.Round(time.Millisecond))
+	if kept > 0 {
+		fmt.Fprintln(m.Stdout, "kept: claims changed through the API since they were loaded; the files did not overwrite them")
+	}
 }
 
 func (m *Main) validate(args []string) error {
@@ -383,5 +388,66 @@ func (m *Main) export(ctx context.Context, args []string) error {
 		return err
 	}
 	log.Info("exported", "format", f, "entities", len(g.Entities), "relations", len(g.Relations), "sources", len(g.Sources), "truncated", g.Truncated)
+	return nil
+}
+
+// keys manages API keys: create (prints the key once), list, revoke.
+func (m *Main) keys(ctx context.Context, args []string) error {
+	var name, role string
+	cfg, fs, err := m.parse("keys", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&name, "name", "", "with create: who or what the key is for")
+		fs.StringVar(&role, "role", "editor", "with create: reader, editor or admin")
+	})
+	if err != nil {
+		return err
+	}
+	usage := func() error {
+		fmt.Fprintln(m.Stderr, "usage: aidtrace keys [--name N --role R] create | list | revoke ID")
+		return errUsage
+	}
+	if fs.NArg() == 0 {
+		return usage()
+	}
+	log := m.logger(cfg)
+	store, closeDB, err := m.database(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	switch fs.Arg(0) {
+	case "create":
+		token, k, err := store.CreateKey(ctx, name, domain.Role(role))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "created key %s (%s, role %s); it is shown once, store it now:\n", k.ID, k.Name, k.Role)
+		fmt.Fprintln(m.Stdout, token)
+	case "list":
+		keys, err := store.ListKeys(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "%-16s %-7s %-25s %-25s %s\n", "id", "role", "created", "revoked", "name")
+		for _, k := range keys {
+			revoked := "-"
+			if k.Revoked != nil {
+				revoked = k.Revoked.Format(time.RFC3339)
+			}
+			fmt.Fprintf(m.Stdout, "%-16s %-7s %-25s %-25s %s\n", k.ID, k.Role, k.Created.Format(time.RFC3339), revoked, k.Name)
+		}
+	case "revoke":
+		if fs.NArg() != 2 {
+			return usage()
+		}
+		if err := store.RevokeKey(ctx, fs.Arg(1)); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "revoked key %s\n", fs.Arg(1))
+	default:
+		return usage()
+	}
 	return nil
 }

@@ -32,6 +32,9 @@ type Config struct {
 	MaxComplexity  int
 	MaxDepth       int
 	BatchWait      time.Duration
+	RequireKey     bool
+	RatePerAddr    float64
+	RatePerKey     float64
 }
 
 func defaultConfig() Config {
@@ -47,6 +50,8 @@ func defaultConfig() Config {
 		ConnectTimeout:   60 * time.Second,
 		MaxComplexity:    20000,
 		MaxDepth:         12,
+		RatePerAddr:      30,
+		RatePerKey:       100,
 		Introspection:    true,
 	}
 }
@@ -83,11 +88,26 @@ var envVars = []struct {
 		c.BatchWait = d
 		return err
 	}},
+	{"AIDTRACE_REQUIRE_KEY", "require-key", "require an API key for reads too (true/false)", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		c.RequireKey = b
+		return err
+	}},
+	{"AIDTRACE_RATE_PER_ADDR", "rate-per-addr", "requests per second per client address (0: no limit)", floatSetter(func(c *Config) *float64 { return &c.RatePerAddr })},
+	{"AIDTRACE_RATE_PER_KEY", "rate-per-key", "requests per second per API key (0: no limit)", floatSetter(func(c *Config) *float64 { return &c.RatePerKey })},
 	{"AIDTRACE_INTROSPECTION", "introspection", "allow GraphQL introspection (true/false)", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		c.Introspection = b
 		return err
 	}},
+}
+
+func floatSetter(field func(*Config) *float64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		*field(c) = f
+		return err
+	}
 }
 
 func intSetter(field func(*Config) *int) func(*Config, string) error {
@@ -150,6 +170,9 @@ func (c Config) validate() error {
 	if c.QueryTimeout <= 0 || c.ConnectTimeout <= 0 {
 		errs = append(errs, errors.New("timeouts must be positive"))
 	}
+	if c.RatePerAddr < 0 || c.RatePerKey < 0 {
+		errs = append(errs, errors.New("rate limits must be 0 (off) or positive"))
+	}
 	if c.MaxComplexity < 1 || c.MaxDepth < 1 {
 		errs = append(errs, errors.New("GraphQL limits must be positive"))
 	}
@@ -180,6 +203,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("queryTimeout", c.QueryTimeout.String()), slog.String("connectTimeout", c.ConnectTimeout.String()),
 		slog.Bool("introspection", c.Introspection),
 		slog.Int("maxComplexity", c.MaxComplexity), slog.Int("maxDepth", c.MaxDepth),
+		slog.Bool("requireKey", c.RequireKey), slog.Float64("ratePerAddr", c.RatePerAddr), slog.Float64("ratePerKey", c.RatePerKey),
 	)
 }
 

@@ -48,6 +48,10 @@ commands:
   neo4j [-- CMD ARGS...]   run a local Neo4j; with CMD, run CMD with NEO4J_URI set, then stop
   export --format F [--ids A,B --depth N | --chain ID [--direction DOWN] | --from A --to B] [--out FILE]
                            write a subgraph as graphml, gexf, csv (zip) or cytoscape JSON
+  synth --scale S|M|L [--seed N] [--load] [--out DIR]
+                           generate a synthetic test dataset (never real data); load it and/or write it as files
+  keys create --name N --role editor | keys list | keys revoke ID
+                           manage API keys (writes need an editor or admin key)
   healthcheck [--url URL]  exit 0 if URL (default http://127.0.0.1:8080/readyz) answers 200 (for containers)
 
 Run 'aidtrace <command> -h' for the flags of a command.
@@ -71,6 +75,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.neo4j(ctx, args[1:])
 	case "export":
 		err = m.export(ctx, args[1:])
+	case "synth":
+		err = m.synth(ctx, args[1:])
+	case "keys":
+		err = m.keys(ctx, args[1:])
 	case "healthcheck":
 		err = m.healthcheck(ctx, args[1:])
 	case "help", "-h", "--help":

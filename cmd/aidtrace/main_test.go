@@ -62,6 +62,9 @@ func MustServeWith(t *testing.T, env map[string]string, onStore func(*neo4jstore
 	if _, ok := env["AIDTRACE_ADDR"]; !ok {
 		env["AIDTRACE_ADDR"] = "127.0.0.1:0"
 	}
+	if _, ok := env["AIDTRACE_RATE_PER_ADDR"]; !ok {
+		env["AIDTRACE_RATE_PER_ADDR"] = "0" // tests send bursts from one address
+	}
 	started := make(chan string, 1)
 	stderr := &syncBuffer{}
 	m := &Main{Stdout: io.Discard, Stderr: stderr, Getenv: func(k string) string { return env[k] },

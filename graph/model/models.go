@@ -18,6 +18,7 @@ type Entity struct {
 	Quantities  []Quantity
 	Citations   []Citation
 	Synthetic   bool
+	Retraction  *domain.Retraction
 }
 
 func (Entity) IsNode()           {}
@@ -45,6 +46,7 @@ type Relation struct {
 	Note           *string
 	Citations      []Citation
 	Synthetic      bool
+	Retraction     *domain.Retraction
 }
 
 // Citation names its source by id; the source is resolved on demand.

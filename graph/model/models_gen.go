@@ -29,6 +29,24 @@ type Attribute struct {
 	Value string `json:"value"`
 }
 
+// A key and value (allowed keys depend on the relation type).
+type AttributeInput struct {
+	// The key.
+	Key string `json:"key"`
+	// The value.
+	Value string `json:"value"`
+}
+
+// Evidence for a claim.
+type CitationInput struct {
+	// An existing source id (`src:...`).
+	Source string `json:"source"`
+	// A short quote from the source (a quote or a locator is required).
+	Quote *string `json:"quote,omitempty"`
+	// Where in the source: page, section, paragraph.
+	Locator *string `json:"locator,omitempty"`
+}
+
 // A page of claims.
 type ClaimConnection struct {
 	// The claims on this page.
@@ -71,6 +89,30 @@ type EntityFilter struct {
 	AsOf *domain.PartialDate `json:"asOf,omitempty"`
 }
 
+// An entity to create or update.
+type EntityInput struct {
+	// `kind:slug`
+	ID string `json:"id"`
+	// Kind.
+	Kind domain.Kind `json:"kind"`
+	// English name.
+	Name string `json:"name"`
+	// Chinese name.
+	NameZh *string `json:"nameZh,omitempty"`
+	// Other names.
+	Aliases []string `json:"aliases,omitempty"`
+	// Short, sourced description.
+	Description *string `json:"description,omitempty"`
+	// Start date.
+	ValidFrom *domain.PartialDate `json:"validFrom,omitempty"`
+	// End date.
+	ValidTo *domain.PartialDate `json:"validTo,omitempty"`
+	// Figures.
+	Quantities []QuantityInput `json:"quantities,omitempty"`
+	// Evidence: at least one.
+	Citations []CitationInput `json:"citations"`
+}
+
 // A subgraph shaped for graph libraries.
 type Graph struct {
 	// The entities.
@@ -79,6 +121,16 @@ type Graph struct {
 	Edges []Relation `json:"edges"`
 	// True when `limit` cut the result.
 	Truncated bool `json:"truncated"`
+}
+
+// Changes, for editors. Every mutation needs an API key with role editor or
+// admin (`Authorization: Bearer <key>`): without one the answer is
+// UNAUTHENTICATED, with a reader key FORBIDDEN. Every change is validated with
+// the same rules as the dataset loader, needs at least one citation, and is
+// written together with an audit event (who, when, what, the values before and
+// after), which `history` shows. Nothing is ever deleted: a retraction hides a
+// claim from traversals and listings and records why.
+type Mutation struct {
 }
 
 // Relay page information.
@@ -96,6 +148,16 @@ type Quantity struct {
 	// The value.
 	Value float64 `json:"value"`
 	// The unit, e.g. `person-times`, `bn yuan`.
+	Unit *string `json:"unit,omitempty"`
+}
+
+// A figure.
+type QuantityInput struct {
+	// What is counted.
+	Name string `json:"name"`
+	// The value.
+	Value float64 `json:"value"`
+	// The unit.
 	Unit *string `json:"unit,omitempty"`
 }
 
@@ -117,6 +179,34 @@ type RelationEdge struct {
 	Cursor string `json:"cursor"`
 	// The relation.
 	Node *Relation `json:"node"`
+}
+
+// A relation to create or update.
+type RelationInput struct {
+	// `rel:...`
+	ID string `json:"id"`
+	// Type (see relationTypes for allowed ends).
+	Type RelationType `json:"type"`
+	// From-entity id.
+	From string `json:"from"`
+	// To-entity id.
+	To string `json:"to"`
+	// Start date.
+	ValidFrom *domain.PartialDate `json:"validFrom,omitempty"`
+	// End date.
+	ValidTo *domain.PartialDate `json:"validTo,omitempty"`
+	// How firmly it is established.
+	Confidence domain.Confidence `json:"confidence"`
+	// Role (e.g. a post).
+	Role *string `json:"role,omitempty"`
+	// Figures.
+	Quantities []QuantityInput `json:"quantities,omitempty"`
+	// Type-specific details.
+	Attributes []AttributeInput `json:"attributes,omitempty"`
+	// Editorial note.
+	Note *string `json:"note,omitempty"`
+	// Evidence: at least one.
+	Citations []CitationInput `json:"citations"`
 }
 
 // A relation type of the registry.
@@ -147,6 +237,26 @@ type SourceEdge struct {
 	Cursor string `json:"cursor"`
 	// The source.
 	Node *Source `json:"node"`
+}
+
+// A source to create or update.
+type SourceInput struct {
+	// `src:...`
+	ID string `json:"id"`
+	// Title.
+	Title string `json:"title"`
+	// Publisher.
+	Publisher *string `json:"publisher,omitempty"`
+	// Where it can be read.
+	URL *string `json:"url,omitempty"`
+	// Publication date.
+	Published *domain.PartialDate `json:"published,omitempty"`
+	// Kind of publication.
+	Type domain.SourceType `json:"type"`
+	// Reliability grade.
+	Grade domain.Grade `json:"grade"`
+	// Note.
+	Note *string `json:"note,omitempty"`
 }
 
 // Which way to follow responsibility.

@@ -64,6 +64,8 @@ type Entity struct {
 	Quantities  []Quantity
 	Citations   []Citation
 	Synthetic   bool
+	// Retraction is set when the entity was withdrawn (never by a load).
+	Retraction *Retraction
 }
 
 // Relation is a typed, dated, cited edge between two entities.
@@ -80,6 +82,8 @@ type Relation struct {
 	Note       string
 	Citations  []Citation
 	Synthetic  bool
+	// Retraction is set when the relation was withdrawn (never by a load).
+	Retraction *Retraction
 }
 
 // FieldError is one problem with one field of one item. Field is a path

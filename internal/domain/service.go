@@ -31,6 +31,9 @@ type LoadSummary struct {
 	Created   map[string]int
 	Updated   map[string]int
 	Unchanged map[string]int
+	// Kept counts claims that differ from the files but were changed
+	// through the API since: a load leaves an editor's work alone.
+	Kept map[string]int
 }
 
 // Progress is told how many items of how many a long operation has done.

@@ -131,31 +131,35 @@ func relationProps(r *domain.Relation) map[string]any {
 }
 
 // upsertTail counts what a MERGE did. It expects n (the merged item), row
-// (with row.props) and created (whether MERGE created n) in scope; a row whose
-// hash matches the stored one is not written.
-const upsertTail = `
-WITH n, row, created, coalesce(n.hash = row.props.hash, false) AS same
-FOREACH (_ IN CASE WHEN same THEN [] ELSE [1] END | SET n = row.props)
+// (with row.props) and created (whether MERGE created n) in scope, and
+// applies extra (more SET/REMOVE clauses) with the write. A row whose hash
+// matches the stored one is not written; a claim changed through the API
+// (editedBy set) is kept as the editor left it: a load never overwrites an
+// editor's correction or undoes a retraction.
+func upsertTail(extra string) string {
+	return `
+WITH n, row, created, coalesce(n.hash = row.props.hash, false) AS same, n.editedBy IS NOT NULL AS edited
+FOREACH (_ IN CASE WHEN same OR edited THEN [] ELSE [1] END | SET n = row.props` + extra + `)
 RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
-       sum(CASE WHEN NOT created AND NOT same THEN 1 ELSE 0 END) AS updated,
-       sum(CASE WHEN same THEN 1 ELSE 0 END) AS unchanged`
+       sum(CASE WHEN NOT created AND NOT same AND NOT edited THEN 1 ELSE 0 END) AS updated,
+       sum(CASE WHEN same THEN 1 ELSE 0 END) AS unchanged,
+       sum(CASE WHEN edited AND NOT same THEN 1 ELSE 0 END) AS kept`
+}
 
-const sourceUpsert = `
+var sourceUpsert = `
 UNWIND $rows AS row
 MERGE (n:Source {id: row.props.id})
-ON CREATE SET n.hash = null
-WITH n, row, n.hash IS NULL AS created` + upsertTail
+WITH n, row, n.hash IS NULL AS created` + upsertTail("")
 
 func entityUpsert(label string, others []string) string {
-	remove := ""
+	labels := ", n:" + label
 	if len(others) > 0 {
-		remove = " REMOVE n:" + strings.Join(others, ":")
+		labels += " REMOVE n:" + strings.Join(others, ":")
 	}
 	return `
 UNWIND $rows AS row
 MERGE (n:Entity {id: row.props.id})
-WITH n, row, n.hash IS NULL AS created
-SET n:` + label + remove + upsertTail
+WITH n, row, n.hash IS NULL AS created` + upsertTail(labels)
 }
 
 // relationUpsert merges by id. A relation whose ends changed is deleted and
@@ -166,13 +170,14 @@ UNWIND $rows AS row
 OPTIONAL MATCH (:Entity)-[old:` + typ + ` {id: row.props.id}]->(:Entity)
 WITH row, old
 CALL (old, row) {
-  WITH old, row WHERE old IS NOT NULL AND (startNode(old).id <> row.from OR endNode(old).id <> row.to)
+  WITH old, row WHERE old IS NOT NULL AND old.editedBy IS NULL
+    AND (startNode(old).id <> row.from OR endNode(old).id <> row.to)
   DELETE old
 }
 WITH row
 MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
 MERGE (a)-[n:` + typ + ` {id: row.props.id}]->(b)
-WITH n, row, n.hash IS NULL AS created` + upsertTail
+WITH n, row, n.hash IS NULL AS created` + upsertTail("")
 }
 
 type counter struct{ sum *domain.LoadSummary }
@@ -181,12 +186,16 @@ func (c counter) add(key string, rec *neo4j.Record) error {
 	cr, _, e1 := neo4j.GetRecordValue[int64](rec, "created")
 	up, _, e2 := neo4j.GetRecordValue[int64](rec, "updated")
 	un, _, e3 := neo4j.GetRecordValue[int64](rec, "unchanged")
-	if err := firstErr(e1, e2, e3); err != nil {
+	kept, _, e4 := neo4j.GetRecordValue[int64](rec, "kept")
+	if err := firstErr(e1, e2, e3, e4); err != nil {
 		return err
 	}
 	c.sum.Created[key] += int(cr)
 	c.sum.Updated[key] += int(up)
 	c.sum.Unchanged[key] += int(un)
+	if kept > 0 {
+		c.sum.Kept[key] += int(kept)
+	}
 	return nil
 }
 
@@ -194,7 +203,7 @@ func (c counter) add(key string, rec *neo4j.Record) error {
 // transaction. Rows whose content is unchanged are not rewritten, so a
 // second load of the same data writes nothing.
 func (s *Store) Load(ctx context.Context, d *domain.Dataset, progress domain.Progress) (*domain.LoadSummary, error) {
-	sum := &domain.LoadSummary{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}}
+	sum := &domain.LoadSummary{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}, Kept: map[string]int{}}
 	c := counter{sum}
 	total := len(d.Sources) + len(d.Entities) + len(d.Relations)
 	done := 0
@@ -264,7 +273,7 @@ func (s *Store) Load(ctx context.Context, d *domain.Dataset, progress domain.Pro
 		if err := batches(t.Name, relationUpsert(t.Name), byType[t.Name]); err != nil {
 			return sum, err
 		}
-		got := sum.Created[t.Name] + sum.Updated[t.Name] + sum.Unchanged[t.Name]
+		got := sum.Created[t.Name] + sum.Updated[t.Name] + sum.Unchanged[t.Name] + sum.Kept[t.Name]
 		if got != want[t.Name] {
 			return sum, domain.Errorf(domain.EBADINPUT, "%d of %d %s relations were not written: an end entity is missing", want[t.Name]-got, want[t.Name], t.Name)
 		}

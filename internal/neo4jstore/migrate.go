@@ -21,6 +21,8 @@ func schemaStatements() []string {
 		"CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)",
 		"CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
 		"CREATE INDEX source_grade IF NOT EXISTS FOR (s:Source) ON (s.grade)",
+		"CREATE CONSTRAINT apikey_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE",
+		"CREATE INDEX audit_target IF NOT EXISTS FOR (a:AuditEvent) ON (a.target)",
 		"CREATE FULLTEXT INDEX " + FulltextIndex + " IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.nameZh, n.aliasText] " +
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk', `fulltext.eventually_consistent`: false}}",
 	}

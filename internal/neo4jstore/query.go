@@ -112,7 +112,7 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]domain.Sear
 	}
 	recs, err := s.read(ctx, "search", `
 CALL db.index.fulltext.queryNodes($index, $query, {limit: $candidates}) YIELD node, score
-WHERE size($kinds) = 0 OR node.kind IN $kinds
+WHERE (size($kinds) = 0 OR node.kind IN $kinds) AND node.retractedAt IS NULL
 WITH node, score, [x IN [node.name, node.nameZh] + coalesce(node.aliases, []) WHERE x IS NOT NULL | toLower(x)] AS names
 WITH node, score,
      CASE WHEN $text IN names THEN 2
@@ -428,7 +428,7 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.SubgraphQuery) (*doma
 	// Depth is a validated int (a variable-length bound cannot be a parameter).
 	// DISTINCT end nodes let the planner prune the expansion.
 	nodes := fmt.Sprintf(`
-MATCH (s:Entity) WHERE s.id IN $ids
+MATCH (s:Entity) WHERE s.id IN $ids AND s.retractedAt IS NULL
 MATCH (s)-[rs*0..%d]-(n:Entity)
 WHERE all(r IN rs WHERE (size($types) = 0 OR type(r) IN $types) AND %s)
   AND (n.id IN $ids OR size($kinds) = 0 OR n.kind IN $kinds)
@@ -439,7 +439,7 @@ RETURN n`, q.Depth, activeClause("r"))
 	if len(q.IDs) == 0 {
 		// The whole graph, in id order.
 		nodes = `
-MATCH (n:Entity) WHERE n.id > '' AND (size($kinds) = 0 OR n.kind IN $kinds)
+MATCH (n:Entity) WHERE n.id > '' AND n.retractedAt IS NULL AND (size($kinds) = 0 OR n.kind IN $kinds)
 RETURN n ORDER BY n.id LIMIT $limit`
 	}
 	recs, err := s.read(ctx, "neighborhood-nodes", nodes, asOfParams(map[string]any{
@@ -526,10 +526,10 @@ func (s *Store) Claims(ctx context.Context, sourceID string, first int, after st
 	}
 	recs, err := s.read(ctx, "claims", `
 CALL () {
-  MATCH (n:Entity) WHERE $id IN n.sourceIds AND n.id > $after
+  MATCH (n:Entity) WHERE $id IN n.sourceIds AND n.id > $after AND n.retractedAt IS NULL
   RETURN n.id AS id, properties(n) AS props, null AS type, null AS from, null AS to
   UNION ALL
-  MATCH (a:Entity)-[r]->(b:Entity) WHERE $id IN r.sourceIds AND r.id > $after
+  MATCH (a:Entity)-[r]->(b:Entity) WHERE $id IN r.sourceIds AND r.id > $after AND r.retractedAt IS NULL
   RETURN r.id AS id, properties(r) AS props, type(r) AS type, a.id AS from, b.id AS to
 }
 RETURN id, props, type, from, to ORDER BY id LIMIT $limit`,

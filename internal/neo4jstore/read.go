@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
@@ -52,8 +53,10 @@ RETURN n`, map[string]any{"ids": ids})
 // activeClause is the as-of filter for a relation or node variable v: its
 // interval [fromStart, toEnd] overlaps [$asOfStart, $asOfEnd]. Absent bounds
 // are open.
+//
+// It also leaves out retracted claims: every traversal and listing uses it.
 func activeClause(v string) string {
-	return fmt.Sprintf("($asOfStart IS NULL OR ((%[1]s.fromStart IS NULL OR %[1]s.fromStart <= $asOfEnd) AND (%[1]s.toEnd IS NULL OR %[1]s.toEnd >= $asOfStart)))", v)
+	return fmt.Sprintf("(%[1]s.retractedAt IS NULL AND ($asOfStart IS NULL OR ((%[1]s.fromStart IS NULL OR %[1]s.fromStart <= $asOfEnd) AND (%[1]s.toEnd IS NULL OR %[1]s.toEnd >= $asOfStart))))", v)
 }
 
 func asOfParams(p map[string]any, d domain.PartialDate) map[string]any {
@@ -239,6 +242,18 @@ func (d *decoder) quantities() []domain.Quantity {
 	return v
 }
 
+func (d *decoder) retraction() *domain.Retraction {
+	at := d.str("retractedAt")
+	if at == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if d.err == nil {
+		d.err = err
+	}
+	return &domain.Retraction{At: t, By: d.str("retractedBy"), Reason: d.str("retractedReason")}
+}
+
 func decodeEntity(props map[string]any) (*domain.Entity, error) {
 	d := decoder{props: props}
 	e := &domain.Entity{
@@ -246,6 +261,7 @@ func decodeEntity(props map[string]any) (*domain.Entity, error) {
 		Aliases: d.list("aliases"), Description: d.str("description"),
 		ValidFrom: d.date("validFrom"), ValidTo: d.date("validTo"),
 		Quantities: d.quantities(), Citations: d.citations(), Synthetic: d.boolean("synthetic"),
+		Retraction: d.retraction(),
 	}
 	if d.err != nil {
 		return nil, fmt.Errorf("entity %v: decode: %w", props["id"], d.err)
@@ -261,6 +277,7 @@ func decodeRelation(typ, from, to string, props map[string]any) (*domain.Relatio
 		Confidence: domain.Confidence(d.str("confidence")), Role: d.str("role"),
 		Quantities: d.quantities(), Note: d.str("note"),
 		Citations: d.citations(), Synthetic: d.boolean("synthetic"),
+		Retraction: d.retraction(),
 	}
 	if attrs := d.str("attributes"); attrs != "" && d.err == nil {
 		d.err = json.Unmarshal([]byte(attrs), &r.Attributes)

@@ -10,16 +10,17 @@ import (
 )
 
 const statsCypher = `
-CALL () { MATCH (n:Entity) RETURN n.kind AS key, count(*) AS n }
+CALL () { MATCH (n:Entity) WHERE n.retractedAt IS NULL RETURN n.kind AS key, count(*) AS n }
 RETURN 'entity' AS what, key, n
 UNION ALL
-CALL () { MATCH (:Entity)-[r]->(:Entity) RETURN type(r) AS key, count(*) AS n }
+CALL () { MATCH (:Entity)-[r]->(:Entity) WHERE r.retractedAt IS NULL RETURN type(r) AS key, count(*) AS n }
 RETURN 'relation' AS what, key, n
 UNION ALL
 CALL () { MATCH (s:Source) RETURN s.grade AS key, count(*) AS n }
 RETURN 'source' AS what, key, n`
 
-// Stats counts entities by kind, relations by type and sources by grade.
+// Stats counts entities by kind, relations by type and sources by grade,
+// leaving out retracted claims.
 func (s *Store) Stats(ctx context.Context) (*domain.Stats, error) {
 	recs, err := s.read(ctx, "stats", statsCypher, nil)
 	if err != nil {

@@ -35,6 +35,13 @@ type Config struct {
 	Extensions []graphql.HandlerExtension
 	// Metrics, when set, are served at /metrics and fed by every request.
 	Metrics *Metrics
+	// Keys authenticates API keys; nil: every key is refused.
+	Keys domain.KeyService
+	// RequireKeyForReads refuses anonymous requests (writes always need a key).
+	RequireKeyForReads bool
+	// RatePerAddr and RatePerKey are requests per second (bursts of twice
+	// that) for each client address and each key; 0 disables the limit.
+	RatePerAddr, RatePerKey float64
 }
 
 // Server serves the API over HTTP.
@@ -45,6 +52,8 @@ type Server struct {
 	http    *http.Server
 	mux     *http.ServeMux
 	metrics *Metrics
+	perAddr *limiters
+	perKey  *limiters
 }
 
 // New builds the server. ready reports whether the database answers (/readyz).
@@ -67,8 +76,9 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
-	s := &Server{cfg: cfg, log: log, mux: http.NewServeMux(), metrics: cfg.Metrics}
-	s.mux.Handle("/graphql", s.limits(newGraphQLHandler(cfg, schema, log)))
+	s := &Server{cfg: cfg, log: log, mux: http.NewServeMux(), metrics: cfg.Metrics,
+		perAddr: newLimiters(cfg.RatePerAddr), perKey: newLimiters(cfg.RatePerKey)}
+	s.mux.Handle("/graphql", s.api(newGraphQLHandler(cfg, schema, log)))
 	s.mux.Handle("/metrics", cfg.Metrics.handler())
 	s.mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -95,8 +105,17 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 	return s
 }
 
-// Handle adds a handler to the server's mux (before Open).
+// Handle adds a handler to the server's mux (before Open), unguarded.
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// HandleAPI adds a data endpoint with the API's guards: authentication,
+// rate limits, body cap and deadline.
+func (s *Server) HandleAPI(pattern string, h http.Handler) { s.mux.Handle(pattern, s.api(h)) }
+
+// api wraps a data endpoint in its guards, cheapest refusal first.
+func (s *Server) api(h http.Handler) http.Handler {
+	return s.rateLimit(s.authenticate(s.rateLimitKeys(s.limits(h))))
+}
 
 // Open starts listening and serving in the background.
 func (s *Server) Open() error {

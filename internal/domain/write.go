@@ -1,0 +1,73 @@
+package domain
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// AuditAction is what a change did.
+type AuditAction string
+
+const (
+	AuditCreate  AuditAction = "CREATE"
+	AuditUpdate  AuditAction = "UPDATE"
+	AuditRetract AuditAction = "RETRACT"
+)
+
+// AuditEvent records one change to one claim: who, when, what, and the
+// values before and after (as JSON objects of the stored properties).
+type AuditEvent struct {
+	ID         string
+	At         time.Time
+	Actor      string
+	Action     AuditAction
+	TargetID   string
+	TargetType string // "entity", "relation" or "source"
+	Reason     string
+	Before     string // JSON; empty for CREATE
+	After      string // JSON
+}
+
+// Retraction says that, when and why a claim was withdrawn. Retracted claims
+// stay stored; traversals and listings leave them out.
+type Retraction struct {
+	Reason string
+	At     time.Time
+	By     string
+}
+
+// MaxReasonLen bounds a change's stated reason.
+const MaxReasonLen = 1000
+
+// CheckReason validates the reason of a change; required for retractions.
+func CheckReason(reason string, required bool) error {
+	switch {
+	case required && strings.TrimSpace(reason) == "":
+		return Errorf(EBADINPUT, "reason: a retraction needs a reason")
+	case !utf8.ValidString(reason):
+		return Errorf(EBADINPUT, "reason: not valid UTF-8")
+	case utf8.RuneCountInString(reason) > MaxReasonLen:
+		return Errorf(ELIMIT, "reason: at most %d characters", MaxReasonLen)
+	}
+	return nil
+}
+
+// WriteService changes claims. Every method needs an editor or admin
+// principal (callers check with RequireRole), validates with the same rules
+// as the loader (BAD_USER_INPUT, with the field), writes the change and its
+// audit event in one transaction, and returns UNAVAILABLE when the database
+// does not answer.
+type WriteService interface {
+	UpsertSource(ctx context.Context, s Source, actor, reason string) (*Source, error)
+	UpsertEntity(ctx context.Context, e Entity, actor, reason string) (*Entity, error)
+	UpsertRelation(ctx context.Context, r Relation, actor, reason string) (*Relation, error)
+	// RetractEntity withdraws an entity and every relation at it. Errors: NOT_FOUND.
+	RetractEntity(ctx context.Context, id, actor, reason string) (*Entity, error)
+	// RetractRelation withdraws a relation. Errors: NOT_FOUND.
+	RetractRelation(ctx context.Context, id, actor, reason string) (*Relation, error)
+	// History returns the audit events of each target, newest first, at
+	// most first each.
+	History(ctx context.Context, targetIDs []string, first int) (map[string][]AuditEvent, error)
+}
