@@ -9,10 +9,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,8 +22,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"github.com/aidtrace/aidtrace/web"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -235,29 +231,20 @@ func (b *browser) checkClean(t *testing.T, origin string) {
 	}
 }
 
-// explorerURL is the base URL that serves the explorer: the server itself.
+// explorerURL is the base URL of the explorer: the server itself, which
+// serves web.Handler() at /.
 func explorerURL(t *testing.T, r *running) string {
 	t.Helper()
 	resp, err := http.Get(r.URL + "/")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusOK && strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
-		return r.URL
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `<div id="cy"`) {
+		t.Fatalf("GET / = %d %q: the server does not serve the explorer (web.Handler()) at /", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	// TEMPORARY until the server mounts web.Handler(): serve it here and
-	// send /graphql and /export to the real server.
-	t.Logf("GET / = %d: the server does not serve the explorer yet; using a test front", resp.StatusCode)
-	up, _ := url.Parse(r.URL)
-	proxy := httputil.NewSingleHostReverseProxy(up)
-	mux := http.NewServeMux()
-	mux.Handle("/graphql", proxy)
-	mux.Handle("/export/", proxy)
-	mux.Handle("/", web.Handler())
-	front := httptest.NewServer(mux)
-	t.Cleanup(front.Close)
-	return front.URL
+	return r.URL
 }
 
 func TestExplorerInBrowser(t *testing.T) {
@@ -296,9 +283,14 @@ func TestExplorerInBrowser(t *testing.T) {
 		t.Fatalf("the seed chains up from Aksu no longer reach the Central Committee through Zhejiang's pairing: %v", wantChain)
 	}
 
-	t.Run("search and open", func(t *testing.T) {
+	if !t.Run("search and open", func(t *testing.T) {
 		b.do(t, ctx, "open the explorer", chromedp.Navigate(base+"/"))
 		b.waitLoaded(t, ctx, 0, "empty explorer")
+		// Chinese names are searched too.
+		b.do(t, ctx, "type Chinese in the search box", chromedp.SendKeys(chromedp.ID("search"), "阿克苏"))
+		b.waitFor(t, ctx, `!!document.querySelector('.search-results [role=option][data-id="prefecture:aksu"]')`, "search results for 阿克苏")
+		b.do(t, ctx, "close the results", chromedp.KeyEvent(kb.Escape))
+		b.eval(t, ctx, `document.getElementById('search').value = '', true`, nil)
 		n := b.loads(t, ctx)
 		b.do(t, ctx, "type in the search box", chromedp.SendKeys(chromedp.ID("search"), "Aksu"))
 		b.waitFor(t, ctx, `document.querySelector('#search[aria-expanded=true]') && !!document.querySelector('.search-results [role=option][data-id="prefecture:aksu"]')`, "search results")
@@ -325,9 +317,11 @@ func TestExplorerInBrowser(t *testing.T) {
 				t.Errorf("entity panel lacks %q: %s", s, panel)
 			}
 		}
-	})
+	}) {
+		t.FailNow() // the next steps build on this one
+	}
 
-	t.Run("trace up", func(t *testing.T) {
+	if !t.Run("trace up", func(t *testing.T) {
 		n := b.loads(t, ctx)
 		b.do(t, ctx, "click Trace up", chromedp.Click(chromedp.CSS(`#details button[data-action=up]`)))
 		b.waitLoaded(t, ctx, n, "trace up")
@@ -355,22 +349,60 @@ func TestExplorerInBrowser(t *testing.T) {
 		if routes != len(want.ResponsibilityChain.Chains) {
 			t.Errorf("the panel lists %d chains, the API gives %d", routes, len(want.ResponsibilityChain.Chains))
 		}
-	})
 
-	t.Run("click an edge and read its source", func(t *testing.T) {
+		// The data-export links give this view's chains in the formats.
+		var links map[string]string
+		b.eval(t, ctx, `Object.fromEntries(['graphml', 'gexf', 'csv', 'cytoscape'].map(f => [f, document.getElementById('exp-' + f).href]))`, &links)
+		for format, want := range map[string]string{"graphml": "<graphml", "gexf": "<gexf", "cytoscape": `"elements"`} {
+			href := links[format]
+			if !strings.Contains(href, "chain=prefecture:aksu") || !strings.Contains(href, "direction=UP") {
+				t.Errorf("%s export link %s is not this view's chains", format, href)
+				continue
+			}
+			resp, err := http.Get(href)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) || !strings.Contains(string(body), "rel:paired-with:zhejiang--aksu") {
+				t.Errorf("GET %s = %d: %.200s", href, resp.StatusCode, body)
+			}
+		}
+	}) {
+		t.FailNow() // the next steps build on this one
+	}
+
+	if !t.Run("click an edge and read its source", func(t *testing.T) {
 		const rel = "rel:paired-with:zhejiang--aksu"
-		// Where the edge is drawn, in page coordinates.
+		// A point of the drawn edge that no node covers, in page coordinates.
 		var at struct{ X, Y float64 }
 		b.eval(t, ctx, fmt.Sprintf(`(() => {
 			const e = cy.getElementById(%q);
 			cy.fit(e.union(e.connectedNodes()), 120);
-			const m = e.renderedMidpoint(), r = cy.container().getBoundingClientRect();
-			return {x: r.left + m.x, y: r.top + m.y};
+			// The drawn line: endpoints and bends, in rendered coordinates.
+			const z = cy.zoom(), p = cy.pan(), r = cy.container().getBoundingClientRect();
+			const bends = e.style('curve-style') === 'segments' ? (e.segmentPoints() || []) : [];
+			const pts = [e.sourceEndpoint(), ...bends, e.targetEndpoint()].map(q => ({x: q.x * z + p.x, y: q.y * z + p.y}));
+			for (let i = 0; i + 1 < pts.length; i++) {
+				for (const f of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+					const x = pts[i].x + f * (pts[i+1].x - pts[i].x), y = pts[i].y + f * (pts[i+1].y - pts[i].y);
+					const covered = cy.nodes().some(n => { const b = n.renderedBoundingBox({includeLabels: true}); return x >= b.x1 - 4 && x <= b.x2 + 4 && y >= b.y1 - 4 && y <= b.y2 + 4; });
+					if (!covered) return {x: r.left + x, y: r.top + y};
+				}
+			}
+			return null;
 		})()`, rel), &at)
+		if at.X == 0 && at.Y == 0 {
+			t.Fatalf("every point of %s is covered by a node", rel)
+		}
 		b.do(t, ctx, "click the edge", chromedp.MouseClickXY(at.X, at.Y))
+		if g := b.graph(t, ctx); g.State.Sel != rel {
+			t.Fatalf("clicked at (%.0f, %.0f): selected %q, want %s", at.X, at.Y, g.State.Sel, rel)
+		}
 		b.waitFor(t, ctx, `(document.querySelector('#details h2') || {}).textContent === 'PAIRED_WITH' && !!document.querySelector('#details .citation')`, "relation panel")
 		g := b.graph(t, ctx)
-		if g.State.Sel != rel || !slices.Contains(g.Selected, rel) || !strings.Contains(g.URL, "sel="+url.QueryEscape(rel)) {
+		if g.State.Sel != rel || !slices.Contains(g.Selected, rel) || !strings.Contains(g.URL, "sel="+rel) {
 			t.Errorf("after clicking the edge: state %+v, selected %v, URL %s", g.State, g.Selected, g.URL)
 		}
 		var panel struct {
@@ -389,10 +421,12 @@ func TestExplorerInBrowser(t *testing.T) {
 		}
 		b.do(t, ctx, "fit", chromedp.Click(chromedp.ID("btn-fit")))
 		b.screenshot(t, ctx, "explorer.png")
-	})
+	}) {
+		t.FailNow() // the next steps build on this one
+	}
 
 	var shared graphState
-	t.Run("as-of date hides a relation", func(t *testing.T) {
+	if !t.Run("as-of date hides a relation", func(t *testing.T) {
 		const rel = "rel:paired-with:zhejiang--aksu" // validFrom 2010
 		n := b.loads(t, ctx)
 		b.do(t, ctx, "tick As of", chromedp.Click(chromedp.ID("asof-on")))
@@ -420,7 +454,9 @@ func TestExplorerInBrowser(t *testing.T) {
 			t.Errorf("as of %s Aksu itself is gone: %v", g.State.AsOf, g.Nodes)
 		}
 		shared = g
-	})
+	}) {
+		t.FailNow() // the next steps build on this one
+	}
 
 	t.Run("a shared URL reproduces the view", func(t *testing.T) {
 		if shared.URL == "" {

@@ -24,6 +24,7 @@ import (
 	"github.com/aidtrace/aidtrace/internal/localneo4j"
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 	"github.com/aidtrace/aidtrace/internal/server"
+	"github.com/aidtrace/aidtrace/web"
 )
 
 // stringList is a repeatable flag.
@@ -135,6 +136,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		RatePerAddr: cfg.RatePerAddr, RatePerKey: cfg.RatePerKey,
 	}, schema, store.Ping, log)
 	srv.HandleAPI("/export/", server.ExportHandler(store, log))
+	srv.Handle("/", web.Handler()) // explorer, /embed, /graphiql, /assets
 	if err := srv.Open(); err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}

@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildView, dateRange, nodeLabel } from '../src/model.js';
+
+const n = (id, kind, name, nameZh = null) => ({ id, kind, name, nameZh });
+const aksu = n('prefecture:aksu', 'prefecture', 'Aksu Prefecture', '阿克苏地区');
+const zj = n('province:zhejiang', 'province', 'Zhejiang', '浙江');
+const ndrc = n('department:ndrc', 'department', 'NDRC department');
+const xj = n('region:xinjiang', 'region', 'XUAR');
+const e = (id, type, fromId, toId, extra = {}) => ({ id, type, fromId, toId, responsibility: 'FROM_IS_RESPONSIBLE', confidence: 'confirmed', ...extra });
+const paired = e('rel:paired', 'PAIRED_WITH', zj.id, aksu.id, { validFrom: '2010' });
+const coord = e('rel:coord', 'COORDINATES', ndrc.id, zj.id);
+const partOf = e('rel:partof', 'PART_OF', aksu.id, xj.id, { responsibility: 'TO_IS_RESPONSIBLE' });
+
+test('chains: merged with the neighbourhood, highlighted, read from the root', () => {
+  const data = {
+    neighborhood: { nodes: [aksu, xj], edges: [partOf], truncated: false },
+    responsibilityChain: {
+      direction: 'UP',
+      truncated: true,
+      chains: [
+        { complete: true, hops: [{ relation: paired, upper: zj, lower: aksu }, { relation: coord, upper: ndrc, lower: zj }] },
+        { complete: true, hops: [{ relation: partOf, upper: xj, lower: aksu }] },
+      ],
+    },
+  };
+  const v = buildView(data, { mode: 'up', id: aksu.id });
+  assert.deepEqual(v.nodes.map((x) => x.id).sort(), [ndrc.id, aksu.id, zj.id, xj.id].sort());
+  assert.deepEqual(v.edges.map((x) => x.id).sort(), ['rel:coord', 'rel:paired', 'rel:partof']);
+  for (const id of [aksu.id, zj.id, ndrc.id, 'rel:paired', 'rel:coord', 'rel:partof']) assert.ok(v.highlight.has(id), id);
+  assert.deepEqual(v.roots, [aksu.id]);
+  assert.equal(v.routesTruncated, true);
+  const [c1, c2] = v.routes;
+  assert.equal(c1.start.id, aksu.id);
+  assert.deepEqual(c1.steps.map((s) => [s.next.id, s.forward]), [[zj.id, false], [ndrc.id, false]]);
+  assert.deepEqual(c2.steps.map((s) => [s.next.id, s.forward]), [[xj.id, true]]);
+});
+
+test('paths: nodes in order, relations either way', () => {
+  const data = {
+    neighborhood: { nodes: [aksu, ndrc], edges: [], truncated: true },
+    paths: [{ length: 2, nodes: [aksu, zj, ndrc], relations: [paired, coord] }],
+  };
+  const v = buildView(data, { mode: 'path', from: aksu.id, to: ndrc.id });
+  assert.equal(v.truncated, true);
+  assert.deepEqual(v.roots, [aksu.id, ndrc.id]);
+  assert.equal(v.routes.length, 1);
+  assert.equal(v.routes[0].label, 'Path 1 (2 hops)');
+  assert.deepEqual(v.routes[0].steps.map((s) => [s.prev.id, s.next.id, s.forward]), [[aksu.id, zj.id, false], [zj.id, ndrc.id, false]]);
+});
+
+test('neighbourhood: nothing highlighted, edges need both ends', () => {
+  const data = { neighborhood: { nodes: [aksu], edges: [partOf], truncated: false } };
+  const v = buildView(data, { mode: 'neighborhood', id: aksu.id });
+  assert.equal(v.highlight.size, 0);
+  assert.equal(v.edges.length, 0);
+});
+
+test('labels and dates', () => {
+  assert.equal(nodeLabel(aksu), 'Aksu Prefecture\n阿克苏地区');
+  assert.equal(nodeLabel(ndrc), 'NDRC department');
+  assert.equal(dateRange('2010', '2014'), '2010 – 2014');
+  assert.equal(dateRange('2010', null), 'from 2010');
+  assert.equal(dateRange(null, '2014'), 'until 2014');
+  assert.equal(dateRange(null, null), '');
+});
