@@ -133,7 +133,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		Extensions: []graphql.HandlerExtension{graph.Loaders{R: resolver}},
 		Metrics:    metrics,
 		Keys:       store, RequireKeyForReads: cfg.RequireKey,
-		RatePerAddr: cfg.RatePerAddr, RatePerKey: cfg.RatePerKey,
+		RatePerAddr: cfg.RatePerAddr, RatePerKey: cfg.RatePerKey, MaxInFlight: cfg.MaxInFlight,
 	}, schema, store.Ping, log)
 	srv.HandleAPI("/export/", server.ExportHandler(store, log))
 	srv.Handle("/", web.Handler()) // explorer, /embed, /graphiql, /assets

@@ -35,6 +35,7 @@ type Config struct {
 	RequireKey     bool
 	RatePerAddr    float64
 	RatePerKey     float64
+	MaxInFlight    int
 }
 
 func defaultConfig() Config {
@@ -52,6 +53,7 @@ func defaultConfig() Config {
 		MaxDepth:         12,
 		RatePerAddr:      30,
 		RatePerKey:       100,
+		MaxInFlight:      64,
 		Introspection:    true,
 	}
 }
@@ -95,6 +97,7 @@ var envVars = []struct {
 	}},
 	{"AIDTRACE_RATE_PER_ADDR", "rate-per-addr", "requests per second per client address (0: no limit)", floatSetter(func(c *Config) *float64 { return &c.RatePerAddr })},
 	{"AIDTRACE_RATE_PER_KEY", "rate-per-key", "requests per second per API key (0: no limit)", floatSetter(func(c *Config) *float64 { return &c.RatePerKey })},
+	{"AIDTRACE_MAX_IN_FLIGHT", "max-in-flight", "data requests served at once; more are shed with 503", intSetter(func(c *Config) *int { return &c.MaxInFlight })},
 	{"AIDTRACE_INTROSPECTION", "introspection", "allow GraphQL introspection (true/false)", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		c.Introspection = b
@@ -170,6 +173,9 @@ func (c Config) validate() error {
 	if c.QueryTimeout <= 0 || c.ConnectTimeout <= 0 {
 		errs = append(errs, errors.New("timeouts must be positive"))
 	}
+	if c.MaxInFlight < 1 {
+		errs = append(errs, errors.New("max in-flight must be at least 1"))
+	}
 	if c.RatePerAddr < 0 || c.RatePerKey < 0 {
 		errs = append(errs, errors.New("rate limits must be 0 (off) or positive"))
 	}
@@ -204,6 +210,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("introspection", c.Introspection),
 		slog.Int("maxComplexity", c.MaxComplexity), slog.Int("maxDepth", c.MaxDepth),
 		slog.Bool("requireKey", c.RequireKey), slog.Float64("ratePerAddr", c.RatePerAddr), slog.Float64("ratePerKey", c.RatePerKey),
+		slog.Int("maxInFlight", c.MaxInFlight),
 	)
 }
 

@@ -42,6 +42,10 @@ type Config struct {
 	// RatePerAddr and RatePerKey are requests per second (bursts of twice
 	// that) for each client address and each key; 0 disables the limit.
 	RatePerAddr, RatePerKey float64
+	// MaxInFlight caps data requests served at once; past it requests are
+	// shed at once with 503 UNAVAILABLE instead of queueing (memory stays
+	// bounded under overload). Default 64.
+	MaxInFlight int
 }
 
 // Server serves the API over HTTP.
@@ -54,6 +58,7 @@ type Server struct {
 	metrics *Metrics
 	perAddr *limiters
 	perKey  *limiters
+	slots   chan struct{}
 }
 
 // New builds the server. ready reports whether the database answers (/readyz).
@@ -73,11 +78,15 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 	if cfg.MaxTokens == 0 {
 		cfg.MaxTokens = 5000
 	}
+	if cfg.MaxInFlight == 0 {
+		cfg.MaxInFlight = 64
+	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
 	s := &Server{cfg: cfg, log: log, mux: http.NewServeMux(), metrics: cfg.Metrics,
-		perAddr: newLimiters(cfg.RatePerAddr), perKey: newLimiters(cfg.RatePerKey)}
+		perAddr: newLimiters(cfg.RatePerAddr), perKey: newLimiters(cfg.RatePerKey),
+		slots: make(chan struct{}, cfg.MaxInFlight)}
 	s.mux.Handle("/graphql", s.api(newGraphQLHandler(cfg, schema, log)))
 	s.mux.Handle("/metrics", cfg.Metrics.handler())
 	s.mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -114,7 +123,35 @@ func (s *Server) HandleAPI(pattern string, h http.Handler) { s.mux.Handle(patter
 
 // api wraps a data endpoint in its guards, cheapest refusal first.
 func (s *Server) api(h http.Handler) http.Handler {
-	return s.rateLimit(s.authenticate(s.rateLimitKeys(s.limits(h))))
+	return s.rateLimit(s.shed(s.authenticate(s.rateLimitKeys(s.limits(h)))))
+}
+
+// shed serves a request only when one of MaxInFlight slots is free, waiting
+// at most 50ms for one; otherwise it answers 503 UNAVAILABLE at once.
+// Overload then costs a short answer per request, not a goroutine and a
+// buffer queued for each.
+func (s *Server) shed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.slots <- struct{}{}:
+		default:
+			t := time.NewTimer(50 * time.Millisecond)
+			select {
+			case s.slots <- struct{}{}:
+				t.Stop()
+			case <-t.C:
+				s.metrics.rejected.WithLabelValues("overload").Inc()
+				w.Header().Set("Retry-After", "1")
+				writeJSON(w, http.StatusServiceUnavailable, map[string]any{"errors": []map[string]any{{
+					"message":    "the server is at capacity; retry shortly",
+					"extensions": map[string]string{"code": domain.EUNAVAILABLE},
+				}}})
+				return
+			}
+		}
+		defer func() { <-s.slots }()
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Open starts listening and serving in the background.
@@ -167,13 +204,14 @@ func newGraphQLHandler(cfg Config, schema graphql.ExecutableSchema, log *slog.Lo
 	h := handler.New(schema)
 	h.AddTransport(transport.GET{})
 	h.AddTransport(transport.POST{})
+	h.AddTransport(unsupported{}) // last: a coded error for anything else
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	h.SetParserTokenLimit(cfg.MaxTokens)
 	h.SetDisableSuggestion(true)
 	if cfg.Introspection {
 		h.Use(extension.Introspection{})
 	}
-	h.Use(depthLimit{Max: cfg.MaxDepth})
+	h.Use(depthLimit{Max: cfg.MaxDepth, MaxSelections: cfg.MaxComplexity})
 	h.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 	for _, e := range cfg.Extensions {
 		h.Use(e)

@@ -30,8 +30,13 @@ func (s statsOnly) Stats(context.Context) (*domain.Stats, error) { return s.stat
 
 func serve(t *testing.T, stats func() (*domain.Stats, error), ready func(context.Context) error) string {
 	t.Helper()
+	return serveWith(t, server.Config{}, stats, ready)
+}
+
+func serveWith(t *testing.T, cfg server.Config, stats func() (*domain.Stats, error), ready func(context.Context) error) string {
+	t.Helper()
 	r := &graph.Resolver{Read: statsOnly{stats: stats}}
-	srv := server.New(server.Config{Addr: "127.0.0.1:0", Introspection: true, MaxDepth: 3,
+	srv := server.New(server.Config{Addr: "127.0.0.1:0", Introspection: true, MaxDepth: 3, MaxInFlight: cfg.MaxInFlight,
 		Extensions: []graphql.HandlerExtension{graph.Loaders{R: r}}},
 		generated.NewExecutableSchema(r.Config()), ready, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := srv.Open(); err != nil {
@@ -141,5 +146,47 @@ func TestDepthLimitCountsFragments(t *testing.T) {
 	// Introspection is deep by nature and not counted.
 	if status, out := post(t, base, `{ __schema { types { fields { type { ofType { ofType { name } } } } } } }`); status != 200 || out["errors"] != nil {
 		t.Errorf("introspection refused by the depth limit: %d %v", status, out)
+	}
+}
+
+// Past MaxInFlight, requests are shed at once with 503 UNAVAILABLE.
+func TestOverloadIsShed(t *testing.T) {
+	release := make(chan struct{})
+	base := serveWith(t, server.Config{MaxInFlight: 2}, func() (*domain.Stats, error) {
+		<-release
+		return &domain.Stats{}, nil
+	}, func(context.Context) error { return nil })
+	type res struct {
+		status int
+		code   string
+	}
+	results := make(chan res, 10)
+	for i := 0; i < 10; i++ {
+		go func() {
+			status, out := post(t, base, `{ stats { entities } }`)
+			c := ""
+			if out["errors"] != nil {
+				c, _ = firstError(t, out)
+			}
+			results <- res{status, c}
+		}()
+	}
+	// Eight of ten cannot get a slot; they are answered without waiting.
+	shed := 0
+	for i := 0; i < 8; i++ {
+		r := <-results
+		if r.status != 503 || r.code != domain.EUNAVAILABLE {
+			t.Errorf("while full: status %d code %q, want 503 UNAVAILABLE", r.status, r.code)
+		}
+		shed++
+	}
+	close(release)
+	for i := 0; i < 2; i++ {
+		if r := <-results; r.status != 200 {
+			t.Errorf("admitted request: status %d", r.status)
+		}
+	}
+	if shed != 8 {
+		t.Errorf("%d shed", shed)
 	}
 }
