@@ -38,7 +38,7 @@ func (r *Resolver) entities(ctx context.Context, ids map[string]bool) (map[strin
 // relationByID answers node(id) for relation ids.
 func (r *Resolver) relationByID(ctx context.Context, id string) (model.Node, error) {
 	if !domain.ValidRelationID(id) {
-		return nil, domain.Errorf(domain.EBADINPUT, "%q is not a relation id", id)
+		return nil, domain.Errorf(domain.EBADINPUT, "%.80q is not a relation id", id)
 	}
 	rel, err := r.Read.RelationByID(ctx, id)
 	if err != nil {

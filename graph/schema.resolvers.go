@@ -178,7 +178,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *i
 // Source is the resolver for the source field.
 func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, error) {
 	if !domain.ValidSourceID(id) {
-		return nil, domain.Errorf(domain.EBADINPUT, "%q is not a source id (src:...)", id)
+		return nil, domain.Errorf(domain.EBADINPUT, "%.80q is not a source id (src:...)", id)
 	}
 	s, err := r.source(ctx, id)
 	if err != nil {

@@ -137,7 +137,11 @@ func errText(err error) string {
 var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // ParseFile adds one file's items to the dataset and returns its problems.
+// A zero Parsed is ready to use.
 func (p *Parsed) ParseFile(file string, data []byte) Problems {
+	if p.pos == nil {
+		p.pos = map[string][]where{}
+	}
 	var probs Problems
 	if line, col, bad := firstInvalidUTF8(data); bad {
 		return Problems{{File: file, Line: line, Message: fmt.Sprintf("invalid UTF-8 at column %d: save the file as UTF-8", col)}}
@@ -146,7 +150,9 @@ func (p *Parsed) ParseFile(file string, data []byte) Problems {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return Problems{yamlProblem(file, 0, "", err)}
 	}
-	if len(doc.Content) == 0 {
+	// A lone "---" is empty too; YAML puts its null on the line after the
+	// marker, which may not exist.
+	if len(doc.Content) == 0 || (doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null" && doc.Content[0].Value == "") {
 		return Problems{{File: file, Message: "file is empty"}}
 	}
 	root := doc.Content[0]

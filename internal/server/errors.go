@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -21,6 +22,7 @@ func errorPresenter(log *slog.Logger, m *Metrics) graphql.ErrorPresenterFunc {
 	present := presenter(log)
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := present(ctx, err)
+		gerr.Message = boundMessage(gerr.Message)
 		code, _ := gerr.Extensions["code"].(string)
 		m.gqlErrors.WithLabelValues(code).Inc()
 		if st := stateOf(ctx); st != nil && code == domain.EUNAVAILABLE {
@@ -28,6 +30,22 @@ func errorPresenter(log *slog.Logger, m *Metrics) graphql.ErrorPresenterFunc {
 		}
 		return gerr
 	}
+}
+
+// maxMessageLen bounds the message a client sees: some quote the request
+// whole (gqlparser's "Cannot query field", gqlgen's "body:" of a JSON body
+// it cannot decode), and a request may be 1 MiB.
+const maxMessageLen = 1000
+
+func boundMessage(msg string) string {
+	if len(msg) <= maxMessageLen {
+		return msg
+	}
+	cut := maxMessageLen
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
 }
 
 func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
@@ -110,6 +128,23 @@ func writeError(w http.ResponseWriter, err error) {
 		status = http.StatusInternalServerError
 	}
 	writeJSON(w, status, map[string]any{"errors": []map[string]any{{
-		"message": domain.ErrorMessage(err), "extensions": map[string]string{"code": code},
+		"message": boundMessage(domain.ErrorMessage(err)), "extensions": map[string]string{"code": code},
 	}}})
+}
+
+// unsupported answers the requests no other transport takes (a method
+// other than GET and POST, a POST body that is not application/json) with
+// a coded error, where gqlgen would send a bare "transport not supported".
+// It must be the last transport added.
+type unsupported struct{}
+
+func (unsupported) Supports(*http.Request) bool { return true }
+
+func (unsupported) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	status, msg := http.StatusUnsupportedMediaType, "send a POST body as application/json, or use GET with URL parameters"
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		status, msg = http.StatusMethodNotAllowed, "use GET or POST"
+	}
+	writeJSON(w, status, exec.DispatchError(r.Context(), gqlerror.List{gqlerror.Errorf("%s", msg)}))
 }
