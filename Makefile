@@ -4,7 +4,7 @@ BIN := bin/aidtrace
 # Memory for the throwaway test Neo4j (this machine: 2 cores, 24 GiB, shared).
 TEST_NEO4J := --temp --neo4j-heap-mb 1024 --neo4j-pagecache-mb 256
 
-.PHONY: all build run test test-go check fmt-check vet generate check-generated validate clean web check-web bench-api
+.PHONY: all build run test test-go check fmt-check vet generate check-generated validate clean web check-web bench-api loadtest
 
 all: build
 
@@ -56,6 +56,13 @@ check-web: web
 ## bench-api: p50/p99 latency of each query shape over HTTP on the seed dataset
 bench-api: build
 	./$(BIN) neo4j $(TEST_NEO4J) -- $(GO) test -run '^$$' -bench BenchmarkSeedQueries -benchtime 200x ./cmd/aidtrace
+
+## loadtest: fixed-rate mixed load, a saturation burst, then the fixed rate again, against a
+## server on loopback with the seeds (about 2 minutes); results in bench/loadtest-results.json
+LOADTEST_ARGS ?=
+loadtest: build
+	cd bench && $(GO) build -o ../bin/loadtest ./cmd/loadtest
+	./$(BIN) neo4j $(TEST_NEO4J) -- ./bin/loadtest --server ./bin/aidtrace --load seeds --out bench/loadtest-results.json $(LOADTEST_ARGS)
 
 ## validate: check the seed dataset without a database
 validate: build

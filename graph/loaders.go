@@ -41,7 +41,7 @@ type loaders struct {
 type loadersKey struct{}
 
 // DefaultBatchWait is how long a loader collects keys before it queries.
-const DefaultBatchWait = 2 * time.Millisecond
+const DefaultBatchWait = 200 * time.Microsecond
 
 func newLoaders(svc domain.ReadService, write domain.WriteService, batchWait time.Duration) *loaders {
 	if batchWait <= 0 {

@@ -93,13 +93,20 @@ func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 		return nil, fmt.Errorf("local neo4j: %w", err)
 	}
 
+	classpath := filepath.Join(dir, "target", "neo4j-launcher-1.jar") + string(os.PathListSeparator) + filepath.Join(dir, "target", "lib", "*")
+	// Opt-in plugins (e.g. APOC core for bench/): jars in <Dir>/plugins. Neo4j
+	// loads procedures from there by itself; their kernel extensions (APOC's
+	// config) are found only on the classpath, as the server's script does.
+	if st, err := os.Stat(filepath.Join(opts.Dir, "plugins")); err == nil && st.IsDir() {
+		classpath += string(os.PathListSeparator) + filepath.Join(opts.Dir, "plugins", "*")
+	}
 	args := []string{
 		"-Xms" + strconv.Itoa(min(256, opts.HeapMB)) + "m",
 		"-Xmx" + strconv.Itoa(opts.HeapMB) + "m",
 		"-XX:+UseG1GC",
 		"-XX:+ExitOnOutOfMemoryError",
 		"-XX:ActiveProcessorCount=2",
-		"-cp", filepath.Join(dir, "target", "neo4j-launcher-1.jar") + string(os.PathListSeparator) + filepath.Join(dir, "target", "lib", "*"),
+		"-cp", classpath,
 		"aidtrace.Launcher",
 		"--home", opts.Dir,
 		"--port", strconv.Itoa(port),

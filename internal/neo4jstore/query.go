@@ -245,19 +245,12 @@ func (s *Store) Chains(ctx context.Context, q domain.ChainQuery) (*domain.ChainR
 	}
 	viaIn, viaOut := stepTypes(q.Up, q.Types)
 	// maxDepth is a validated int; a quantifier cannot be a parameter.
-	cypher := fmt.Sprintf(`
-MATCH (root:Entity {id: $id})
-MATCH p = (root) ((a)-[r]-(b) WHERE %s AND %s){1,%d} (end)
-WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
-WITH p, end, NOT EXISTS {
-  MATCH (end)-[r2]-(x) WHERE %s AND %s AND NOT x IN nodes(p)
-} AS complete
-WHERE complete OR length(p) = %d
-WITH p, complete ORDER BY length(p)
-RETURN [n IN nodes(p) | n.id] AS ids,
-       [x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels,
-       complete
-LIMIT $limit`, stepClause("r", "a"), activeClause("r"), q.MaxDepth, stepClause("r2", "end"), activeClause("r2"), q.MaxDepth)
+	cypher := chainCypher(q.MaxDepth)
+	if !q.Up {
+		// Down, chains fan out: enumerate them length by length so LIMIT
+		// stops early (measured at scale M: 2.3 s -> 30 ms; docs/BENCHMARKS.md).
+		cypher = chainCypherByDepth(q.MaxDepth)
+	}
 	recs, err := s.read(ctx, "chains", cypher, asOfParams(map[string]any{
 		"id": q.ID, "viaIn": viaIn, "viaOut": viaOut, "limit": q.First + 1,
 	}, q.AsOf))
@@ -302,6 +295,24 @@ LIMIT $limit`, stepClause("r", "a"), activeClause("r"), q.MaxDepth, stepClause("
 		}
 	}
 	return res, nil
+}
+
+// chainCypher finds chains with one {1,maxDepth} pattern: best where they
+// converge (up from a factory).
+func chainCypher(maxDepth int) string {
+	return fmt.Sprintf(`
+MATCH (root:Entity {id: $id})
+MATCH p = (root) ((a)-[r]-(b) WHERE %s AND %s){1,%d} (end)
+WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
+WITH p, end, NOT EXISTS {
+  MATCH (end)-[r2]-(x) WHERE %s AND %s AND NOT x IN nodes(p)
+} AS complete
+WHERE complete OR length(p) = %d
+WITH p, complete ORDER BY length(p)
+RETURN [n IN nodes(p) | n.id] AS ids,
+       [x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels,
+       complete
+LIMIT $limit`, stepClause("r", "a"), activeClause("r"), maxDepth, stepClause("r2", "end"), activeClause("r2"), maxDepth)
 }
 
 // sortChains orders chains shortest first (the most direct lines of

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/aidtrace/aidtrace/internal/synth"
+)
+
+// A target is one system under test.
+type target struct {
+	Name string // aidtrace, raw, neo4j-graphql
+	URL  string // GraphQL endpoint; for raw, a placeholder the rawTransport answers
+	Doc  func(s shape) string
+	Raw  *rawClient
+	// Library is true for the Neo4j GraphQL Library.
+	Library bool
+}
+
+// targeter makes vegeta requests for one shape and target, with variables
+// drawn from a seeded generator (the same sequence for every target).
+func targeter(t target, s shape, sz synth.Sizes, seed uint64) vegeta.Targeter {
+	var mu sync.Mutex
+	r := rand.New(rand.NewPCG(seed, 0xbe7c4))
+	hdr := http.Header{"Content-Type": []string{"application/json"}}
+	return func(tgt *vegeta.Target) error {
+		mu.Lock()
+		vars := s.Vars(r, sz)
+		mu.Unlock()
+		if t.Library && s.LibVars != nil {
+			vars = s.LibVars(vars)
+		}
+		var body []byte
+		var err error
+		if t.Raw != nil {
+			body, err = json.Marshal(map[string]any{"shape": s.Name, "variables": vars})
+		} else {
+			body, err = json.Marshal(map[string]any{"query": t.Doc(s), "variables": vars})
+		}
+		if err != nil {
+			return err
+		}
+		tgt.Method, tgt.URL, tgt.Body, tgt.Header = http.MethodPost, t.URL, body, hdr
+		return nil
+	}
+}
+
+// mixedTargeter cycles through the shapes request by request, so a long
+// run sees a steady mix (the memory run).
+func mixedTargeter(t target, ss []shape, sz synth.Sizes, seed uint64) vegeta.Targeter {
+	var mu sync.Mutex
+	r := rand.New(rand.NewPCG(seed, 0x50a4))
+	n := 0
+	hdr := http.Header{"Content-Type": []string{"application/json"}}
+	return func(tgt *vegeta.Target) error {
+		mu.Lock()
+		s := ss[n%len(ss)]
+		n++
+		vars := s.Vars(r, sz)
+		mu.Unlock()
+		body, err := json.Marshal(map[string]any{"query": t.Doc(s), "variables": vars})
+		if err != nil {
+			return err
+		}
+		tgt.Method, tgt.URL, tgt.Body, tgt.Header = http.MethodPost, t.URL, body, hdr
+		return nil
+	}
+}
+
+// rawTransport answers vegeta's requests by running a shape's Cypher
+// through the Go driver in this process: the floor, measured by the same
+// load generator and clock as the HTTP targets.
+type rawTransport struct {
+	c      *rawClient
+	byName map[string]shape
+}
+
+func (rt *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var in struct {
+		Shape     string         `json:"shape"`
+		Variables map[string]any `json:"variables"`
+	}
+	b, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return nil, err
+	}
+	s, ok := rt.byName[in.Shape]
+	status, body := http.StatusOK, `{"data":{}}`
+	if !ok {
+		status, body = http.StatusBadRequest, `{"errors":[{"message":"unknown shape"}]}`
+	} else if err := s.Raw(req.Context(), rt.c, in.Variables); err != nil {
+		status, body = http.StatusInternalServerError, fmt.Sprintf(`{"errors":[{"message":%q}]}`, err.Error())
+	}
+	return &http.Response{
+		StatusCode: status, Status: http.StatusText(status), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": []string{"application/json"}}, Body: io.NopCloser(strings.NewReader(body)),
+		ContentLength: int64(len(body)), Request: req,
+	}, nil
+}
+
+// measurement is one attack's outcome.
+type measurement struct {
+	Target     string  `json:"target"`
+	Shape      string  `json:"shape"`
+	Mode       string  `json:"mode"`       // "rate" or "saturation"
+	Rate       float64 `json:"rate"`       // requested per second (0 at saturation)
+	Workers    int     `json:"workers"`    // concurrent requests at saturation
+	DurationS  float64 `json:"durationS"`  // attack length
+	Requests   int     `json:"requests"`   // sent
+	Errors     int     `json:"errors"`     // non-2xx, transport errors, GraphQL errors
+	Throughput float64 `json:"throughput"` // successful responses per second
+	P50ms      float64 `json:"p50ms"`
+	P95ms      float64 `json:"p95ms"`
+	P99ms      float64 `json:"p99ms"`
+	MaxMs      float64 `json:"maxMs"`
+	FirstError string  `json:"firstError,omitempty"`
+	// LoadAvg is the machine's 1-minute load average when the attack ended
+	// (2 cores here: above 2, other work competed for the CPU).
+	LoadAvg float64 `json:"loadAvg"`
+}
+
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f, _ := strconv.ParseFloat(strings.Fields(string(b))[0], 64)
+	return f
+}
+
+// attack runs one attack: at a fixed rate (open loop: requests leave on
+// schedule whether or not earlier ones have answered, so slow answers show
+// in the latencies instead of lowering the load), or at saturation with a
+// fixed number of workers (rate <= 0).
+func attack(ctx context.Context, t target, s shape, sz synth.Sizes, seed uint64, rate float64, workers int, d time.Duration) measurement {
+	opts := []func(*vegeta.Attacker){vegeta.Timeout(10 * time.Second), vegeta.KeepAlive(true), vegeta.Connections(256), vegeta.Redirects(0)}
+	pace := vegeta.Rate{Freq: int(rate), Per: time.Second}
+	m := measurement{Target: t.Name, Shape: s.Name, Mode: "rate", Rate: rate, DurationS: d.Seconds()}
+	if rate <= 0 {
+		pace = vegeta.Rate{Freq: 0}
+		opts = append(opts, vegeta.Workers(uint64(workers)), vegeta.MaxWorkers(uint64(workers)))
+		m.Mode, m.Rate, m.Workers = "saturation", 0, workers
+	} else {
+		opts = append(opts, vegeta.MaxWorkers(64))
+	}
+	if t.Raw != nil {
+		byName := map[string]shape{}
+		for _, x := range shapes {
+			byName[x.Name] = x
+		}
+		opts = append(opts, vegeta.Client(&http.Client{Transport: &rawTransport{c: t.Raw, byName: byName}, Timeout: 10 * time.Second}))
+	}
+	a := vegeta.NewAttacker(opts...)
+	var lat []time.Duration
+	began := time.Now()
+	var last time.Time
+	for res := range a.Attack(targeter(t, s, sz, seed), pace, d, t.Name+"/"+s.Name) {
+		m.Requests++
+		if end := res.Timestamp.Add(res.Latency); end.After(last) {
+			last = end
+		}
+		if msg := failure(res); msg != "" {
+			m.Errors++
+			if m.FirstError == "" {
+				m.FirstError = msg
+			}
+			continue
+		}
+		lat = append(lat, res.Latency)
+		if ctx.Err() != nil {
+			a.Stop()
+		}
+	}
+	elapsed := last.Sub(began)
+	if elapsed <= 0 {
+		elapsed = d
+	}
+	m.Throughput = float64(len(lat)) / elapsed.Seconds()
+	slices.Sort(lat)
+	q := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		i := int(p*float64(len(lat))+0.5) - 1
+		return float64(lat[max(0, min(i, len(lat)-1))]) / float64(time.Millisecond)
+	}
+	m.P50ms, m.P95ms, m.P99ms, m.MaxMs = q(0.50), q(0.95), q(0.99), q(1)
+	m.LoadAvg = loadAvg()
+	return m
+}
+
+// failure says why a response does not count as a success ("" when it does).
+func failure(res *vegeta.Result) string {
+	if res.Code != 0 && (res.Code < 200 || res.Code > 299) {
+		return fmt.Sprintf("HTTP %d: %.300s", res.Code, res.Body)
+	}
+	if res.Error != "" {
+		return res.Error
+	}
+	if bytes.Contains(res.Body, []byte(`"errors"`)) {
+		return fmt.Sprintf("GraphQL error: %.300s", res.Body)
+	}
+	if !bytes.Contains(res.Body, []byte(`"data"`)) {
+		return fmt.Sprintf("no data: %.200s", res.Body)
+	}
+	return ""
+}

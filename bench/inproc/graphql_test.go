@@ -1,0 +1,139 @@
+// Package inproc benchmarks aidtrace's GraphQL layer in one process, on a
+// ReadService that answers from memory: what aidtrace adds on top of the
+// database for each request shape (resolvers, dataloaders, JSON), with no
+// Neo4j and no network. Run: cd bench && go test -run '^$' -bench . -count 6 ./inproc
+package inproc
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/aidtrace/aidtrace/graph"
+	"github.com/aidtrace/aidtrace/graph/generated"
+	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/synth"
+)
+
+// memory answers the reads the benchmarked documents make, from a synthetic
+// dataset held in memory. Other methods are not used (the embedded nil
+// interface would panic).
+type memory struct {
+	domain.ReadService
+	entities map[string]*domain.Entity
+	rels     map[string][]domain.Relation // by entity id, both directions
+	chain    *domain.ChainResult
+}
+
+func newMemory(tb testing.TB) *memory {
+	tb.Helper()
+	sz, _ := synth.ScaleSizes("XS")
+	d, err := synth.Generate(sz, 1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m := &memory{entities: map[string]*domain.Entity{}, rels: map[string][]domain.Relation{}}
+	for i := range d.Entities {
+		m.entities[d.Entities[i].ID] = &d.Entities[i]
+	}
+	for _, r := range d.Relations {
+		m.rels[r.From] = append(m.rels[r.From], r)
+		m.rels[r.To] = append(m.rels[r.To], r)
+	}
+	// 50 chains of 8 hops: the largest answer chain_up gives at scale M.
+	res := &domain.ChainResult{Root: synth.FactoryID(0), Truncated: true}
+	rel := d.Relations[len(d.Relations)-1]
+	ids := []string{synth.FactoryID(0), synth.FirmID(0), synth.BureauID(0), synth.CountyID(0), synth.ProvinceID(0), synth.DepartmentID, synth.GroupID, synth.StateID, synth.PartyID}
+	for range 50 {
+		c := domain.Chain{End: synth.PartyID, Complete: true}
+		for h := 0; h < 8; h++ {
+			c.Hops = append(c.Hops, domain.Hop{Relation: rel, Lower: ids[h], Upper: ids[h+1]})
+		}
+		res.Chains = append(res.Chains, c)
+	}
+	m.chain = res
+	return m
+}
+
+func (m *memory) EntitiesByID(_ context.Context, ids []string) (map[string]*domain.Entity, error) {
+	out := make(map[string]*domain.Entity, len(ids))
+	for _, id := range ids {
+		if e, ok := m.entities[id]; ok {
+			out[id] = e
+		}
+	}
+	return out, nil
+}
+
+func (m *memory) RelationPages(_ context.Context, q domain.RelationQuery, first int, _ string) (map[string]domain.RelationPage, error) {
+	out := map[string]domain.RelationPage{}
+	for _, id := range q.IDs {
+		rs := m.rels[id]
+		out[id] = domain.RelationPage{Relations: rs[:min(first, len(rs))], HasNext: len(rs) > first}
+	}
+	return out, nil
+}
+
+func (m *memory) Chains(context.Context, domain.ChainQuery) (*domain.ChainResult, error) {
+	return m.chain, nil
+}
+
+// handler is the GraphQL handler as internal/server builds it, minus the
+// HTTP limits: the resolvers, the per-request dataloaders, JSON.
+func newHandler(tb testing.TB, wait time.Duration) http.Handler {
+	r := &graph.Resolver{Read: newMemory(tb), BatchWait: wait}
+	h := handler.New(generated.NewExecutableSchema(r.Config()))
+	h.AddTransport(transport.POST{})
+	h.Use(graph.Loaders{R: r})
+	return h
+}
+
+func benchmarkDoc(b *testing.B, wait time.Duration, doc, vars string) {
+	h := newHandler(b, wait)
+	body := fmt.Sprintf(`{"query":%q,"variables":%s}`, doc, vars)
+	run := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w
+	}
+	if w := run(); w.Code != 200 || strings.Contains(w.Body.String(), `"errors"`) {
+		b.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		run()
+	}
+}
+
+const entityDoc = `query($id: ID!) { entity(id: $id) { id kind name nameZh
+  relations(first: 50) { edges { node { id type fromId toId validFrom validTo confidence } } } } }`
+
+const chainDoc = `query($id: ID!) { responsibilityChain(id: $id, direction: UP, maxDepth: 8, first: 50) { truncated
+  chains { complete end { id name } hops { upper { id name } lower { id name } relation { id type fromId toId validFrom validTo confidence } } } } }`
+
+// The dataloaders' batch wait is a fixed cost per level of a document; the
+// benchmarks show it with the default (2ms) and with a negligible wait.
+func BenchmarkEntityDefaultWait(b *testing.B) {
+	benchmarkDoc(b, 0, entityDoc, fmt.Sprintf(`{"id":%q}`, synth.FactoryID(0)))
+}
+
+func BenchmarkEntityWait10us(b *testing.B) {
+	benchmarkDoc(b, 10*time.Microsecond, entityDoc, fmt.Sprintf(`{"id":%q}`, synth.FactoryID(0)))
+}
+
+func BenchmarkChain50x8DefaultWait(b *testing.B) {
+	benchmarkDoc(b, 0, chainDoc, fmt.Sprintf(`{"id":%q}`, synth.FactoryID(0)))
+}
+
+func BenchmarkChain50x8Wait10us(b *testing.B) {
+	benchmarkDoc(b, 10*time.Microsecond, chainDoc, fmt.Sprintf(`{"id":%q}`, synth.FactoryID(0)))
+}

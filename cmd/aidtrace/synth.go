@@ -1,0 +1,299 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/synth"
+)
+
+// synthChunk is how many items the synth command validates and loads at a
+// time: large enough for the loader's batches, small enough that the L scale
+// never sits in memory whole.
+const synthChunk = 100_000
+
+// synth generates a synthetic dataset (internal/synth) and loads it, writes
+// it as dataset files, or both. Synthetic data never goes into seeds/.
+func (m *Main) synth(ctx context.Context, args []string) error {
+	var scale, out string
+	var seed uint64
+	var load bool
+	cfg, _, err := m.parse("synth", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&scale, "scale", "S", "S (~10k entities, 50k relations), M (~100k, 1M) or L (~500k, 5M)")
+		fs.Uint64Var(&seed, "seed", 1, "random seed: the same seed gives the same dataset")
+		fs.BoolVar(&load, "load", false, "load the dataset into Neo4j through the loader")
+		fs.StringVar(&out, "out", "", "write the dataset as YAML dataset files into this directory (never seeds/)")
+	})
+	if err != nil {
+		return err
+	}
+	sz, err := synth.ScaleSizes(scale)
+	if err != nil {
+		return err
+	}
+	if !load && out == "" {
+		fmt.Fprintf(m.Stdout, "scale %s: %d entities, %d relations (use --load and/or --out)\n", scale, sz.Entities(), sz.Relations())
+		return nil
+	}
+	if out != "" {
+		abs, err := filepath.Abs(out)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(filepathParts(abs), "seeds") {
+			return fmt.Errorf("--out %s: synthetic data never goes into seeds/", out)
+		}
+	}
+	g, err := synth.New(sz, seed)
+	if err != nil {
+		return err
+	}
+	log := m.logger(cfg)
+	var w *synthWriter
+	if out != "" {
+		if w, err = newSynthWriter(out); err != nil {
+			return err
+		}
+	}
+	var loadFn func(*domain.Dataset) error
+	var closeDB func()
+	stats := &synthStats{}
+	if load {
+		store, closeFn, err := m.database(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		closeDB = closeFn
+		defer closeDB()
+		if err := store.Migrate(ctx); err != nil {
+			return err
+		}
+		total := sz.Entities() + sz.Relations() + 1
+		bar := newProgressBar(m.Stderr)
+		defer bar.done()
+		lastLog := time.Now()
+		loadFn = func(d *domain.Dataset) error {
+			offset := stats.done
+			began := time.Now()
+			sum, err := store.Load(ctx, d, func(done, _ int) {
+				bar.update(offset+done, total)
+				if time.Since(lastLog) > 10*time.Second {
+					lastLog = time.Now()
+					log.Info("synth load", "done", offset+done, "total", total)
+				}
+			})
+			if err != nil {
+				return err
+			}
+			stats.add(d, sum, time.Since(began))
+			return nil
+		}
+	}
+	log.Info("synth", "scale", scale, "seed", seed, "entities", sz.Entities(), "relations", sz.Relations(), "load", load, "out", out)
+	kinds := map[string]domain.Kind{synth.SourceID: "source"}
+	known := func(id string) (domain.Kind, bool) { k, ok := kinds[id]; return k, ok }
+	began := time.Now()
+	err = g.Chunks(synthChunk, func(d *domain.Dataset) error {
+		if errs := d.Validate(known); len(errs) > 0 {
+			return fmt.Errorf("generated data does not validate (a bug in internal/synth): %v (and %d more)", errs[0], len(errs)-1)
+		}
+		for _, e := range d.Entities {
+			kinds[e.ID] = e.Kind
+		}
+		if w != nil {
+			if err := w.write(d); err != nil {
+				return err
+			}
+		}
+		if loadFn != nil {
+			return loadFn(d)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if w != nil {
+		fmt.Fprintf(m.Stdout, "wrote %d files to %s\n", w.files, out)
+	}
+	if load {
+		stats.print(m, time.Since(began))
+	}
+	return nil
+}
+
+func filepathParts(p string) []string {
+	var parts []string
+	for p != "" && p != string(filepath.Separator) && p != "." {
+		parts = append(parts, filepath.Base(p))
+		p = filepath.Dir(p)
+	}
+	return parts
+}
+
+// synthStats adds up what the chunked load did and how long it took.
+type synthStats struct {
+	done                        int
+	entities, relations         int
+	entityTime, relationTime    time.Duration
+	created, updated, unchanged int
+}
+
+func (s *synthStats) add(d *domain.Dataset, sum *domain.LoadSummary, took time.Duration) {
+	s.done += len(d.Sources) + len(d.Entities) + len(d.Relations)
+	if len(d.Relations) > 0 {
+		s.relations += len(d.Relations)
+		s.relationTime += took
+	} else {
+		s.entities += len(d.Entities)
+		s.entityTime += took
+	}
+	for _, v := range sum.Created {
+		s.created += v
+	}
+	for _, v := range sum.Updated {
+		s.updated += v
+	}
+	for _, v := range sum.Unchanged {
+		s.unchanged += v
+	}
+}
+
+func (s *synthStats) print(m *Main, took time.Duration) {
+	rate := func(n int, d time.Duration) float64 {
+		if d <= 0 {
+			return 0
+		}
+		return float64(n) / d.Seconds()
+	}
+	fmt.Fprintf(m.Stdout, "entities  %9d in %8s  %8.0f/s\n", s.entities, s.entityTime.Round(time.Millisecond), rate(s.entities, s.entityTime))
+	fmt.Fprintf(m.Stdout, "relations %9d in %8s  %8.0f/s\n", s.relations, s.relationTime.Round(time.Millisecond), rate(s.relations, s.relationTime))
+	fmt.Fprintf(m.Stdout, "created %d, updated %d, unchanged %d; total %s (generation and validation included)\n",
+		s.created, s.updated, s.unchanged, took.Round(time.Millisecond))
+}
+
+// synthWriter writes chunks as dataset files the loader reads (seeds/README.md).
+type synthWriter struct {
+	dir   string
+	files int
+}
+
+func newSynthWriter(dir string) (*synthWriter, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	old, err := filepath.Glob(filepath.Join(dir, "synth-*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			return nil, err
+		}
+	}
+	return &synthWriter{dir: dir}, nil
+}
+
+type yamlCite struct {
+	Source  string `yaml:"source"`
+	Quote   string `yaml:"quote,omitempty"`
+	Locator string `yaml:"locator,omitempty"`
+}
+
+type yamlQuantity struct {
+	Name  string  `yaml:"name"`
+	Value float64 `yaml:"value"`
+	Unit  string  `yaml:"unit,omitempty"`
+}
+
+type yamlSource struct {
+	ID        string `yaml:"id"`
+	Title     string `yaml:"title"`
+	Publisher string `yaml:"publisher,omitempty"`
+	Type      string `yaml:"type"`
+	Grade     string `yaml:"grade"`
+	Note      string `yaml:"note,omitempty"`
+}
+
+type yamlEntity struct {
+	ID        string     `yaml:"id"`
+	Kind      string     `yaml:"kind"`
+	Name      string     `yaml:"name"`
+	NameZh    string     `yaml:"nameZh,omitempty"`
+	Cite      []yamlCite `yaml:"cite"`
+	Synthetic bool       `yaml:"synthetic"`
+}
+
+type yamlRelation struct {
+	ID         string         `yaml:"id"`
+	Type       string         `yaml:"type"`
+	From       string         `yaml:"from"`
+	To         string         `yaml:"to"`
+	ValidFrom  string         `yaml:"validFrom,omitempty"`
+	ValidTo    string         `yaml:"validTo,omitempty"`
+	Confidence string         `yaml:"confidence"`
+	Quantities []yamlQuantity `yaml:"quantities,omitempty"`
+	Cite       []yamlCite     `yaml:"cite"`
+	Synthetic  bool           `yaml:"synthetic"`
+}
+
+type yamlFile struct {
+	Sources   []yamlSource   `yaml:"sources,omitempty"`
+	Entities  []yamlEntity   `yaml:"entities,omitempty"`
+	Relations []yamlRelation `yaml:"relations,omitempty"`
+}
+
+func cites(cs []domain.Citation) []yamlCite {
+	out := make([]yamlCite, len(cs))
+	for i, c := range cs {
+		out[i] = yamlCite{Source: c.SourceID, Quote: c.Quote, Locator: c.Locator}
+	}
+	return out
+}
+
+func (w *synthWriter) write(d *domain.Dataset) error {
+	var f yamlFile
+	for _, s := range d.Sources {
+		f.Sources = append(f.Sources, yamlSource{ID: s.ID, Title: s.Title, Publisher: s.Publisher, Type: string(s.Type), Grade: string(s.Grade), Note: s.Note})
+	}
+	for _, e := range d.Entities {
+		if len(e.Aliases) > 0 || e.Description != "" || !e.ValidFrom.IsZero() || len(e.Quantities) > 0 {
+			return errors.New("synth writer: entity fields not written: update synthWriter")
+		}
+		f.Entities = append(f.Entities, yamlEntity{ID: e.ID, Kind: string(e.Kind), Name: e.Name, NameZh: e.NameZh, Cite: cites(e.Citations), Synthetic: e.Synthetic})
+	}
+	for _, r := range d.Relations {
+		y := yamlRelation{ID: r.ID, Type: r.Type, From: r.From, To: r.To, ValidFrom: r.ValidFrom.String(), ValidTo: r.ValidTo.String(),
+			Confidence: string(r.Confidence), Cite: cites(r.Citations), Synthetic: r.Synthetic}
+		for _, q := range r.Quantities {
+			y.Quantities = append(y.Quantities, yamlQuantity(q))
+		}
+		f.Relations = append(f.Relations, y)
+	}
+	w.files++
+	path := filepath.Join(w.dir, fmt.Sprintf("synth-%04d.yaml", w.files))
+	file, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	enc := yaml.NewEncoder(file)
+	enc.SetIndent(2)
+	if err := enc.Encode(f); err != nil {
+		file.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := enc.Close(); err != nil {
+		file.Close()
+		return err
+	}
+	return file.Close()
+}
