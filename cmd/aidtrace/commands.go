@@ -122,6 +122,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	metrics := server.NewMetrics()
 	store.AddQueryObserver(metrics.ObserveQuery)
+	metrics.ObservePool(store.SessionsInUse, neo4jstore.MaxPoolSize)
 	if m.OnStore != nil {
 		m.OnStore(store)
 	}

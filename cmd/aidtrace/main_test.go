@@ -160,6 +160,18 @@ func TestServeStatsOverHTTP(t *testing.T) {
 			t.Errorf("GET %s = %d, want %d", path, resp.StatusCode, want)
 		}
 	}
+	mresp, err := http.Get(r.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsText, _ := io.ReadAll(mresp.Body)
+	mresp.Body.Close()
+	for _, want := range []string{`aidtrace_http_requests_total{method="POST",route="/graphql",status="200"}`,
+		`aidtrace_neo4j_query_duration_seconds_count{query="stats"}`, "aidtrace_neo4j_pool_in_use", "go_memstats_heap_inuse_bytes"} {
+		if !strings.Contains(string(metricsText), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 	hc := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
 	if code := hc.Run(context.Background(), []string{"healthcheck", "--url", r.URL + "/readyz"}); code != 0 {
 		t.Errorf("healthcheck of a ready server: exit %d", code)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -34,7 +35,16 @@ type Store struct {
 	log     *slog.Logger
 	// observers are told of every round trip (metrics; tests count them).
 	observers []QueryObserver
+	// inUse counts sessions open now, each holding a pooled connection.
+	inUse atomic.Int64
 }
+
+// SessionsInUse is how many sessions (pooled connections) are in use now,
+// out of MaxPoolSize.
+func (s *Store) SessionsInUse() int64 { return s.inUse.Load() }
+
+// MaxPoolSize is the driver's connection pool size.
+const MaxPoolSize = 50
 
 // QueryObserver is told of each Cypher round trip: its name, how long it
 // took and its error (nil on success).
@@ -59,7 +69,7 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 		auth = neo4j.BasicAuth(c.User, c.Password, "")
 	}
 	drv, err := neo4j.NewDriverWithContext(c.URI, auth, func(cfg *config.Config) {
-		cfg.MaxConnectionPoolSize = 50
+		cfg.MaxConnectionPoolSize = MaxPoolSize
 		cfg.ConnectionAcquisitionTimeout = 5 * time.Second
 		cfg.SocketConnectTimeout = 5 * time.Second
 		cfg.MaxTransactionRetryTime = 5 * time.Second
@@ -118,6 +128,8 @@ func (s *Store) run(ctx context.Context, name string, mode neo4j.AccessMode, cyp
 	ctx, cancel := context.WithTimeout(ctx, s.timeout+2*time.Second)
 	defer cancel()
 	sess := s.drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+	s.inUse.Add(1)
+	defer s.inUse.Add(-1)
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()

@@ -23,6 +23,8 @@ func (s *Store) writeTx(ctx context.Context, name string, work func(tx neo4j.Man
 	ctx, cancel := context.WithTimeout(ctx, s.timeout+2*time.Second)
 	defer cancel()
 	sess := s.drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
+	s.inUse.Add(1)
+	defer s.inUse.Add(-1)
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()

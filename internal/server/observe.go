@@ -73,6 +73,15 @@ func (m *Metrics) ObserveQuery(name string, took time.Duration, err error) {
 	}
 }
 
+// ObservePool exports the database connection pool's use and size.
+func (m *Metrics) ObservePool(inUse func() int64, size int) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aidtrace_neo4j_pool_in_use", Help: "Database sessions (pooled connections) in use."},
+			func() float64 { return float64(inUse()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aidtrace_neo4j_pool_size", Help: "Size of the database connection pool."},
+			func() float64 { return float64(size) }))
+}
+
 // Register adds more collectors (e.g. the driver's pool gauges).
 func (m *Metrics) Register(cs ...prometheus.Collector) { m.reg.MustRegister(cs...) }
 
