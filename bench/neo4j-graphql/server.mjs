@@ -40,21 +40,39 @@ const fromResponsible = ["ASSIGNED_TO", "COORDINATES", "DEPLOYED", "DIRECTS", "E
 const toResponsible = ["PART_OF"];
 const list = (xs) => "[" + xs.map((x) => `'${x}'`).join(", ") + "]";
 
-// aidtrace's chain query (neo4jstore.Chains) with no asOf, maxDepth 8, first 50.
+// aidtrace's chain statements (neo4jstore.Chains: one {1,8} pattern up,
+// chains_bydepth.go's one branch per length down) with no asOf, maxDepth 8.
 const stepClause = (r, a, viaIn, viaOut) =>
   `((type(${r}) IN ${list(viaIn)} AND endNode(${r}) = ${a}) OR (type(${r}) IN ${list(viaOut)} AND startNode(${r}) = ${a}))`;
 const chainCypher = (up) => {
   const viaIn = up ? fromResponsible : toResponsible;
   const viaOut = up ? toResponsible : fromResponsible;
-  return `
+  const step = stepClause("r", "a", viaIn, viaOut);
+  const step2 = stepClause("r2", "end", viaIn, viaOut);
+  const branch = (d) => `
+  MATCH p = (root) ((a)-[r]-(b) WHERE ${step}){${d}} (end)
+  WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
+  WITH p, NOT EXISTS {
+    MATCH (end)-[r2]-(x) WHERE ${step2} AND NOT x IN nodes(p)
+  } AS complete
+  WHERE complete OR ${d} = 8
+  RETURN p, complete`;
+  const match = up
+    ? `
 MATCH (root:Entity {id: $id})
-MATCH p = (root) ((a)-[r]-(b) WHERE ${stepClause("r", "a", viaIn, viaOut)}){1,8} (end)
+MATCH p = (root) ((a)-[r]-(b) WHERE ${step}){1,8} (end)
 WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
 WITH p, end, NOT EXISTS {
-  MATCH (end)-[r2]-(x) WHERE ${stepClause("r2", "end", viaIn, viaOut)} AND NOT x IN nodes(p)
+  MATCH (end)-[r2]-(x) WHERE ${step2} AND NOT x IN nodes(p)
 } AS complete
 WHERE complete OR length(p) = 8
-WITH p, complete ORDER BY length(p)
+WITH p, complete ORDER BY length(p)`
+    : `
+MATCH (root:Entity {id: $id})
+CALL (root) {${[1, 2, 3, 4, 5, 6, 7, 8].map(branch).join("\n  UNION ALL")}
+}
+WITH p, complete`;
+  return `${match}
 LIMIT $first
 RETURN {complete: complete,
         nodes: [n IN nodes(p) | {id: n.id, name: n.name}],

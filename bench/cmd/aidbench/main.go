@@ -200,7 +200,7 @@ func run(ctx context.Context, args []string) error {
 	workers := fs.Int("workers", 8, "concurrent requests at saturation")
 	warmup := fs.Duration("warmup", 2*time.Second, "saturation warm-up before each target and shape (not recorded)")
 	targetsFlag := fs.String("targets", "aidtrace,raw,neo4j-graphql", "systems to measure")
-	shapesFlag := fs.String("shapes", "", "shapes to measure (default: all)")
+	shapesFlag := fs.String("shapes", "", "shapes to measure (default: all but the raw-only alternatives chain_up_bydepth, chain_down_onepattern)")
 	soak := fs.Duration("soak", 0, "after the runs, drive aidtrace at --soak-rate for this long and sample its memory")
 	soakRate := fs.Float64("soak-rate", 50, "request rate of the memory run (shapes in turn)")
 	bin := fs.String("aidtrace-bin", "../bin/aidtrace", "the aidtrace binary to serve")
@@ -227,7 +227,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	var chosen []shape
 	for _, s := range shapes {
-		if len(want) == 0 || want[s.Name] {
+		if want[s.Name] || (len(want) == 0 && !s.RawOnly) {
 			chosen = append(chosen, s)
 		}
 	}

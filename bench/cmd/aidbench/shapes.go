@@ -140,19 +140,22 @@ var shapes = []shape{
 		},
 	},
 	{
-		Name: "chain_down_bydepth", RawOnly: true,
+		Name: "chain_down",
+		Aidtrace: `query($id: ID!) { responsibilityChain(id: $id, direction: DOWN, maxDepth: 8, first: 50) { truncated
+  chains { complete end { id name } hops { upper { id name } lower { id name } relation { id type fromId toId validFrom validTo confidence } } } } }`,
+		Library: `query($id: ID!) { chainDown(id: $id, first: 50) { complete nodes { id name } relations { id type fromId toId validFrom validTo confidence } } }`,
 		Vars: func(r *rand.Rand, sz synth.Sizes) map[string]any {
 			return map[string]any{"id": synth.ProvinceID(r.IntN(synth.AidingProvinces))}
 		},
+		// Store.Chains runs the by-length statement downwards.
 		Raw: func(ctx context.Context, c *rawClient, v map[string]any) error {
 			return c.chainsByDepth(ctx, str(v, "id"), false)
 		},
 	},
 	{
-		Name: "chain_down",
-		Aidtrace: `query($id: ID!) { responsibilityChain(id: $id, direction: DOWN, maxDepth: 8, first: 50) { truncated
-  chains { complete end { id name } hops { upper { id name } lower { id name } relation { id type fromId toId validFrom validTo confidence } } } } }`,
-		Library: `query($id: ID!) { chainDown(id: $id, first: 50) { complete nodes { id name } relations { id type fromId toId validFrom validTo confidence } } }`,
+		// The single {1,8} pattern downwards, as Store.Chains ran it before
+		// commit ebfa69e: it enumerates every path before LIMIT.
+		Name: "chain_down_onepattern", RawOnly: true,
 		Vars: func(r *rand.Rand, sz synth.Sizes) map[string]any {
 			return map[string]any{"id": synth.ProvinceID(r.IntN(synth.AidingProvinces))}
 		},
@@ -186,7 +189,8 @@ func (c *rawClient) read(ctx context.Context, cypher string, params map[string]a
 }
 
 // The statements below are copies of internal/neo4jstore's (read.go,
-// query.go) with the arguments the benchmark uses; keep them in step.
+// query.go, chains_bydepth.go) with the arguments the benchmark uses; keep
+// them in step.
 
 // activeClause is neo4jstore.activeClause; with no asOf it is always true
 // but stays in the statement, as in the store.
