@@ -110,20 +110,8 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]domain.Sear
 	if lq == "" {
 		return []domain.SearchHit{}, nil
 	}
-	recs, err := s.read(ctx, "search", `
-CALL db.index.fulltext.queryNodes($index, $query, {limit: $candidates}) YIELD node, score
-WHERE (size($kinds) = 0 OR node.kind IN $kinds) AND node.retractedAt IS NULL
-WITH node, score, [x IN [node.name, node.nameZh] + coalesce(node.aliases, []) WHERE x IS NOT NULL | toLower(x)] AS names
-WITH node, score,
-     CASE WHEN $text IN names THEN 2
-          WHEN any(x IN names WHERE x STARTS WITH $text) THEN 1
-          ELSE 0 END AS tier
-RETURN node, score, tier
-ORDER BY tier DESC, score DESC, node.id
-LIMIT $first`, map[string]any{
-		"index": FulltextIndex, "query": lq, "candidates": 200, "kinds": kindStrings(q.Kinds),
-		"text": strings.ToLower(strings.TrimSpace(q.Text)), "first": q.First,
-	})
+	st := SearchStatement(q, lq)
+	recs, err := s.read(ctx, st.Name, st.Cypher, st.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -175,15 +163,8 @@ func (s *Store) RelationPages(ctx context.Context, q domain.RelationQuery, first
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.read(ctx, "relation-pages", `
-UNWIND $ids AS id
-CALL (id) {
-  MATCH `+pattern+`
-  WHERE r.id > $after AND (size($types) = 0 OR type(r) IN $types) AND `+activeClause("r")+`
-  RETURN r ORDER BY r.id LIMIT $limit
-}
-RETURN id AS owner, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS props`,
-		asOfParams(map[string]any{"ids": q.IDs, "types": nonNil(q.Types), "after": after, "limit": first + 1}, q.AsOf))
+	st := relationPagesStatement(q, pattern, first, after)
+	recs, err := s.read(ctx, st.Name, st.Cypher, st.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -243,17 +224,8 @@ func (s *Store) Chains(ctx context.Context, q domain.ChainQuery) (*domain.ChainR
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	viaIn, viaOut := stepTypes(q.Up, q.Types)
-	// maxDepth is a validated int; a quantifier cannot be a parameter.
-	cypher := chainCypher(q.MaxDepth)
-	if !q.Up {
-		// Down, chains fan out: enumerate them length by length so LIMIT
-		// stops early (measured at scale M: 2.3 s -> 30 ms; docs/BENCHMARKS.md).
-		cypher = chainCypherByDepth(q.MaxDepth)
-	}
-	recs, err := s.read(ctx, "chains", cypher, asOfParams(map[string]any{
-		"id": q.ID, "viaIn": viaIn, "viaOut": viaOut, "limit": q.First + 1,
-	}, q.AsOf))
+	st := ChainStatement(q, !q.Up)
+	recs, err := s.read(ctx, st.Name, st.Cypher, st.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -375,27 +347,8 @@ func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]domain.Path, e
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	step := fmt.Sprintf("(()-[r]-() WHERE (size($types) = 0 OR type(r) IN $types) AND %s){1,%d}", activeClause("r"), q.MaxLength)
-	var match string
-	switch q.Mode {
-	case domain.PathShortest:
-		match = "MATCH p = SHORTEST 1 (a)" + step + "(b)"
-	case domain.PathAllShortest:
-		match = "MATCH p = ALL SHORTEST (a)" + step + "(b)"
-	case domain.PathKShortest:
-		match = fmt.Sprintf("MATCH p = SHORTEST %d (a)%s(b)", q.First, step)
-	case domain.PathAllSimple:
-		match = "MATCH p = (a)" + step + "(b)\nWHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])"
-	}
-	cypher := `
-MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-` + match + `
-WITH p ORDER BY length(p) LIMIT $first
-RETURN [n IN nodes(p) | n.id] AS ids,
-       [x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels`
-	recs, err := s.read(ctx, "paths", cypher, asOfParams(map[string]any{
-		"from": q.From, "to": q.To, "types": nonNil(q.Types), "first": q.First,
-	}, q.AsOf))
+	st := PathStatement(q)
+	recs, err := s.read(ctx, st.Name, st.Cypher, st.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -436,26 +389,8 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.SubgraphQuery) (*doma
 	if err := q.Validate(domain.MaxExportLimit); err != nil {
 		return nil, err
 	}
-	// Depth is a validated int (a variable-length bound cannot be a parameter).
-	// DISTINCT end nodes let the planner prune the expansion.
-	nodes := fmt.Sprintf(`
-MATCH (s:Entity) WHERE s.id IN $ids AND s.retractedAt IS NULL
-MATCH (s)-[rs*0..%d]-(n:Entity)
-WHERE all(r IN rs WHERE (size($types) = 0 OR type(r) IN $types) AND %s)
-  AND (n.id IN $ids OR size($kinds) = 0 OR n.kind IN $kinds)
-WITH DISTINCT n
-ORDER BY CASE WHEN n.id IN $ids THEN 0 ELSE 1 END, n.id
-LIMIT $limit
-RETURN n`, q.Depth, activeClause("r"))
-	if len(q.IDs) == 0 {
-		// The whole graph, in id order.
-		nodes = `
-MATCH (n:Entity) WHERE n.id > '' AND n.retractedAt IS NULL AND (size($kinds) = 0 OR n.kind IN $kinds)
-RETURN n ORDER BY n.id LIMIT $limit`
-	}
-	recs, err := s.read(ctx, "neighborhood-nodes", nodes, asOfParams(map[string]any{
-		"ids": q.IDs, "types": nonNil(q.Types), "kinds": kindStrings(q.Kinds), "limit": q.Limit + 1,
-	}, q.AsOf))
+	st := NeighborhoodNodesStatement(q)
+	recs, err := s.read(ctx, st.Name, st.Cypher, st.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -481,12 +416,8 @@ RETURN n ORDER BY n.id LIMIT $limit`
 	for i, e := range g.Entities {
 		ids[i] = e.ID
 	}
-	recs, err = s.read(ctx, "neighborhood-edges", `
-UNWIND $ids AS id
-MATCH (a:Entity {id: id})-[r]->(b:Entity)
-WHERE b.id IN $ids AND (size($types) = 0 OR type(r) IN $types) AND `+activeClause("r")+`
-RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props
-ORDER BY props.id`, asOfParams(map[string]any{"ids": ids, "types": nonNil(q.Types)}, q.AsOf))
+	st = NeighborhoodEdgesStatement(ids, q.Types, q.AsOf)
+	recs, err = s.read(ctx, st.Name, st.Cypher, st.Params)
 	if err != nil {
 		return nil, err
 	}

@@ -28,10 +28,8 @@ func (s *Store) Entity(ctx context.Context, id string) (*domain.Entity, error) {
 
 // EntitiesByID returns the stored entities among ids, in one round trip.
 func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]*domain.Entity, error) {
-	recs, err := s.read(ctx, "entities-by-id", `
-UNWIND $ids AS id
-MATCH (n:Entity {id: id})
-RETURN n`, map[string]any{"ids": ids})
+	st := EntitiesByIDStatement(ids)
+	recs, err := s.read(ctx, st.Name, st.Cypher, st.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -325,16 +323,22 @@ func decodeSource(props map[string]any) (*domain.Source, error) {
 	return s, nil
 }
 
-// RelationByID finds a relation by id: one index seek per registered type
-// (each type's id constraint is its index).
-func (s *Store) RelationByID(ctx context.Context, id string) (*domain.Relation, error) {
-	var parts []string
+// relationByIDCypher finds a relation by $id whatever its type: one index
+// seek per registered type (each type's id constraint is its index). Types
+// come from the registry only.
+func relationByIDCypher() string {
+	parts := make([]string, 0, len(domain.RelationTypes()))
 	for _, t := range domain.RelationTypes() {
 		parts = append(parts, "MATCH (:Entity)-[r:"+t.Name+" {id: $id}]->(:Entity) RETURN r")
 	}
-	recs, err := s.read(ctx, "relation-by-id", "CALL () { "+strings.Join(parts, " UNION ALL ")+` }
-RETURN type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS props LIMIT 1`,
-		map[string]any{"id": id})
+	return "CALL () { " + strings.Join(parts, " UNION ALL ") + ` }
+RETURN type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS props LIMIT 1`
+}
+
+// RelationByID finds a relation by id: one index seek per registered type
+// (each type's id constraint is its index).
+func (s *Store) RelationByID(ctx context.Context, id string) (*domain.Relation, error) {
+	recs, err := s.read(ctx, "relation-by-id", relationByIDCypher(), map[string]any{"id": id})
 	if err != nil {
 		return nil, err
 	}

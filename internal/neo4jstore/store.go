@@ -122,9 +122,23 @@ func (s *Store) write(ctx context.Context, name, cypher string, params map[strin
 }
 
 func (s *Store) run(ctx context.Context, name string, mode neo4j.AccessMode, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	out, err := s.transact(ctx, name, mode, func(tx neo4j.ManagedTransaction) (any, error) {
+		return txRecords(ctx, tx, cypher, params)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out.([]*neo4j.Record), nil
+}
+
+// transact runs work in one managed transaction: the one way the store
+// talks to Neo4j. It bounds the call by a client-side deadline a little
+// beyond the server's transaction timeout (a frozen or unreachable server
+// cannot hold a request longer), counts the session in the pool gauge,
+// tells the observers, and translates errors. work may be retried: it must
+// touch only tx.
+func (s *Store) transact(ctx context.Context, name string, mode neo4j.AccessMode, work neo4j.ManagedTransactionWork) (any, error) {
 	began := time.Now()
-	// A client-side deadline a little beyond the server's transaction
-	// timeout: a frozen or unreachable server cannot hold a request longer.
 	ctx, cancel := context.WithTimeout(ctx, s.timeout+2*time.Second)
 	defer cancel()
 	sess := s.drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
@@ -135,13 +149,6 @@ func (s *Store) run(ctx context.Context, name string, mode neo4j.AccessMode, cyp
 		defer cancel()
 		sess.Close(cctx)
 	}()
-	work := func(tx neo4j.ManagedTransaction) (any, error) {
-		res, err := tx.Run(ctx, cypher, params)
-		if err != nil {
-			return nil, err
-		}
-		return res.Collect(ctx)
-	}
 	var out any
 	var err error
 	if mode == neo4j.AccessModeRead {
@@ -157,7 +164,7 @@ func (s *Store) run(ctx context.Context, name string, mode neo4j.AccessMode, cyp
 	if err != nil {
 		return nil, translate(ctx, name, err)
 	}
-	return out.([]*neo4j.Record), nil
+	return out, nil
 }
 
 // translate turns driver errors into domain errors at the adapter edge:

@@ -16,29 +16,9 @@ import (
 )
 
 // writeTx runs work in one write transaction: every change and its audit
-// event commit together or not at all. work may be retried: it must touch
-// only tx.
-func (s *Store) writeTx(ctx context.Context, name string, work func(tx neo4j.ManagedTransaction) (any, error)) (any, error) {
-	began := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, s.timeout+2*time.Second)
-	defer cancel()
-	sess := s.drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: neo4j.AccessModeWrite})
-	s.inUse.Add(1)
-	defer s.inUse.Add(-1)
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		sess.Close(cctx)
-	}()
-	out, err := sess.ExecuteWrite(ctx, work, s.txConfig)
-	took := time.Since(began)
-	for _, o := range s.observers {
-		o(name, took, err)
-	}
-	if err != nil {
-		return nil, translate(ctx, name, err)
-	}
-	return out, nil
+// event commit together or not at all.
+func (s *Store) writeTx(ctx context.Context, name string, work neo4j.ManagedTransactionWork) (any, error) {
+	return s.transact(ctx, name, neo4j.AccessModeWrite, work)
 }
 
 func txRecords(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
@@ -201,12 +181,7 @@ func (s *Store) UpsertEntity(ctx context.Context, e domain.Entity, actor, reason
 
 // relationOf finds the type and ends of a relation id, inside a transaction.
 func relationOf(ctx context.Context, tx neo4j.ManagedTransaction, id string) (typ, from, to string, props map[string]any, err error) {
-	var parts []string
-	for _, t := range domain.RelationTypes() {
-		parts = append(parts, "MATCH (:Entity)-[r:"+t.Name+" {id: $id}]->(:Entity) RETURN r")
-	}
-	recs, err := txRecords(ctx, tx, "CALL () { "+strings.Join(parts, " UNION ALL ")+` }
-RETURN type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS props LIMIT 1`, map[string]any{"id": id})
+	recs, err := txRecords(ctx, tx, relationByIDCypher(), map[string]any{"id": id})
 	if err != nil || len(recs) == 0 {
 		return "", "", "", nil, err
 	}

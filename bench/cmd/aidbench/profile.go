@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -23,11 +24,11 @@ func profile(ctx context.Context, args []string) error {
 		return err
 	}
 	defer drv.Close(context.Background())
-	viaIn, viaOut := stepTypes(*up)
-	params := noAsOf(map[string]any{"id": *id, "viaIn": viaIn, "viaOut": viaOut, "limit": 51})
+	q := chainQuery(*id, *up)
+	params := neo4jstore.ChainStatement(q, false).Params
 	for _, st := range []struct{ name, cypher string }{
-		{"Store.Chains statement ({1,8}, ORDER BY length)", chainCypher(8)},
-		{"by-depth statement (UNION ALL per length, LIMIT)", chainCypherByDepth(8)},
+		{"one {1,8} pattern, ORDER BY length", neo4jstore.ChainStatement(q, false).Cypher},
+		{"by length (UNION ALL per length, LIMIT)", neo4jstore.ChainStatement(q, true).Cypher},
 	} {
 		began := time.Now()
 		res, err := neo4j.ExecuteQuery(ctx, drv, "PROFILE "+st.cypher, params, neo4j.EagerResultTransformer,

@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
-	"strings"
-	"unicode"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 	"github.com/aidtrace/aidtrace/internal/synth"
 )
 
@@ -95,7 +93,7 @@ var shapes = []shape{
 		},
 		// The same Lucene query aidtrace runs: every word must match. The
 		// library passes the phrase to Lucene as it is, where words are ORed.
-		LibVars: func(v map[string]any) map[string]any { return map[string]any{"t": luceneQuery(str(v, "t"))} },
+		LibVars: func(v map[string]any) map[string]any { return map[string]any{"t": neo4jstore.LuceneQuery(str(v, "t"))} },
 		Raw:     func(ctx context.Context, c *rawClient, v map[string]any) error { return c.search(ctx, str(v, "t")) },
 	},
 	{
@@ -105,14 +103,14 @@ var shapes = []shape{
 		Library: `query($id: ID!) { chainUp(id: $id, first: 50) { complete nodes { id name } relations { id type fromId toId validFrom validTo confidence } } }`,
 		Vars:    func(r *rand.Rand, sz synth.Sizes) map[string]any { return map[string]any{"id": randomFactory(r, sz)} },
 		Raw: func(ctx context.Context, c *rawClient, v map[string]any) error {
-			return c.chains(ctx, str(v, "id"), true)
+			return c.chains(ctx, str(v, "id"), true, false)
 		},
 	},
 	{
 		Name: "chain_up_bydepth", RawOnly: true,
 		Vars: func(r *rand.Rand, sz synth.Sizes) map[string]any { return map[string]any{"id": randomFactory(r, sz)} },
 		Raw: func(ctx context.Context, c *rawClient, v map[string]any) error {
-			return c.chainsByDepth(ctx, str(v, "id"), true)
+			return c.chains(ctx, str(v, "id"), true, true)
 		},
 	},
 	{
@@ -149,7 +147,7 @@ var shapes = []shape{
 		},
 		// Store.Chains runs the by-length statement downwards.
 		Raw: func(ctx context.Context, c *rawClient, v map[string]any) error {
-			return c.chainsByDepth(ctx, str(v, "id"), false)
+			return c.chains(ctx, str(v, "id"), false, true)
 		},
 	},
 	{
@@ -160,7 +158,7 @@ var shapes = []shape{
 			return map[string]any{"id": synth.ProvinceID(r.IntN(synth.AidingProvinces))}
 		},
 		Raw: func(ctx context.Context, c *rawClient, v map[string]any) error {
-			return c.chains(ctx, str(v, "id"), false)
+			return c.chains(ctx, str(v, "id"), false, false)
 		},
 	},
 }
@@ -188,47 +186,25 @@ func (c *rawClient) read(ctx context.Context, cypher string, params map[string]a
 	return out.([]*neo4j.Record), nil
 }
 
-// The statements below are copies of internal/neo4jstore's (read.go,
-// query.go, chains_bydepth.go) with the arguments the benchmark uses; keep
-// them in step.
+// The raw floor runs the store's own statements (neo4jstore's Statement
+// builders), so it measures exactly the Cypher aidtrace sends.
 
-// activeClause is neo4jstore.activeClause; with no asOf it is always true
-// but stays in the statement, as in the store.
-func activeClause(v string) string {
-	return fmt.Sprintf("($asOfStart IS NULL OR ((%[1]s.fromStart IS NULL OR %[1]s.fromStart <= $asOfEnd) AND (%[1]s.toEnd IS NULL OR %[1]s.toEnd >= $asOfStart)))", v)
-}
-
-func noAsOf(p map[string]any) map[string]any {
-	p["asOfStart"], p["asOfEnd"] = nil, nil
-	return p
+func (c *rawClient) run(ctx context.Context, st neo4jstore.Statement) ([]*neo4j.Record, error) {
+	return c.read(ctx, st.Cypher, st.Params)
 }
 
 func (c *rawClient) entities(ctx context.Context, ids []string) (int, error) {
-	recs, err := c.read(ctx, "UNWIND $ids AS id\nMATCH (n:Entity {id: id})\nRETURN n", map[string]any{"ids": ids})
+	recs, err := c.run(ctx, neo4jstore.EntitiesByIDStatement(ids))
 	return len(recs), err
 }
 
 // relationPages returns the ids of the other ends (for the next level).
 func (c *rawClient) relationPages(ctx context.Context, ids []string, dir domain.Direction, types []string) ([]string, error) {
-	pattern := "(a:Entity {id: id})-[r]-(b:Entity)"
-	switch dir {
-	case domain.Outgoing:
-		pattern = "(a:Entity {id: id})-[r]->(b:Entity)"
-	case domain.Incoming:
-		pattern = "(a:Entity {id: id})<-[r]-(b:Entity)"
+	st, err := neo4jstore.RelationPagesStatement(domain.RelationQuery{IDs: ids, Direction: dir, Types: types}, 50, "")
+	if err != nil {
+		return nil, err
 	}
-	if types == nil {
-		types = []string{}
-	}
-	recs, err := c.read(ctx, `
-UNWIND $ids AS id
-CALL (id) {
-  MATCH `+pattern+`
-  WHERE r.id > $after AND (size($types) = 0 OR type(r) IN $types) AND `+activeClause("r")+`
-  RETURN r ORDER BY r.id LIMIT $limit
-}
-RETURN id AS owner, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS props`,
-		noAsOf(map[string]any{"ids": ids, "types": types, "after": "", "limit": 51}))
+	recs, err := c.run(ctx, st)
 	if err != nil {
 		return nil, err
 	}
@@ -250,82 +226,14 @@ RETURN id AS owner, type(r) AS type, startNode(r).id AS from, endNode(r).id AS t
 	return others, nil
 }
 
-// luceneQuery is neo4jstore.luceneQuery.
-func luceneQuery(text string) string {
-	const special = `+-&|!(){}[]^"~*?:\/`
-	var terms []string
-	for _, w := range strings.Fields(text) {
-		if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
-			continue
-		}
-		var b strings.Builder
-		for _, r := range strings.ToLower(w) {
-			if strings.ContainsRune(special, r) {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
-		}
-		terms = append(terms, b.String())
-		if len(terms) == 16 {
-			break
-		}
-	}
-	all := strings.Join(terms, " AND ")
-	prefixed := append(append([]string{}, terms[:len(terms)-1]...), terms[len(terms)-1]+"*")
-	return "(" + all + ") OR (" + strings.Join(prefixed, " AND ") + ")"
-}
-
 func (c *rawClient) search(ctx context.Context, text string) error {
-	_, err := c.read(ctx, `
-CALL db.index.fulltext.queryNodes($index, $query, {limit: $candidates}) YIELD node, score
-WHERE size($kinds) = 0 OR node.kind IN $kinds
-WITH node, score, [x IN [node.name, node.nameZh] + coalesce(node.aliases, []) WHERE x IS NOT NULL | toLower(x)] AS names
-WITH node, score,
-     CASE WHEN $text IN names THEN 2
-          WHEN any(x IN names WHERE x STARTS WITH $text) THEN 1
-          ELSE 0 END AS tier
-RETURN node, score, tier
-ORDER BY tier DESC, score DESC, node.id
-LIMIT $first`, map[string]any{
-		"index": "entity_names", "query": luceneQuery(text), "candidates": 200, "kinds": []string{},
-		"text": strings.ToLower(strings.TrimSpace(text)), "first": 10,
-	})
+	_, err := c.run(ctx, neo4jstore.SearchStatement(domain.SearchQuery{Text: text, First: 10}, neo4jstore.LuceneQuery(text)))
 	return err
 }
 
-// stepTypes is neo4jstore.stepTypes over the whole registry.
-func stepTypes(up bool) (viaIn, viaOut []string) {
-	viaIn, viaOut = []string{}, []string{}
-	for _, t := range domain.RelationTypes() {
-		switch {
-		case t.Responsibility == domain.FromIsResponsible && up, t.Responsibility == domain.ToIsResponsible && !up:
-			viaIn = append(viaIn, t.Name)
-		case t.Responsibility == domain.ToIsResponsible && up, t.Responsibility == domain.FromIsResponsible && !up:
-			viaOut = append(viaOut, t.Name)
-		}
-	}
-	return viaIn, viaOut
-}
-
-func stepClause(r, a string) string {
-	return fmt.Sprintf("((type(%[1]s) IN $viaIn AND endNode(%[1]s) = %[2]s) OR (type(%[1]s) IN $viaOut AND startNode(%[1]s) = %[2]s))", r, a)
-}
-
-// chainCypher is the statement of neo4jstore.Chains for maxDepth.
-func chainCypher(maxDepth int) string {
-	return fmt.Sprintf(`
-MATCH (root:Entity {id: $id})
-MATCH p = (root) ((a)-[r]-(b) WHERE %s AND %s){1,%d} (end)
-WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
-WITH p, end, NOT EXISTS {
-  MATCH (end)-[r2]-(x) WHERE %s AND %s AND NOT x IN nodes(p)
-} AS complete
-WHERE complete OR length(p) = %d
-WITH p, complete ORDER BY length(p)
-RETURN [n IN nodes(p) | n.id] AS ids,
-       [x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels,
-       complete
-LIMIT $limit`, stepClause("r", "a"), activeClause("r"), maxDepth, stepClause("r2", "end"), activeClause("r2"), maxDepth)
+// chainQuery is the chain the aidtrace document asks for.
+func chainQuery(id string, up bool) domain.ChainQuery {
+	return domain.ChainQuery{ID: id, Up: up, MaxDepth: 8, First: 50}
 }
 
 // idsOf collects the distinct entity ids of the records' "ids" lists.
@@ -344,63 +252,20 @@ func idsOf(recs []*neo4j.Record) []string {
 	return out
 }
 
-// chains is the chain statement, then one batch of the entities the hops
+// chains runs a chain statement, then one batch of the entities the hops
 // name (aidtrace's dataloader does the same for upper, lower and end).
-func (c *rawClient) chains(ctx context.Context, id string, up bool) error {
-	viaIn, viaOut := stepTypes(up)
-	recs, err := c.read(ctx, chainCypher(8), noAsOf(map[string]any{"id": id, "viaIn": viaIn, "viaOut": viaOut, "limit": 51}))
+// byLength picks the statement's form (the store uses it going down).
+func (c *rawClient) chains(ctx context.Context, id string, up, byLength bool) error {
+	recs, err := c.run(ctx, neo4jstore.ChainStatement(chainQuery(id, up), byLength))
 	if err != nil {
 		return err
 	}
 	_, err = c.entities(ctx, idsOf(recs))
 	return err
 }
-
-// chainCypherByDepth is a proposed form of the chain statement with the
-// same answer: one UNION ALL branch per length, shortest first, so LIMIT
-// stops the search once it has enough chains instead of enumerating every
-// path up to maxDepth and sorting them (see docs/BENCHMARKS.md).
-func chainCypherByDepth(maxDepth int) string {
-	var parts []string
-	for d := 1; d <= maxDepth; d++ {
-		parts = append(parts, fmt.Sprintf(`  MATCH p = (root) ((a)-[r]-(b) WHERE %s AND %s){%d} (end)
-  WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
-  WITH p, NOT EXISTS {
-    MATCH (end)-[r2]-(x) WHERE %s AND %s AND NOT x IN nodes(p)
-  } AS complete
-  WHERE complete OR %d = %d
-  RETURN p, complete`, stepClause("r", "a"), activeClause("r"), d, stepClause("r2", "end"), activeClause("r2"), d, maxDepth))
-	}
-	return `
-MATCH (root:Entity {id: $id})
-CALL (root) {
-` + strings.Join(parts, "\n  UNION ALL\n") + `
-}
-RETURN [n IN nodes(p) | n.id] AS ids,
-       [x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels,
-       complete
-LIMIT $limit`
-}
-
-func (c *rawClient) chainsByDepth(ctx context.Context, id string, up bool) error {
-	viaIn, viaOut := stepTypes(up)
-	recs, err := c.read(ctx, chainCypherByDepth(8), noAsOf(map[string]any{"id": id, "viaIn": viaIn, "viaOut": viaOut, "limit": 51}))
-	if err != nil {
-		return err
-	}
-	_, err = c.entities(ctx, idsOf(recs))
-	return err
-}
-
-const pathCypher = `
-MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-MATCH p = SHORTEST 1 (a)(()-[r]-() WHERE (size($types) = 0 OR type(r) IN $types) AND ($asOfStart IS NULL OR ((r.fromStart IS NULL OR r.fromStart <= $asOfEnd) AND (r.toEnd IS NULL OR r.toEnd >= $asOfStart)))){1,6}(b)
-WITH p ORDER BY length(p) LIMIT $first
-RETURN [n IN nodes(p) | n.id] AS ids,
-       [x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels`
 
 func (c *rawClient) path(ctx context.Context, from, to string) error {
-	recs, err := c.read(ctx, pathCypher, noAsOf(map[string]any{"from": from, "to": to, "types": []string{}, "first": 5}))
+	recs, err := c.run(ctx, neo4jstore.PathStatement(domain.PathQuery{From: from, To: to, Mode: domain.PathShortest, MaxLength: 6, First: 5}))
 	if err != nil {
 		return err
 	}
@@ -409,15 +274,7 @@ func (c *rawClient) path(ctx context.Context, from, to string) error {
 }
 
 func (c *rawClient) neighborhood(ctx context.Context, id string) error {
-	recs, err := c.read(ctx, fmt.Sprintf(`
-MATCH (s:Entity) WHERE s.id IN $ids
-MATCH (s)-[rs*0..%d]-(n:Entity)
-WHERE all(r IN rs WHERE (size($types) = 0 OR type(r) IN $types) AND %s)
-  AND (n.id IN $ids OR size($kinds) = 0 OR n.kind IN $kinds)
-WITH DISTINCT n
-ORDER BY CASE WHEN n.id IN $ids THEN 0 ELSE 1 END, n.id
-LIMIT $limit
-RETURN n`, 2, activeClause("r")), noAsOf(map[string]any{"ids": []string{id}, "types": []string{}, "kinds": []string{}, "limit": 501}))
+	recs, err := c.run(ctx, neo4jstore.NeighborhoodNodesStatement(domain.SubgraphQuery{IDs: []string{id}, Depth: 2, Limit: 500}))
 	if err != nil {
 		return err
 	}
@@ -430,12 +287,7 @@ RETURN n`, 2, activeClause("r")), noAsOf(map[string]any{"ids": []string{id}, "ty
 		s, _ := n.Props["id"].(string)
 		ids = append(ids, s)
 	}
-	_, err = c.read(ctx, `
-UNWIND $ids AS id
-MATCH (a:Entity {id: id})-[r]->(b:Entity)
-WHERE b.id IN $ids AND (size($types) = 0 OR type(r) IN $types) AND `+activeClause("r")+`
-RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props
-ORDER BY props.id`, noAsOf(map[string]any{"ids": ids, "types": []string{}}))
+	_, err = c.run(ctx, neo4jstore.NeighborhoodEdgesStatement(ids, nil, domain.PartialDate{}))
 	return err
 }
 

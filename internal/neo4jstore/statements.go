@@ -1,0 +1,147 @@
+package neo4jstore
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aidtrace/aidtrace/internal/domain"
+)
+
+// Statement is one Cypher statement with its parameters, exactly as the
+// store runs it. The builders below are the one place each read statement
+// is written: the store runs them, and bench/ runs the same ones through
+// the driver to measure the floor under aidtrace. They expect queries that
+// passed their domain Validate.
+type Statement struct {
+	Name   string
+	Cypher string
+	Params map[string]any
+}
+
+// EntitiesByIDStatement fetches entities by id.
+func EntitiesByIDStatement(ids []string) Statement {
+	return Statement{Name: "entities-by-id", Cypher: `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n`, Params: map[string]any{"ids": ids}}
+}
+
+// RelationPagesStatement pages the relations of each of q.IDs.
+func RelationPagesStatement(q domain.RelationQuery, first int, after string) (Statement, error) {
+	pattern, err := directionPattern(q.Direction)
+	if err != nil {
+		return Statement{}, err
+	}
+	return relationPagesStatement(q, pattern, first, after), nil
+}
+
+func relationPagesStatement(q domain.RelationQuery, pattern string, first int, after string) Statement {
+	return Statement{Name: "relation-pages", Cypher: `
+UNWIND $ids AS id
+CALL (id) {
+  MATCH ` + pattern + `
+  WHERE r.id > $after AND (size($types) = 0 OR type(r) IN $types) AND ` + activeClause("r") + `
+  RETURN r ORDER BY r.id LIMIT $limit
+}
+RETURN id AS owner, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS props`,
+		Params: asOfParams(map[string]any{"ids": q.IDs, "types": nonNil(q.Types), "after": after, "limit": first + 1}, q.AsOf)}
+}
+
+// SearchStatement runs the full-text query lq (from LuceneQuery) and ranks
+// exact and prefix matches first.
+func SearchStatement(q domain.SearchQuery, lq string) Statement {
+	return Statement{Name: "search", Cypher: `
+CALL db.index.fulltext.queryNodes($index, $query, {limit: $candidates}) YIELD node, score
+WHERE (size($kinds) = 0 OR node.kind IN $kinds) AND node.retractedAt IS NULL
+WITH node, score, [x IN [node.name, node.nameZh] + coalesce(node.aliases, []) WHERE x IS NOT NULL | toLower(x)] AS names
+WITH node, score,
+     CASE WHEN $text IN names THEN 2
+          WHEN any(x IN names WHERE x STARTS WITH $text) THEN 1
+          ELSE 0 END AS tier
+RETURN node, score, tier
+ORDER BY tier DESC, score DESC, node.id
+LIMIT $first`, Params: map[string]any{
+		"index": FulltextIndex, "query": lq, "candidates": 200, "kinds": kindStrings(q.Kinds),
+		"text": strings.ToLower(strings.TrimSpace(q.Text)), "first": q.First,
+	}}
+}
+
+// LuceneQuery is the escaped full-text query for user text ("" when the
+// text has no word to search for).
+func LuceneQuery(text string) string { return luceneQuery(text) }
+
+// ChainStatement finds the chains of q. byLength enumerates them length by
+// length so LIMIT stops early (best where chains fan out, going down);
+// otherwise one {1,maxDepth} pattern (best where they converge, going up).
+// Chains uses byLength for DOWN only (measured: docs/BENCHMARKS.md).
+func ChainStatement(q domain.ChainQuery, byLength bool) Statement {
+	viaIn, viaOut := stepTypes(q.Up, q.Types)
+	// maxDepth is a validated int; a quantifier cannot be a parameter.
+	cypher := chainCypher(q.MaxDepth)
+	if byLength {
+		cypher = chainCypherByDepth(q.MaxDepth)
+	}
+	return Statement{Name: "chains", Cypher: cypher, Params: asOfParams(map[string]any{
+		"id": q.ID, "viaIn": viaIn, "viaOut": viaOut, "limit": q.First + 1,
+	}, q.AsOf)}
+}
+
+// PathStatement finds paths between q.From and q.To.
+func PathStatement(q domain.PathQuery) Statement {
+	step := fmt.Sprintf("(()-[r]-() WHERE (size($types) = 0 OR type(r) IN $types) AND %s){1,%d}", activeClause("r"), q.MaxLength)
+	var match string
+	switch q.Mode {
+	case domain.PathShortest:
+		match = "MATCH p = SHORTEST 1 (a)" + step + "(b)"
+	case domain.PathAllShortest:
+		match = "MATCH p = ALL SHORTEST (a)" + step + "(b)"
+	case domain.PathKShortest:
+		match = fmt.Sprintf("MATCH p = SHORTEST %d (a)%s(b)", q.First, step)
+	case domain.PathAllSimple:
+		match = "MATCH p = (a)" + step + "(b)\nWHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])"
+	}
+	cypher := `
+MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+` + match + `
+WITH p ORDER BY length(p) LIMIT $first
+RETURN [n IN nodes(p) | n.id] AS ids,
+       [x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels`
+	return Statement{Name: "paths", Cypher: cypher, Params: asOfParams(map[string]any{
+		"from": q.From, "to": q.To, "types": nonNil(q.Types), "first": q.First,
+	}, q.AsOf)}
+}
+
+// NeighborhoodNodesStatement finds the entities within q.Depth hops of
+// q.IDs (the whole graph when q.IDs is empty), at most q.Limit+1.
+func NeighborhoodNodesStatement(q domain.SubgraphQuery) Statement {
+	// Depth is a validated int (a variable-length bound cannot be a parameter).
+	// DISTINCT end nodes let the planner prune the expansion.
+	nodes := fmt.Sprintf(`
+MATCH (s:Entity) WHERE s.id IN $ids AND s.retractedAt IS NULL
+MATCH (s)-[rs*0..%d]-(n:Entity)
+WHERE all(r IN rs WHERE (size($types) = 0 OR type(r) IN $types) AND %s)
+  AND (n.id IN $ids OR size($kinds) = 0 OR n.kind IN $kinds)
+WITH DISTINCT n
+ORDER BY CASE WHEN n.id IN $ids THEN 0 ELSE 1 END, n.id
+LIMIT $limit
+RETURN n`, q.Depth, activeClause("r"))
+	if len(q.IDs) == 0 {
+		// The whole graph, in id order.
+		nodes = `
+MATCH (n:Entity) WHERE n.id > '' AND n.retractedAt IS NULL AND (size($kinds) = 0 OR n.kind IN $kinds)
+RETURN n ORDER BY n.id LIMIT $limit`
+	}
+	return Statement{Name: "neighborhood-nodes", Cypher: nodes, Params: asOfParams(map[string]any{
+		"ids": q.IDs, "types": nonNil(q.Types), "kinds": kindStrings(q.Kinds), "limit": q.Limit + 1,
+	}, q.AsOf)}
+}
+
+// NeighborhoodEdgesStatement finds the relations among ids.
+func NeighborhoodEdgesStatement(ids, types []string, asOf domain.PartialDate) Statement {
+	return Statement{Name: "neighborhood-edges", Cypher: `
+UNWIND $ids AS id
+MATCH (a:Entity {id: id})-[r]->(b:Entity)
+WHERE b.id IN $ids AND (size($types) = 0 OR type(r) IN $types) AND ` + activeClause("r") + `
+RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props
+ORDER BY props.id`, Params: asOfParams(map[string]any{"ids": ids, "types": nonNil(types)}, asOf)}
+}
