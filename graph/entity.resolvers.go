@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"strings"
 
 	"github.com/aidtrace/aidtrace/graph/generated"
 	"github.com/aidtrace/aidtrace/graph/model"
@@ -30,22 +29,10 @@ func (r *entityResolver) History(ctx context.Context, obj *model.Entity, first *
 
 // Relations is the resolver for the relations field.
 func (r *entityResolver) Relations(ctx context.Context, obj *model.Entity, direction *domain.Direction, types []model.RelationType, asOf *domain.PartialDate, first *int, after *string) (*model.RelationConnection, error) {
-	n := intOr(first, 50)
-	if err := domain.CheckPage(n); err != nil {
-		return nil, err
-	}
-	if err := domain.CheckTypes(typeStrings(types)); err != nil {
-		return nil, err
-	}
-	cursor, err := decodeCursor(after)
+	key, err := relationsKey(obj.ID, direction, types, asOf, first, after)
 	if err != nil {
 		return nil, err
 	}
-	q := domain.RelationQuery{Direction: domain.Both, Types: typeStrings(types), AsOf: date(asOf)}
-	if direction != nil {
-		q.Direction = *direction
-	}
-	key := relKey{ID: obj.ID, Direction: q.Direction, Types: strings.Join(q.Types, ","), AsOf: q.AsOf, First: n, After: cursor}
 	page, err := r.loaders(ctx).relations.Load(ctx, key)
 	if err != nil {
 		return nil, err

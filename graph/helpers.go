@@ -15,26 +15,6 @@ func (r *Resolver) entityByID(ctx context.Context, id string) (*model.Entity, er
 	return toEntity(e), nil
 }
 
-// entities loads many entities in one batch.
-func (r *Resolver) entities(ctx context.Context, ids map[string]bool) (map[string]*model.Entity, error) {
-	keys := make([]string, 0, len(ids))
-	for id := range ids {
-		keys = append(keys, id)
-	}
-	es, err := r.loaders(ctx).entities.LoadAll(ctx, keys)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]*model.Entity, len(keys))
-	for i, e := range es {
-		if e == nil {
-			return nil, domain.Errorf(domain.ENOTFOUND, "no entity with id %q", keys[i])
-		}
-		out[keys[i]] = toEntity(e)
-	}
-	return out, nil
-}
-
 // relationByID answers node(id) for relation ids.
 func (r *Resolver) relationByID(ctx context.Context, id string) (model.Node, error) {
 	if !domain.ValidRelationID(id) {
@@ -42,6 +22,9 @@ func (r *Resolver) relationByID(ctx context.Context, id string) (model.Node, err
 	}
 	rel, err := r.Read.RelationByID(ctx, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.prefetchRelation(ctx, rel); err != nil {
 		return nil, err
 	}
 	m := toRelation(rel)
@@ -56,9 +39,9 @@ func nonNilKinds(ks []domain.Kind) []domain.Kind {
 }
 
 func (r *Resolver) history(ctx context.Context, id string, first *int) ([]domain.AuditEvent, error) {
-	n := intOr(first, 20)
-	if err := domain.CheckPage(n); err != nil {
+	key, err := historyKeyOf(id, first)
+	if err != nil {
 		return nil, err
 	}
-	return r.loaders(ctx).history.Load(ctx, historyKey{ID: id, First: n})
+	return r.loaders(ctx).history.Load(ctx, key)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/aidtrace/aidtrace/graph/model"
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
@@ -21,6 +22,40 @@ type relKey struct {
 	After     string
 }
 
+// relationsKey validates a relations field's arguments, applies the
+// schema's defaults and returns the loader key.
+func relationsKey(id string, direction *domain.Direction, types []model.RelationType, asOf *domain.PartialDate, first *int, after *string) (relKey, error) {
+	n := intOr(first, 50)
+	if err := domain.CheckPage(n); err != nil {
+		return relKey{}, err
+	}
+	ts := typeStrings(types)
+	if err := domain.CheckTypes(ts); err != nil {
+		return relKey{}, err
+	}
+	cursor, err := decodeCursor(after)
+	if err != nil {
+		return relKey{}, err
+	}
+	dir := domain.Both
+	if direction != nil {
+		switch *direction {
+		case domain.Outgoing, domain.Incoming, domain.Both:
+			dir = *direction
+		default:
+			return relKey{}, domain.Errorf(domain.EBADINPUT, "direction: OUT, IN or BOTH")
+		}
+	}
+	return relKey{ID: id, Direction: dir, Types: strings.Join(ts, ","), AsOf: date(asOf), First: n, After: cursor}, nil
+}
+
+func splitTypes(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
 // args is the key without the entity: keys that share it batch together.
 func (k relKey) args() relKey { k.ID = ""; return k }
 
@@ -29,6 +64,15 @@ func (k relKey) args() relKey { k.ID = ""; return k }
 type historyKey struct {
 	ID    string
 	First int
+}
+
+// historyKeyOf validates a history field's argument (default 20).
+func historyKeyOf(id string, first *int) (historyKey, error) {
+	n := intOr(first, 20)
+	if err := domain.CheckPage(n); err != nil {
+		return historyKey{}, err
+	}
+	return historyKey{ID: id, First: n}, nil
 }
 
 type loaders struct {
@@ -91,10 +135,7 @@ func newLoaders(svc domain.ReadService, write domain.WriteService, batchWait tim
 				groups[k.args()] = append(groups[k.args()], i)
 			}
 			for args, idx := range groups {
-				q := domain.RelationQuery{Direction: args.Direction, AsOf: args.AsOf, IDs: make([]string, len(idx))}
-				if args.Types != "" {
-					q.Types = strings.Split(args.Types, ",")
-				}
+				q := domain.RelationQuery{Direction: args.Direction, AsOf: args.AsOf, IDs: make([]string, len(idx)), Types: splitTypes(args.Types)}
 				for j, i := range idx {
 					q.IDs[j] = keys[i].ID
 				}

@@ -16,7 +16,8 @@ import (
 type Resolver struct {
 	Read  domain.ReadService
 	Write domain.WriteService
-	// BatchWait is how long dataloaders gather keys (DefaultBatchWait when 0).
-	// Longer waits batch better under load, at that cost in latency per level.
+	// BatchWait is how long the fallback dataloaders gather keys
+	// (DefaultBatchWait when 0). Root fields prefetch their nested levels
+	// (prefetch.go), so only what they do not prefetch waits.
 	BatchWait time.Duration
 }

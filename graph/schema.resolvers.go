@@ -38,11 +38,7 @@ func (r *queryResolver) Entity(ctx context.Context, id string) (*model.Entity, e
 	if err := domain.CheckEntityID(id); err != nil {
 		return nil, err
 	}
-	e, err := r.entity(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return toEntity(e), nil
+	return r.rootEntity(ctx, id)
 }
 
 // Entities is the resolver for the entities field.
@@ -66,6 +62,9 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 	if err != nil {
 		return nil, err
 	}
+	if err := r.prefetchEntities(ctx, es, entityConnectionTypes, "edges", entityEdgeTypes, "node"); err != nil {
+		return nil, err
+	}
 	conn := &model.EntityConnection{Edges: make([]model.EntityEdge, len(es))}
 	last := ""
 	for i := range es {
@@ -80,6 +79,13 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 func (r *queryResolver) Search(ctx context.Context, text string, kinds []domain.Kind, first *int) ([]model.SearchHit, error) {
 	hits, err := r.Read.Search(ctx, domain.SearchQuery{Text: text, Kinds: kinds, First: intOr(first, 10)})
 	if err != nil {
+		return nil, err
+	}
+	es := make([]domain.Entity, len(hits))
+	for i := range hits {
+		es[i] = hits[i].Entity
+	}
+	if err := r.prefetchEntities(ctx, es, searchHitTypes, "entity"); err != nil {
 		return nil, err
 	}
 	out := make([]model.SearchHit, len(hits))
@@ -100,6 +106,9 @@ func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, dire
 		Types: typeStrings(types), First: intOr(first, 50),
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := r.prefetchChains(ctx, res); err != nil {
 		return nil, err
 	}
 	out := &model.ChainResult{RootID: res.Root, Direction: dir, Truncated: res.Truncated, Chains: make([]model.Chain, len(res.Chains))}
@@ -126,13 +135,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode 
 	if err != nil {
 		return nil, err
 	}
-	ids := map[string]bool{}
-	for _, p := range paths {
-		for _, id := range p.Nodes {
-			ids[id] = true
-		}
-	}
-	entities, err := r.entities(ctx, ids)
+	entities, err := r.prefetchPaths(ctx, paths)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +143,11 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode 
 	for i, p := range paths {
 		mp := model.Path{Length: len(p.Relations), Nodes: make([]model.Entity, len(p.Nodes)), Relations: make([]model.Relation, len(p.Relations))}
 		for j, id := range p.Nodes {
-			mp.Nodes[j] = *entities[id]
+			e := entities[id]
+			if e == nil {
+				return nil, errNotFound(id)
+			}
+			mp.Nodes[j] = *toEntity(e)
 		}
 		for j := range p.Relations {
 			mp.Relations[j] = toRelation(&p.Relations[j])
@@ -165,6 +172,9 @@ func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *i
 	if err != nil {
 		return nil, err
 	}
+	if err := r.prefetchGraph(ctx, g); err != nil {
+		return nil, err
+	}
 	out := &model.Graph{Truncated: g.Truncated, Nodes: make([]model.Entity, len(g.Entities)), Edges: make([]model.Relation, len(g.Relations))}
 	for i := range g.Entities {
 		out.Nodes[i] = *toEntity(&g.Entities[i])
@@ -180,11 +190,7 @@ func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, e
 	if !domain.ValidSourceID(id) {
 		return nil, domain.Errorf(domain.EBADINPUT, "%.80q is not a source id (src:...)", id)
 	}
-	s, err := r.source(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return toSource(s), nil
+	return r.rootSource(ctx, id)
 }
 
 // Sources is the resolver for the sources field.

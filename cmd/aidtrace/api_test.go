@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -728,28 +730,69 @@ func aliases(n int, field string) string {
 	return b.String()
 }
 
-// TestNoNPlusOne counts Cypher round trips for a nested query: they must not
-// grow with the number of results.
+// TestNoNPlusOne counts Cypher round trips for nested queries of every root
+// shape: they must not grow with the number of results, and must be the
+// one-per-level count the query's shape implies. The batch window is 1µs, so
+// the counts cannot rest on loaders happening to gather keys in time: the
+// root resolvers prefetch each level in one query.
 func TestNoNPlusOne(t *testing.T) {
 	var queries atomic.Int64
-	// A long batch window: under the race detector on a loaded machine, 100
-	// sibling resolvers can take longer than the default 2ms to ask, and the
-	// count must not depend on scheduling.
-	r := MustServeWith(t, map[string]string{"AIDTRACE_BATCH_WAIT": "150ms"}, func(s *neo4jstore.Store) {
-		s.AddQueryObserver(func(string, time.Duration, error) { queries.Add(1) })
+	var names sync.Map
+	r := MustServeWith(t, map[string]string{"AIDTRACE_BATCH_WAIT": "1us"}, func(s *neo4jstore.Store) {
+		s.AddQueryObserver(func(name string, _ time.Duration, _ error) {
+			queries.Add(1)
+			n, _ := names.LoadOrStore(name, new(atomic.Int64))
+			n.(*atomic.Int64).Add(1)
+		})
 	}, "--load", "../../seeds")
-	base := r.URL
-	q := `query($n: Int) { entities(first: $n) { edges { node { id
-	  relations(first: 10) { edges { node { type from { name } to { name } citations { source { title } } } } }
-	  citations { source { grade } } } } } }`
-	count := func(n int) int64 {
-		queries.Store(0)
-		mustGQL(t, base, q, map[string]any{"n": n}, nil)
-		return queries.Load()
-	}
-	small, large := count(5), count(100)
-	t.Logf("round trips: %d for 5 entities, %d for 100", small, large)
-	if large != small || large > 6 {
-		t.Errorf("%d round trips for 5 entities, %d for 100: want the same, one per level (at most 6)", small, large)
+	const (
+		rel  = `relations(first: $n) { edges { node { type from { name } to { name } citations { source { title } } } } }`
+		cite = `citations { source { grade } }`
+	)
+	for _, c := range []struct {
+		name         string
+		query        string
+		small, large int
+		// want: the query's own round trips plus one per prefetched level.
+		want int
+	}{
+		// entities, their relations, the relations' ends, all cited sources
+		{"entities", `query($n: Int) { entities(first: $n) { edges { node { id ` + strings.Replace(rel, "$n", "10", 1) + ` ` + cite + ` } } } }`, 5, 100, 4},
+		// the entity, its relations, their ends, sources
+		{"entity", `query($n: Int) { entity(id: "prefecture:aksu") { id ` + rel + ` ` + cite + ` } }`, 2, 60, 4},
+		{"node", `query($n: Int) { node(id: "prefecture:aksu") { ... on Entity { ` + rel + ` } } }`, 2, 60, 4},
+		// the search, relations, ends, sources
+		{"search", `query($n: Int) { search(text: "Aksu", first: $n) { entity { ` + strings.Replace(rel, "$n", "10", 1) + ` ` + cite + ` } } }`, 1, 20, 4},
+		// the chains (one statement), the hop ends, sources
+		{"chain", `query($n: Int) { responsibilityChain(id: "county:moyu", first: $n) { root { name } chains { end { name } hops { upper { name ` + cite + ` } lower { name } relation { citations { source { title } } } } } } }`, 1, 50, 3},
+		// the paths, their nodes, the relations' sources (ends are path nodes)
+		{"paths", `query($n: Int) { paths(from: "county:moyu", to: "prefecture:aksu", mode: K_SHORTEST, maxLength: 4, first: $n) { nodes { name ` + cite + ` } relations { from { name } citations { source { title } } } } }`, 1, 10, 3},
+		// the neighbourhood (nodes, then edges), the nodes' relations, their ends, sources
+		{"neighborhood", `query($n: Int) { neighborhood(ids: ["prefecture:aksu"], depth: 2, limit: $n) { nodes { name ` + cite + ` relations(first: 3) { edges { node { to { name } } } } } edges { from { name } ` + cite + ` } } }`, 3, 150, 5},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			count := func(n int) (int64, string, int) {
+				queries.Store(0)
+				names.Clear()
+				var data json.RawMessage
+				mustGQL(t, r.URL, c.query, map[string]any{"n": n}, &data)
+				var seen []string
+				names.Range(func(k, v any) bool {
+					seen = append(seen, fmt.Sprintf("%s×%d", k, v.(*atomic.Int64).Load()))
+					return true
+				})
+				sort.Strings(seen)
+				return queries.Load(), strings.Join(seen, " "), len(data)
+			}
+			small, sn, sbytes := count(c.small)
+			large, ln, lbytes := count(c.large)
+			if lbytes < 2*sbytes {
+				t.Errorf("first %d answered %d bytes, first %d %d: the larger query must return more to show anything", c.small, sbytes, c.large, lbytes)
+			}
+			if small != int64(c.want) || large != int64(c.want) {
+				t.Errorf("round trips: %d for first %d (%s), %d for %d (%s); want %d for both",
+					small, c.small, sn, large, c.large, ln, c.want)
+			}
+		})
 	}
 }

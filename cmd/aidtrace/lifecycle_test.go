@@ -12,9 +12,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 )
 
 // childPIDs lists the direct children of pid, started by any of its
@@ -122,8 +125,17 @@ func TestSignalsStopEverything(t *testing.T) {
 // TestGracefulShutdownFinishesInFlight stops the server while a request is
 // being served: the request completes; new connections are refused.
 func TestGracefulShutdownFinishesInFlight(t *testing.T) {
-	// A long batch window makes a nested query take over a second.
-	r := MustServe(t, map[string]string{"AIDTRACE_BATCH_WAIT": "1500ms"}, "--load", "../../internal/neo4jstore/testdata/fixture.yaml")
+	// A slow database: once armed, each relation lookup answers 1.5 s late
+	// (the observer runs inside the store's call).
+	var slow atomic.Bool
+	r := MustServeWith(t, nil, func(s *neo4jstore.Store) {
+		s.AddQueryObserver(func(name string, _ time.Duration, _ error) {
+			if slow.Load() && name == "relations" {
+				time.Sleep(1500 * time.Millisecond)
+			}
+		})
+	}, "--load", "../../internal/neo4jstore/testdata/fixture.yaml")
+	slow.Store(true)
 	type result struct {
 		status int
 		body   string
@@ -141,7 +153,7 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		res <- result{status: resp.StatusCode, body: string(b)}
 	}()
-	time.Sleep(300 * time.Millisecond) // the request is in flight, waiting in its batch window
+	time.Sleep(300 * time.Millisecond) // the request is in flight, waiting for the database
 	stopped := make(chan int, 1)
 	go func() { stopped <- r.stop() }()
 	got := <-res

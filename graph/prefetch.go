@@ -1,0 +1,596 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/aidtrace/aidtrace/graph/model"
+	"github.com/aidtrace/aidtrace/graph/scalars"
+	"github.com/aidtrace/aidtrace/internal/domain"
+)
+
+// Prefetching: a root resolver knows every object it returns, and the
+// query says what the client wants of them. Before it returns, the root
+// resolver walks the selection set level by level and fetches, for all
+// objects of a level at once, what the nested resolvers will ask for
+// (relation pages, relation ends, cited sources, history), priming the
+// request's loaders. The nested resolvers then find everything in the
+// loaders' caches.
+//
+// The number of round trips therefore depends only on the query's shape
+// (one per level and kind of lookup), never on how many results there are
+// or on goroutine scheduling, and no resolver waits for a batch window.
+// The loaders stay as the fallback for what is not prefetched (mutation
+// results, source claims) and for fields whose arguments are invalid: their
+// resolvers report the error as before.
+
+// The GraphQL object types a selection set can apply to, as gqlgen's
+// executor collects them (a type, the interfaces it implements, its unions).
+var (
+	entityTypes             = []string{"Entity", "Node", "Claim"}
+	relationTypes           = []string{"Relation", "Node", "Claim"}
+	sourceTypes             = []string{"Source", "Node"}
+	citationTypes           = []string{"Citation"}
+	relationConnectionTypes = []string{"RelationConnection"}
+	relationEdgeTypes       = []string{"RelationEdge"}
+	entityConnectionTypes   = []string{"EntityConnection"}
+	entityEdgeTypes         = []string{"EntityEdge"}
+	searchHitTypes          = []string{"SearchHit"}
+	chainResultTypes        = []string{"ChainResult"}
+	chainTypes              = []string{"Chain"}
+	hopTypes                = []string{"Hop"}
+	pathTypes               = []string{"Path"}
+	graphTypes              = []string{"Graph"}
+)
+
+// need is one object whose fields a selection set asks for.
+type need[T any] struct {
+	obj T
+	sel ast.SelectionSet
+}
+
+type prefetch struct {
+	r  *Resolver
+	l  *loaders
+	op *graphql.OperationContext
+
+	entities  []need[string] // entity ids, fetched if not known
+	relations []need[*domain.Relation]
+	sources   []need[string]
+
+	known   map[string]*domain.Entity
+	srcs    map[string]*domain.Source
+	history map[int]map[string]bool // first -> ids
+}
+
+func (r *Resolver) newPrefetch(ctx context.Context) *prefetch {
+	return &prefetch{
+		r: r, l: r.loaders(ctx), op: graphql.GetOperationContext(ctx),
+		known: map[string]*domain.Entity{}, srcs: map[string]*domain.Source{}, history: map[int]map[string]bool{},
+	}
+}
+
+// selections is what the client selected under the field being resolved.
+func selections(ctx context.Context) ast.SelectionSet {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
+		return fc.Field.Selections
+	}
+	return nil
+}
+
+// under returns the selection sets reached from sel by following the named
+// fields, each step collected for the given types (aliases and fragments
+// can select the same field several times).
+func (p *prefetch) under(sel ast.SelectionSet, types []string, name string, more ...any) []ast.SelectionSet {
+	var out []ast.SelectionSet
+	for _, f := range graphql.CollectFields(p.op, sel, types) {
+		if f.Name != name || len(f.Selections) == 0 {
+			continue
+		}
+		if len(more) == 0 {
+			out = append(out, f.Selections)
+			continue
+		}
+		out = append(out, p.under(f.Selections, more[0].([]string), more[1].(string), more[2:]...)...)
+	}
+	return out
+}
+
+// entity asks for what sel selects of entity id (fetching it if unknown).
+func (p *prefetch) entity(id string, sels ...ast.SelectionSet) {
+	for _, s := range sels {
+		p.entities = append(p.entities, need[string]{id, s})
+	}
+	if len(sels) == 0 {
+		p.entities = append(p.entities, need[string]{id, nil})
+	}
+}
+
+// give records entities the caller already holds.
+func (p *prefetch) give(es ...*domain.Entity) {
+	for _, e := range es {
+		p.known[e.ID] = e
+		p.l.entities.Prime(e.ID, e)
+	}
+}
+
+func (p *prefetch) relation(rel *domain.Relation, sels ...ast.SelectionSet) {
+	for _, s := range sels {
+		p.relations = append(p.relations, need[*domain.Relation]{rel, s})
+	}
+}
+
+func (p *prefetch) source(id string, sels ...ast.SelectionSet) {
+	for _, s := range sels {
+		p.sources = append(p.sources, need[string]{id, s})
+	}
+	if len(sels) == 0 {
+		p.sources = append(p.sources, need[string]{id, nil})
+	}
+}
+
+// run fetches level by level until nothing more is selected.
+func (p *prefetch) run(ctx context.Context) error {
+	for len(p.entities)+len(p.relations) > 0 {
+		ents, rels := dedupe(p.entities, func(id string) string { return id }), p.relations
+		p.entities, p.relations = nil, nil
+		if err := p.fetchEntities(ctx, ents); err != nil {
+			return err
+		}
+		more, err := p.entityFields(ctx, ents)
+		if err != nil {
+			return err
+		}
+		rels = append(rels, more...)
+		for _, n := range dedupe(rels, func(r *domain.Relation) string { return r.ID }) {
+			p.relationFields(n)
+		}
+		if err := p.fetchHistory(ctx); err != nil {
+			return err
+		}
+	}
+	return p.fetchSources(ctx)
+}
+
+// dedupe drops repeated (object, selection set) pairs.
+func dedupe[T any](ns []need[T], id func(T) string) []need[T] {
+	type key struct {
+		id  string
+		sel *ast.Selection
+	}
+	seen := make(map[key]bool, len(ns))
+	out := ns[:0:0]
+	for _, n := range ns {
+		k := key{id: id(n.obj)}
+		if len(n.sel) > 0 {
+			k.sel = &n.sel[0]
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (p *prefetch) fetchEntities(ctx context.Context, ns []need[string]) error {
+	var missing []string
+	asked := map[string]bool{}
+	for _, n := range ns {
+		if p.known[n.obj] == nil && !asked[n.obj] {
+			asked[n.obj] = true
+			missing = append(missing, n.obj)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	got, err := p.r.Read.EntitiesByID(ctx, missing)
+	if err != nil {
+		return err
+	}
+	for _, e := range got {
+		if e != nil {
+			p.give(e)
+		}
+	}
+	return nil
+}
+
+// entityFields prefetches relations, cited sources and history of the
+// entities; it returns the relations fetched with what is selected of them.
+func (p *prefetch) entityFields(ctx context.Context, ns []need[string]) ([]need[*domain.Relation], error) {
+	type group struct {
+		ids  []string
+		seen map[string]bool
+		subs []need[string] // entity id -> selection set of the relations' nodes
+	}
+	groups := map[relKey]*group{}
+	var order []relKey
+	for _, n := range ns {
+		e := p.known[n.obj]
+		if e == nil || len(n.sel) == 0 {
+			continue // not found: the resolver reports it
+		}
+		for _, f := range graphql.CollectFields(p.op, n.sel, entityTypes) {
+			switch f.Name {
+			case "relations":
+				key, ok := p.relationsKey(e.ID, f)
+				if !ok {
+					continue
+				}
+				g := groups[key.args()]
+				if g == nil {
+					g = &group{seen: map[string]bool{}}
+					groups[key.args()] = g
+					order = append(order, key.args())
+				}
+				if !g.seen[e.ID] {
+					g.seen[e.ID] = true
+					g.ids = append(g.ids, e.ID)
+				}
+				for _, s := range p.under(f.Selections, relationConnectionTypes, "edges", relationEdgeTypes, "node") {
+					g.subs = append(g.subs, need[string]{e.ID, s})
+				}
+			case "citations":
+				p.citations(e.Citations, f.Selections)
+			case "history":
+				p.wantHistory(e.ID, f)
+			}
+		}
+	}
+	var out []need[*domain.Relation]
+	for _, args := range order {
+		g := groups[args]
+		q := domain.RelationQuery{Direction: args.Direction, AsOf: args.AsOf, IDs: g.ids, Types: splitTypes(args.Types)}
+		pages, err := p.r.Read.RelationPages(ctx, q, args.First, args.After)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range g.ids {
+			k := args
+			k.ID = id
+			p.l.relations.Prime(k, pages[id])
+		}
+		for _, s := range g.subs {
+			page := pages[s.obj]
+			for i := range page.Relations {
+				out = append(out, need[*domain.Relation]{&page.Relations[i], s.sel})
+			}
+		}
+	}
+	return out, nil
+}
+
+// relationFields queues the ends, cited sources and history of a relation.
+func (p *prefetch) relationFields(n need[*domain.Relation]) {
+	for _, f := range graphql.CollectFields(p.op, n.sel, relationTypes) {
+		switch f.Name {
+		case "from":
+			p.entity(n.obj.From, f.Selections)
+		case "to":
+			p.entity(n.obj.To, f.Selections)
+		case "citations":
+			p.citations(n.obj.Citations, f.Selections)
+		case "history":
+			p.wantHistory(n.obj.ID, f)
+		}
+	}
+}
+
+func (p *prefetch) citations(cs []domain.Citation, sel ast.SelectionSet) {
+	for _, s := range p.under(sel, citationTypes, "source") {
+		for _, c := range cs {
+			p.source(c.SourceID, s)
+		}
+	}
+}
+
+func (p *prefetch) wantHistory(id string, f graphql.CollectedField) {
+	if p.r.Write == nil {
+		return
+	}
+	args, ok := argMap(f, p.op.Variables)
+	if !ok {
+		return
+	}
+	first, ok := optInt(args["first"])
+	if !ok {
+		return
+	}
+	key, err := historyKeyOf(id, first)
+	if err != nil {
+		return
+	}
+	if p.history[key.First] == nil {
+		p.history[key.First] = map[string]bool{}
+	}
+	p.history[key.First][id] = true
+}
+
+func (p *prefetch) fetchHistory(ctx context.Context) error {
+	for first, set := range p.history {
+		ids := make([]string, 0, len(set))
+		for id := range set {
+			ids = append(ids, id)
+		}
+		h, err := p.r.Write.History(ctx, ids, first)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			events := h[id]
+			if events == nil {
+				events = []domain.AuditEvent{}
+			}
+			p.l.history.Prime(historyKey{ID: id, First: first}, events)
+		}
+	}
+	clear(p.history)
+	return nil
+}
+
+func (p *prefetch) fetchSources(ctx context.Context) error {
+	var missing []string
+	asked := map[string]bool{}
+	for _, n := range p.sources {
+		if p.srcs[n.obj] == nil && !asked[n.obj] {
+			asked[n.obj] = true
+			missing = append(missing, n.obj)
+		}
+	}
+	if len(missing) > 0 {
+		got, err := p.r.Read.SourcesByID(ctx, missing)
+		if err != nil {
+			return err
+		}
+		for id, s := range got {
+			if s != nil {
+				p.srcs[id] = s
+				p.l.sources.Prime(id, s)
+			}
+		}
+	}
+	for _, n := range dedupe(p.sources, func(id string) string { return id }) {
+		if p.srcs[n.obj] == nil {
+			continue
+		}
+		for _, f := range graphql.CollectFields(p.op, n.sel, sourceTypes) {
+			if f.Name == "history" {
+				p.wantHistory(n.obj, f)
+			}
+		}
+	}
+	p.sources = nil
+	return p.fetchHistory(ctx)
+}
+
+// relationsKey reads a relations field's arguments as its resolver will.
+func (p *prefetch) relationsKey(id string, f graphql.CollectedField) (relKey, bool) {
+	args, ok := argMap(f, p.op.Variables)
+	if !ok {
+		return relKey{}, false
+	}
+	var dir *domain.Direction
+	if v, ok := args["direction"].(string); ok {
+		d := domain.Direction(v)
+		dir = &d
+	} else if args["direction"] != nil {
+		return relKey{}, false
+	}
+	var types []model.RelationType
+	if v := args["types"]; v != nil {
+		list, ok := v.([]any)
+		if !ok {
+			return relKey{}, false
+		}
+		for _, t := range list {
+			s, ok := t.(string)
+			if !ok {
+				return relKey{}, false
+			}
+			types = append(types, model.RelationType(s))
+		}
+	}
+	var asOf *domain.PartialDate
+	if v := args["asOf"]; v != nil {
+		d, err := scalars.UnmarshalPartialDate(v)
+		if err != nil {
+			return relKey{}, false
+		}
+		asOf = &d
+	}
+	first, ok := optInt(args["first"])
+	if !ok {
+		return relKey{}, false
+	}
+	var after *string
+	if v, ok := args["after"].(string); ok {
+		after = &v
+	} else if args["after"] != nil {
+		return relKey{}, false
+	}
+	key, err := relationsKey(id, dir, types, asOf, first, after)
+	return key, err == nil
+}
+
+// argMap is the field's arguments with defaults and variables applied.
+func argMap(f graphql.CollectedField, vars map[string]any) (args map[string]any, ok bool) {
+	if f.Definition == nil {
+		return nil, false
+	}
+	defer func() {
+		if recover() != nil { // gqlparser panics on values validation let through
+			args, ok = nil, false
+		}
+	}()
+	return f.ArgumentMap(vars), true
+}
+
+// optInt reads an Int argument however the request carried it.
+func optInt(v any) (*int, bool) {
+	var n int64
+	switch x := v.(type) {
+	case nil:
+		return nil, true
+	case int:
+		n = int64(x)
+	case int64:
+		n = x
+	case float64:
+		if x != math.Trunc(x) || math.Abs(x) > math.MaxInt32 {
+			return nil, false
+		}
+		n = int64(x)
+	case json.Number:
+		i, err := x.Int64()
+		if err != nil {
+			return nil, false
+		}
+		n = i
+	default:
+		return nil, false
+	}
+	if n > math.MaxInt32 || n < math.MinInt32 {
+		return nil, false
+	}
+	i := int(n)
+	return &i, true
+}
+
+// errNotFound is the NOT_FOUND a root field answers for a missing entity.
+func errNotFound(id string) error {
+	return domain.Errorf(domain.ENOTFOUND, "no entity with id %q", id)
+}
+
+// The root fields' side: each gives the prefetch what it holds and what was
+// selected of it, runs it, and builds its answer.
+
+// rootEntity answers a root field naming one entity.
+func (r *Resolver) rootEntity(ctx context.Context, id string) (*model.Entity, error) {
+	p := r.newPrefetch(ctx)
+	p.entity(id, selections(ctx))
+	if err := p.run(ctx); err != nil {
+		return nil, err
+	}
+	e := p.known[id]
+	if e == nil {
+		return nil, errNotFound(id)
+	}
+	return toEntity(e), nil
+}
+
+// rootSource answers a root field naming one source.
+func (r *Resolver) rootSource(ctx context.Context, id string) (*model.Source, error) {
+	p := r.newPrefetch(ctx)
+	p.source(id, selections(ctx))
+	if err := p.run(ctx); err != nil {
+		return nil, err
+	}
+	s := p.srcs[id]
+	if s == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no source with id %q", id)
+	}
+	return toSource(s), nil
+}
+
+// prefetchRelation prefetches what is selected of a relation a root field returns.
+func (r *Resolver) prefetchRelation(ctx context.Context, rel *domain.Relation) error {
+	p := r.newPrefetch(ctx)
+	p.relation(rel, selections(ctx))
+	return p.run(ctx)
+}
+
+// prefetchEntities prefetches what is selected of entities a root field
+// returns, reached from its selection by path (see under).
+func (r *Resolver) prefetchEntities(ctx context.Context, es []domain.Entity, types []string, name string, more ...any) error {
+	p := r.newPrefetch(ctx)
+	sels := p.under(selections(ctx), types, name, more...)
+	for i := range es {
+		p.give(&es[i])
+		for _, s := range sels {
+			p.entity(es[i].ID, s)
+		}
+	}
+	return p.run(ctx)
+}
+
+// prefetchChains prefetches the entities and relations of chains.
+func (r *Resolver) prefetchChains(ctx context.Context, res *domain.ChainResult) error {
+	p := r.newPrefetch(ctx)
+	sel := selections(ctx)
+	for _, s := range p.under(sel, chainResultTypes, "root") {
+		p.entity(res.Root, s)
+	}
+	chains := p.under(sel, chainResultTypes, "chains")
+	var ends, uppers, lowers, rels []ast.SelectionSet
+	for _, cs := range chains {
+		ends = append(ends, p.under(cs, chainTypes, "end")...)
+		for _, hs := range p.under(cs, chainTypes, "hops") {
+			uppers = append(uppers, p.under(hs, hopTypes, "upper")...)
+			lowers = append(lowers, p.under(hs, hopTypes, "lower")...)
+			rels = append(rels, p.under(hs, hopTypes, "relation")...)
+		}
+	}
+	for i := range res.Chains {
+		c := &res.Chains[i]
+		for _, s := range ends {
+			p.entity(c.End, s)
+		}
+		for j := range c.Hops {
+			h := &c.Hops[j]
+			for _, s := range uppers {
+				p.entity(h.Upper, s)
+			}
+			for _, s := range lowers {
+				p.entity(h.Lower, s)
+			}
+			p.relation(&h.Relation, rels...)
+		}
+	}
+	return p.run(ctx)
+}
+
+// prefetchPaths fetches the paths' entities and prefetches what is selected
+// of them and of the paths' relations.
+func (r *Resolver) prefetchPaths(ctx context.Context, paths []domain.Path) (map[string]*domain.Entity, error) {
+	p := r.newPrefetch(ctx)
+	sel := selections(ctx)
+	nodes := p.under(sel, pathTypes, "nodes")
+	rels := p.under(sel, pathTypes, "relations")
+	for i := range paths {
+		for _, id := range paths[i].Nodes {
+			p.entity(id, nodes...)
+		}
+		for j := range paths[i].Relations {
+			p.relation(&paths[i].Relations[j], rels...)
+		}
+	}
+	if err := p.run(ctx); err != nil {
+		return nil, err
+	}
+	return p.known, nil
+}
+
+// prefetchGraph prefetches what is selected of a neighbourhood.
+func (r *Resolver) prefetchGraph(ctx context.Context, g *domain.Subgraph) error {
+	p := r.newPrefetch(ctx)
+	sel := selections(ctx)
+	nodes := p.under(sel, graphTypes, "nodes")
+	for i := range g.Entities {
+		p.give(&g.Entities[i])
+		for _, s := range nodes {
+			p.entity(g.Entities[i].ID, s)
+		}
+	}
+	for _, s := range p.under(sel, graphTypes, "edges") {
+		for i := range g.Relations {
+			p.relation(&g.Relations[i], s)
+		}
+	}
+	return p.run(ctx)
+}
