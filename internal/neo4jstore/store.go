@@ -144,13 +144,22 @@ func (s *Store) transact(ctx context.Context, name string, mode neo4j.AccessMode
 	sess := s.drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
 	s.inUse.Add(1)
 	defer s.inUse.Add(-1)
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		sess.Close(cctx)
-	}()
 	var out any
 	var err error
+	defer func() {
+		closeSession := func() {
+			cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			sess.Close(cctx)
+		}
+		if err != nil {
+			// The server may be gone or frozen: closing can take its whole
+			// 2 s, which must not add to the caller's deadline.
+			go closeSession()
+			return
+		}
+		closeSession()
+	}()
 	if mode == neo4j.AccessModeRead {
 		out, err = sess.ExecuteRead(ctx, work, s.txConfig)
 	} else {
