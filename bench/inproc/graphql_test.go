@@ -120,20 +120,12 @@ const entityDoc = `query($id: ID!) { entity(id: $id) { id kind name nameZh
 const chainDoc = `query($id: ID!) { responsibilityChain(id: $id, direction: UP, maxDepth: 8, first: 50) { truncated
   chains { complete end { id name } hops { upper { id name } lower { id name } relation { id type fromId toId validFrom validTo confidence } } } } }`
 
-// The dataloaders' batch wait is a fixed cost per level of a document; the
-// benchmarks show it with the default (2ms) and with a negligible wait.
-func BenchmarkEntityDefaultWait(b *testing.B) {
+// The root resolvers prefetch every level (graph/prefetch.go), so the
+// dataloaders' batch window no longer enters these documents.
+func BenchmarkEntity(b *testing.B) {
 	benchmarkDoc(b, 0, entityDoc, fmt.Sprintf(`{"id":%q}`, synth.FactoryID(0)))
 }
 
-func BenchmarkEntityWait10us(b *testing.B) {
-	benchmarkDoc(b, 10*time.Microsecond, entityDoc, fmt.Sprintf(`{"id":%q}`, synth.FactoryID(0)))
-}
-
-func BenchmarkChain50x8DefaultWait(b *testing.B) {
+func BenchmarkChain50x8(b *testing.B) {
 	benchmarkDoc(b, 0, chainDoc, fmt.Sprintf(`{"id":%q}`, synth.FactoryID(0)))
-}
-
-func BenchmarkChain50x8Wait10us(b *testing.B) {
-	benchmarkDoc(b, 10*time.Microsecond, chainDoc, fmt.Sprintf(`{"id":%q}`, synth.FactoryID(0)))
 }
