@@ -519,11 +519,16 @@ func (r *Resolver) prefetchEntities(ctx context.Context, es []domain.Entity, typ
 	return p.run(ctx)
 }
 
-// prefetchChains prefetches the entities and relations of chains.
-func (r *Resolver) prefetchChains(ctx context.Context, res *domain.ChainResult) error {
+// chainEntities says which entities of chains a query selects.
+type chainEntities struct{ root, end, upper, lower bool }
+
+// prefetchChains fetches the entities of chains that are selected and
+// prefetches what is selected of them and of the hops' relations.
+func (r *Resolver) prefetchChains(ctx context.Context, res *domain.ChainResult) (map[string]*domain.Entity, chainEntities, error) {
 	p := r.newPrefetch(ctx)
 	sel := selections(ctx)
-	for _, s := range p.under(sel, chainResultTypes, "root") {
+	roots := p.under(sel, chainResultTypes, "root")
+	for _, s := range roots {
 		p.entity(res.Root, s)
 	}
 	chains := p.under(sel, chainResultTypes, "chains")
@@ -552,7 +557,10 @@ func (r *Resolver) prefetchChains(ctx context.Context, res *domain.ChainResult) 
 			p.relation(&h.Relation, rels...)
 		}
 	}
-	return p.run(ctx)
+	if err := p.run(ctx); err != nil {
+		return nil, chainEntities{}, err
+	}
+	return p.known, chainEntities{len(roots) > 0, len(ends) > 0, len(uppers) > 0, len(lowers) > 0}, nil
 }
 
 // prefetchPaths fetches the paths' entities and prefetches what is selected

@@ -108,14 +108,44 @@ func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, dire
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchChains(ctx, res); err != nil {
+	known, want, err := r.prefetchChains(ctx, res)
+	if err != nil {
 		return nil, err
 	}
+	// Entities are shared between hops and chains: convert each once.
+	converted := make(map[string]*model.Entity, len(known))
+	pick := func(id string, wanted bool) (*model.Entity, error) {
+		if !wanted {
+			return nil, nil
+		}
+		if e := converted[id]; e != nil {
+			return e, nil
+		}
+		e := known[id]
+		if e == nil {
+			return nil, errNotFound(id)
+		}
+		converted[id] = toEntity(e)
+		return converted[id], nil
+	}
 	out := &model.ChainResult{RootID: res.Root, Direction: dir, Truncated: res.Truncated, Chains: make([]model.Chain, len(res.Chains))}
+	if out.Root, err = pick(res.Root, want.root); err != nil {
+		return nil, err
+	}
 	for i, c := range res.Chains {
 		mc := model.Chain{EndID: c.End, Complete: c.Complete, Hops: make([]model.Hop, len(c.Hops))}
+		if mc.End, err = pick(c.End, want.end); err != nil {
+			return nil, err
+		}
 		for j, h := range c.Hops {
-			mc.Hops[j] = model.Hop{Relation: toRelation(&h.Relation), UpperID: h.Upper, LowerID: h.Lower}
+			mh := model.Hop{Relation: toRelation(&h.Relation), UpperID: h.Upper, LowerID: h.Lower}
+			if mh.Upper, err = pick(h.Upper, want.upper); err != nil {
+				return nil, err
+			}
+			if mh.Lower, err = pick(h.Lower, want.lower); err != nil {
+				return nil, err
+			}
+			mc.Hops[j] = mh
 		}
 		out.Chains[i] = mc
 	}

@@ -31,11 +31,8 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AuditEvent() AuditEventResolver
-	Chain() ChainResolver
-	ChainResult() ChainResultResolver
 	Citation() CitationResolver
 	Entity() EntityResolver
-	Hop() HopResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Relation() RelationResolver
@@ -265,22 +262,12 @@ type ComplexityRoot struct {
 type AuditEventResolver interface {
 	At(ctx context.Context, obj *domain.AuditEvent) (string, error)
 }
-type ChainResolver interface {
-	End(ctx context.Context, obj *model.Chain) (*model.Entity, error)
-}
-type ChainResultResolver interface {
-	Root(ctx context.Context, obj *model.ChainResult) (*model.Entity, error)
-}
 type CitationResolver interface {
 	Source(ctx context.Context, obj *model.Citation) (*model.Source, error)
 }
 type EntityResolver interface {
 	History(ctx context.Context, obj *model.Entity, first *int) ([]domain.AuditEvent, error)
 	Relations(ctx context.Context, obj *model.Entity, direction *domain.Direction, types []model.RelationType, asOf *domain.PartialDate, first *int, after *string) (*model.RelationConnection, error)
-}
-type HopResolver interface {
-	Upper(ctx context.Context, obj *model.Hop) (*model.Entity, error)
-	Lower(ctx context.Context, obj *model.Hop) (*model.Entity, error)
 }
 type MutationResolver interface {
 	UpsertSource(ctx context.Context, input model.SourceInput, reason *string) (*model.Source, error)
@@ -3503,7 +3490,7 @@ func (ec *executionContext) _Chain_end(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Chain_end(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Chain().End(ctx, obj)
+			return obj.End, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
@@ -3517,8 +3504,8 @@ func (ec *executionContext) fieldContext_Chain_end(_ context.Context, field grap
 	fc = &graphql.FieldContext{
 		Object:     "Chain",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Entity(ctx, field)
 		},
@@ -3558,7 +3545,7 @@ func (ec *executionContext) _ChainResult_root(ctx context.Context, field graphql
 			return ec.fieldContext_ChainResult_root(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChainResult().Root(ctx, obj)
+			return obj.Root, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
@@ -3572,8 +3559,8 @@ func (ec *executionContext) fieldContext_ChainResult_root(_ context.Context, fie
 	fc = &graphql.FieldContext{
 		Object:     "ChainResult",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Entity(ctx, field)
 		},
@@ -4531,7 +4518,7 @@ func (ec *executionContext) _Hop_upper(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Hop_upper(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Hop().Upper(ctx, obj)
+			return obj.Upper, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
@@ -4545,8 +4532,8 @@ func (ec *executionContext) fieldContext_Hop_upper(_ context.Context, field grap
 	fc = &graphql.FieldContext{
 		Object:     "Hop",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Entity(ctx, field)
 		},
@@ -4563,7 +4550,7 @@ func (ec *executionContext) _Hop_lower(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Hop_lower(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Hop().Lower(ctx, obj)
+			return obj.Lower, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
@@ -4577,8 +4564,8 @@ func (ec *executionContext) fieldContext_Hop_lower(_ context.Context, field grap
 	fc = &graphql.FieldContext{
 		Object:     "Hop",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Entity(ctx, field)
 		},
@@ -8760,18 +8747,17 @@ func (ec *executionContext) _Chain(ctx context.Context, sel ast.SelectionSet, ob
 		case "hops":
 			out.Values[i] = ec._Chain_hops(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "end":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Chain_end(ctx, field, obj)
-				})
+			out.Values[i] = ec._Chain_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "complete":
 			out.Values[i] = ec._Chain_complete(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -8802,25 +8788,24 @@ func (ec *executionContext) _ChainResult(ctx context.Context, sel ast.SelectionS
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ChainResult")
 		case "root":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ChainResult_root(ctx, field, obj)
-				})
+			out.Values[i] = ec._ChainResult_root(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "direction":
 			out.Values[i] = ec._ChainResult_direction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "chains":
 			out.Values[i] = ec._ChainResult_chains(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "truncated":
 			out.Values[i] = ec._ChainResult_truncated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9230,20 +9215,18 @@ func (ec *executionContext) _Hop(ctx context.Context, sel ast.SelectionSet, obj 
 		case "relation":
 			out.Values[i] = ec._Hop_relation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "upper":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Hop_upper(ctx, field, obj)
-				})
+			out.Values[i] = ec._Hop_upper(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "lower":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Hop_lower(ctx, field, obj)
-				})
+			out.Values[i] = ec._Hop_lower(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -69,22 +69,29 @@ type Source struct {
 }
 
 // Hop is one step of a chain: the relation, and which end answers for which.
+// The entities are filled in by the responsibilityChain resolver, which
+// prefetches them, when the query selects them (plain fields: no resolver
+// goroutine per hop).
 type Hop struct {
 	Relation Relation
 	UpperID  string
 	LowerID  string
+	Upper    *Entity
+	Lower    *Entity
 }
 
 // Chain is one chain of hops.
 type Chain struct {
 	Hops     []Hop
 	EndID    string
+	End      *Entity
 	Complete bool
 }
 
 // ChainResult is the answer to responsibilityChain.
 type ChainResult struct {
 	RootID    string
+	Root      *Entity
 	Direction ChainDirection
 	Chains    []Chain
 	Truncated bool
