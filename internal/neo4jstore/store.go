@@ -141,39 +141,46 @@ func (s *Store) transact(ctx context.Context, name string, mode neo4j.AccessMode
 	began := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, s.timeout+2*time.Second)
 	defer cancel()
-	sess := s.drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+	// The driver runs in its own goroutine so that the deadline holds
+	// whatever it is doing (a handshake with a frozen server, closing a
+	// session on a dead one); it stops when ctx is cancelled on return.
+	type result struct {
+		out any
+		err error
+	}
+	done := make(chan result, 1)
 	s.inUse.Add(1)
-	defer s.inUse.Add(-1)
-	var out any
-	var err error
-	defer func() {
-		closeSession := func() {
-			cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			sess.Close(cctx)
+	go func() {
+		defer s.inUse.Add(-1)
+		sess := s.drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+		var r result
+		if mode == neo4j.AccessModeRead {
+			r.out, r.err = sess.ExecuteRead(ctx, work, s.txConfig)
+		} else {
+			r.out, r.err = sess.ExecuteWrite(ctx, work, s.txConfig)
 		}
-		if err != nil {
-			// The server may be gone or frozen: closing can take its whole
-			// 2 s, which must not add to the caller's deadline.
-			go closeSession()
-			return
-		}
-		closeSession()
+		// Close before answering, so the connection is back in the pool
+		// for the caller's next query.
+		cctx, ccancel := context.WithTimeout(context.Background(), 2*time.Second)
+		sess.Close(cctx)
+		ccancel()
+		done <- r
 	}()
-	if mode == neo4j.AccessModeRead {
-		out, err = sess.ExecuteRead(ctx, work, s.txConfig)
-	} else {
-		out, err = sess.ExecuteWrite(ctx, work, s.txConfig)
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		r.err = ctx.Err()
 	}
 	took := time.Since(began)
 	for _, o := range s.observers {
-		o(name, took, err)
+		o(name, took, r.err)
 	}
-	s.log.DebugContext(ctx, "cypher", "query", name, "took", took.String(), "err", err)
-	if err != nil {
-		return nil, translate(ctx, name, err)
+	s.log.DebugContext(ctx, "cypher", "query", name, "took", took.String(), "err", r.err)
+	if r.err != nil {
+		return nil, translate(ctx, name, r.err)
 	}
-	return out, nil
+	return r.out, nil
 }
 
 // translate turns driver errors into domain errors at the adapter edge:
