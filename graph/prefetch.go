@@ -68,8 +68,12 @@ type prefetch struct {
 }
 
 func (r *Resolver) newPrefetch(ctx context.Context) *prefetch {
+	var op *graphql.OperationContext
+	if graphql.HasOperationContext(ctx) {
+		op = graphql.GetOperationContext(ctx)
+	}
 	return &prefetch{
-		r: r, l: r.loaders(ctx), op: graphql.GetOperationContext(ctx),
+		r: r, l: r.loaders(ctx), op: op,
 		known: map[string]*domain.Entity{}, srcs: map[string]*domain.Source{}, history: map[int]map[string]bool{},
 	}
 }
@@ -82,12 +86,21 @@ func selections(ctx context.Context) ast.SelectionSet {
 	return nil
 }
 
+// fields collects the fields sel selects on an object of the given types
+// (none outside a GraphQL operation, e.g. a resolver called directly).
+func (p *prefetch) fields(sel ast.SelectionSet, types []string) []graphql.CollectedField {
+	if p.op == nil || len(sel) == 0 {
+		return nil
+	}
+	return graphql.CollectFields(p.op, sel, types)
+}
+
 // under returns the selection sets reached from sel by following the named
 // fields, each step collected for the given types (aliases and fragments
 // can select the same field several times).
 func (p *prefetch) under(sel ast.SelectionSet, types []string, name string, more ...any) []ast.SelectionSet {
 	var out []ast.SelectionSet
-	for _, f := range graphql.CollectFields(p.op, sel, types) {
+	for _, f := range p.fields(sel, types) {
 		if f.Name != name || len(f.Selections) == 0 {
 			continue
 		}
@@ -216,7 +229,7 @@ func (p *prefetch) entityFields(ctx context.Context, ns []need[string]) ([]need[
 		if e == nil || len(n.sel) == 0 {
 			continue // not found: the resolver reports it
 		}
-		for _, f := range graphql.CollectFields(p.op, n.sel, entityTypes) {
+		for _, f := range p.fields(n.sel, entityTypes) {
 			switch f.Name {
 			case "relations":
 				key, ok := p.relationsKey(e.ID, f)
@@ -268,7 +281,7 @@ func (p *prefetch) entityFields(ctx context.Context, ns []need[string]) ([]need[
 
 // relationFields queues the ends, cited sources and history of a relation.
 func (p *prefetch) relationFields(n need[*domain.Relation]) {
-	for _, f := range graphql.CollectFields(p.op, n.sel, relationTypes) {
+	for _, f := range p.fields(n.sel, relationTypes) {
 		switch f.Name {
 		case "from":
 			p.entity(n.obj.From, f.Selections)
@@ -359,7 +372,7 @@ func (p *prefetch) fetchSources(ctx context.Context) error {
 		if p.srcs[n.obj] == nil {
 			continue
 		}
-		for _, f := range graphql.CollectFields(p.op, n.sel, sourceTypes) {
+		for _, f := range p.fields(n.sel, sourceTypes) {
 			if f.Name == "history" {
 				p.wantHistory(n.obj, f)
 			}
