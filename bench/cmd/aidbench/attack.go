@@ -28,6 +28,8 @@ type target struct {
 	Raw  *rawClient
 	// Library is true for the Neo4j GraphQL Library.
 	Library bool
+	// Metrics is aidtrace's /metrics, for the server-side breakdown.
+	Metrics string
 }
 
 // targeter makes vegeta requests for one shape and target, with variables
@@ -134,6 +136,14 @@ type measurement struct {
 	// LoadAvg is the machine's 1-minute load average when the attack ended
 	// (2 cores here: above 2, other work competed for the CPU).
 	LoadAvg float64 `json:"loadAvg"`
+	// For aidtrace, from its /metrics: mean time per request inside the
+	// HTTP handler, and inside Neo4j round trips, and round trips per
+	// request. Latency minus ServerMs is the network and the processes'
+	// wake-ups; ServerMs minus DBMs is aidtrace's own work (GraphQL, JSON,
+	// decoding) and its waits between queries.
+	ServerMs          float64 `json:"serverMeanMs,omitempty"`
+	DBMs              float64 `json:"dbMeanMs,omitempty"`
+	QueriesPerRequest float64 `json:"queriesPerRequest,omitempty"`
 }
 
 func loadAvg() float64 {
@@ -171,6 +181,11 @@ func attack(ctx context.Context, t target, s shape, sz synth.Sizes, seed uint64,
 	var lat []time.Duration
 	began := time.Now()
 	var last time.Time
+	var before serverTotals
+	var scraped bool
+	if t.Metrics != "" {
+		before, scraped = scrapeServer(ctx, t.Metrics)
+	}
 	for res := range a.Attack(targeter(t, s, sz, seed), pace, d, t.Name+"/"+s.Name) {
 		m.Requests++
 		if end := res.Timestamp.Add(res.Latency); end.After(last) {
@@ -203,6 +218,11 @@ func attack(ctx context.Context, t target, s shape, sz synth.Sizes, seed uint64,
 	}
 	m.P50ms, m.P95ms, m.P99ms, m.MaxMs = q(0.50), q(0.95), q(0.99), q(1)
 	m.LoadAvg = loadAvg()
+	if scraped {
+		if after, ok := scrapeServer(ctx, t.Metrics); ok {
+			breakdown(&m, before, after)
+		}
+	}
 	return m
 }
 

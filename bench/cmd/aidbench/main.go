@@ -319,7 +319,7 @@ func run(ctx context.Context, args []string) error {
 			if aid == nil && wait == "" {
 				aid, aidURL = c, base+"/graphql"
 			}
-			targets = append(targets, target{Name: name, URL: base + "/graphql", Doc: func(s shape) string { return s.Aidtrace }})
+			targets = append(targets, target{Name: name, URL: base + "/graphql", Metrics: base + "/metrics", Doc: func(s shape) string { return s.Aidtrace }})
 		case "raw":
 			targets = append(targets, target{Name: name, URL: "http://raw.invalid/cypher", Raw: raw})
 		case "neo4j-graphql":
@@ -391,8 +391,12 @@ func report(m measurement) {
 	if m.Mode == "saturation" {
 		rate = fmt.Sprintf("sat(%d)", m.Workers)
 	}
-	fmt.Fprintf(os.Stderr, "%-14s %-18s %-8s n=%-6d err=%-4d p50=%7.1fms p95=%7.1fms p99=%7.1fms thr=%7.1f/s load=%.1f %s\n",
-		m.Target, m.Shape, rate, m.Requests, m.Errors, m.P50ms, m.P95ms, m.P99ms, m.Throughput, m.LoadAvg, trim(m.FirstError, 200))
+	server := ""
+	if m.ServerMs > 0 {
+		server = fmt.Sprintf("server=%.1fms db=%.1fms q/req=%.1f ", m.ServerMs, m.DBMs, m.QueriesPerRequest)
+	}
+	fmt.Fprintf(os.Stderr, "%-14s %-18s %-8s n=%-6d err=%-4d p50=%7.1fms p95=%7.1fms p99=%7.1fms thr=%7.1f/s load=%.1f %s%s\n",
+		m.Target, m.Shape, rate, m.Requests, m.Errors, m.P50ms, m.P95ms, m.P99ms, m.Throughput, m.LoadAvg, server, trim(m.FirstError, 200))
 }
 
 func trim(s string, n int) string {
