@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
@@ -147,4 +148,41 @@ func (unsupported) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		status, msg = http.StatusMethodNotAllowed, "use GET or POST"
 	}
 	writeJSON(w, status, exec.DispatchError(r.Context(), gqlerror.List{gqlerror.Errorf("%s", msg)}))
+}
+
+// getTransport is gqlgen's GET transport, except that a mutation sent with
+// GET gets 405 with `Allow: POST` and a coded error (gqlgen writes a bare
+// 406 without extensions.code). GraphQL over HTTP: GET is for queries only.
+type getTransport struct{ transport.GET }
+
+func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	t.GET.Do(&queriesOnly{ResponseWriter: w, r: r, exec: exec}, r, exec)
+}
+
+// queriesOnly replaces the GET transport's only 406 answer (an operation
+// other than a query) with a coded one.
+type queriesOnly struct {
+	http.ResponseWriter
+	r       *http.Request
+	exec    graphql.GraphExecutor
+	refused bool
+}
+
+func (q *queriesOnly) WriteHeader(status int) {
+	if status != http.StatusNotAcceptable {
+		q.ResponseWriter.WriteHeader(status)
+		return
+	}
+	q.refused = true
+	q.ResponseWriter.Header().Set("Allow", "POST")
+	err := gqlerror.Errorf("GET is for queries only: send mutations with POST")
+	err.Extensions = map[string]any{"code": string(domain.EBADINPUT)}
+	writeJSON(q.ResponseWriter, http.StatusMethodNotAllowed, q.exec.DispatchError(q.r.Context(), gqlerror.List{err}))
+}
+
+func (q *queriesOnly) Write(b []byte) (int, error) {
+	if q.refused {
+		return len(b), nil // gqlgen's own message, already replaced
+	}
+	return q.ResponseWriter.Write(b)
 }

@@ -202,7 +202,7 @@ func (s *Server) limits(next http.Handler) http.Handler {
 
 func newGraphQLHandler(cfg Config, schema graphql.ExecutableSchema, log *slog.Logger) http.Handler {
 	h := handler.New(schema)
-	h.AddTransport(transport.GET{})
+	h.AddTransport(getTransport{})
 	h.AddTransport(transport.POST{})
 	h.AddTransport(unsupported{}) // last: a coded error for anything else
 	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
