@@ -78,14 +78,15 @@ func (r *sourceResolver) History(ctx context.Context, obj *model.Source, first *
 
 // Claims is the resolver for the claims field.
 func (r *sourceResolver) Claims(ctx context.Context, obj *model.Source, first *int, after *string) (*model.ClaimConnection, error) {
-	cursor, err := decodeCursor(after)
+	key, err := claimsKeyOf(obj.ID, first, after)
 	if err != nil {
 		return nil, err
 	}
-	claims, hasNext, err := r.Read.Claims(ctx, obj.ID, intOr(first, 50), cursor)
+	page, err := r.loaders(ctx).claims.Load(ctx, key)
 	if err != nil {
 		return nil, err
 	}
+	claims, hasNext := page.Claims, page.HasNext
 	conn := &model.ClaimConnection{Edges: make([]model.ClaimEdge, len(claims))}
 	last := ""
 	for i, c := range claims {

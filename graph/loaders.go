@@ -75,7 +75,28 @@ func historyKeyOf(id string, first *int) (historyKey, error) {
 	return historyKey{ID: id, First: n}, nil
 }
 
+// claimKey is one source's claims field with its arguments.
+type claimKey struct {
+	ID    string
+	First int
+	After string
+}
+
+// claimsKeyOf validates a claims field's arguments (default 50).
+func claimsKeyOf(id string, first *int, after *string) (claimKey, error) {
+	n := intOr(first, 50)
+	if err := domain.CheckPage(n); err != nil {
+		return claimKey{}, err
+	}
+	cursor, err := decodeCursor(after)
+	if err != nil {
+		return claimKey{}, err
+	}
+	return claimKey{ID: id, First: n, After: cursor}, nil
+}
+
 type loaders struct {
+	claims    *dataloadgen.Loader[claimKey, domain.ClaimPage]
 	history   *dataloadgen.Loader[historyKey, []domain.AuditEvent]
 	entities  *dataloadgen.Loader[string, *domain.Entity]
 	sources   *dataloadgen.Loader[string, *domain.Source]
@@ -93,6 +114,27 @@ func newLoaders(svc domain.ReadService, write domain.WriteService, batchWait tim
 	}
 	wait := dataloadgen.WithWait(batchWait)
 	return &loaders{
+		claims: dataloadgen.NewLoader(func(ctx context.Context, keys []claimKey) ([]domain.ClaimPage, []error) {
+			out := make([]domain.ClaimPage, len(keys))
+			errs := make([]error, len(keys))
+			groups := map[claimKey][]int{}
+			for i, k := range keys {
+				args := k
+				args.ID = ""
+				groups[args] = append(groups[args], i)
+			}
+			for args, idx := range groups {
+				ids := make([]string, len(idx))
+				for j, i := range idx {
+					ids[j] = keys[i].ID
+				}
+				pages, err := svc.ClaimPages(ctx, ids, args.First, args.After)
+				for _, i := range idx {
+					out[i], errs[i] = pages[keys[i].ID], err
+				}
+			}
+			return out, errs
+		}, wait),
 		history: dataloadgen.NewLoader(func(ctx context.Context, keys []historyKey) ([]([]domain.AuditEvent), []error) {
 			out := make([][]domain.AuditEvent, len(keys))
 			errs := make([]error, len(keys))

@@ -2,8 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
-	"math"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -37,6 +35,10 @@ var (
 	citationTypes           = []string{"Citation"}
 	relationConnectionTypes = []string{"RelationConnection"}
 	relationEdgeTypes       = []string{"RelationEdge"}
+	claimConnectionTypes    = []string{"ClaimConnection"}
+	claimEdgeTypes          = []string{"ClaimEdge"}
+	sourceConnectionTypes   = []string{"SourceConnection"}
+	sourceEdgeTypes         = []string{"SourceEdge"}
 	entityConnectionTypes   = []string{"EntityConnection"}
 	entityEdgeTypes         = []string{"EntityEdge"}
 	searchHitTypes          = []string{"SearchHit"}
@@ -146,9 +148,12 @@ func (p *prefetch) source(id string, sels ...ast.SelectionSet) {
 	}
 }
 
-// run fetches level by level until nothing more is selected.
+// run fetches level by level until nothing more is selected. A level is
+// the entities and relations reached so far, then the sources they cite
+// or the root names; what those select (relations' ends, claims) is the
+// next level.
 func (p *prefetch) run(ctx context.Context) error {
-	for len(p.entities)+len(p.relations) > 0 {
+	for len(p.entities)+len(p.relations)+len(p.sources) > 0 {
 		ents, rels := dedupe(p.entities, func(id string) string { return id }), p.relations
 		p.entities, p.relations = nil, nil
 		if err := p.fetchEntities(ctx, ents); err != nil {
@@ -162,11 +167,49 @@ func (p *prefetch) run(ctx context.Context) error {
 		for _, n := range dedupe(rels, func(r *domain.Relation) string { return r.ID }) {
 			p.relationFields(n)
 		}
+		srcs := p.sources
+		p.sources = nil
+		if err := p.sourceLevel(ctx, srcs); err != nil {
+			return err
+		}
 		if err := p.fetchHistory(ctx); err != nil {
 			return err
 		}
 	}
-	return p.fetchSources(ctx)
+	return nil
+}
+
+// batch gathers, per set of field arguments, the objects that ask for the
+// field (fetched together in one query) and the selection sets of what
+// they ask of the field's items.
+type batch[K comparable] struct {
+	order []K
+	by    map[K]*batchGroup
+}
+
+type batchGroup struct {
+	ids  []string
+	seen map[string]bool
+	subs []need[string] // object id -> selection set of its items
+}
+
+func (b *batch[K]) add(args K, id string, subs []ast.SelectionSet) {
+	if b.by == nil {
+		b.by = map[K]*batchGroup{}
+	}
+	g := b.by[args]
+	if g == nil {
+		g = &batchGroup{seen: map[string]bool{}}
+		b.by[args] = g
+		b.order = append(b.order, args)
+	}
+	if !g.seen[id] {
+		g.seen[id] = true
+		g.ids = append(g.ids, id)
+	}
+	for _, s := range subs {
+		g.subs = append(g.subs, need[string]{id, s})
+	}
 }
 
 // dedupe drops repeated (object, selection set) pairs.
@@ -174,11 +217,12 @@ func dedupe[T any](ns []need[T], id func(T) string) []need[T] {
 	type key struct {
 		id  string
 		sel *ast.Selection
+		n   int
 	}
 	seen := make(map[key]bool, len(ns))
 	out := ns[:0:0]
 	for _, n := range ns {
-		k := key{id: id(n.obj)}
+		k := key{id: id(n.obj), n: len(n.sel)}
 		if len(n.sel) > 0 {
 			k.sel = &n.sel[0]
 		}
@@ -217,13 +261,7 @@ func (p *prefetch) fetchEntities(ctx context.Context, ns []need[string]) error {
 // entityFields prefetches relations, cited sources and history of the
 // entities; it returns the relations fetched with what is selected of them.
 func (p *prefetch) entityFields(ctx context.Context, ns []need[string]) ([]need[*domain.Relation], error) {
-	type group struct {
-		ids  []string
-		seen map[string]bool
-		subs []need[string] // entity id -> selection set of the relations' nodes
-	}
-	groups := map[relKey]*group{}
-	var order []relKey
+	var groups batch[relKey]
 	for _, n := range ns {
 		e := p.known[n.obj]
 		if e == nil || len(n.sel) == 0 {
@@ -236,19 +274,7 @@ func (p *prefetch) entityFields(ctx context.Context, ns []need[string]) ([]need[
 				if !ok {
 					continue
 				}
-				g := groups[key.args()]
-				if g == nil {
-					g = &group{seen: map[string]bool{}}
-					groups[key.args()] = g
-					order = append(order, key.args())
-				}
-				if !g.seen[e.ID] {
-					g.seen[e.ID] = true
-					g.ids = append(g.ids, e.ID)
-				}
-				for _, s := range p.under(f.Selections, relationConnectionTypes, "edges", relationEdgeTypes, "node") {
-					g.subs = append(g.subs, need[string]{e.ID, s})
-				}
+				groups.add(key.args(), e.ID, p.under(f.Selections, relationConnectionTypes, "edges", relationEdgeTypes, "node"))
 			case "citations":
 				p.citations(e.Citations, f.Selections)
 			case "history":
@@ -257,8 +283,8 @@ func (p *prefetch) entityFields(ctx context.Context, ns []need[string]) ([]need[
 		}
 	}
 	var out []need[*domain.Relation]
-	for _, args := range order {
-		g := groups[args]
+	for _, args := range groups.order {
+		g := groups.by[args]
 		q := domain.RelationQuery{Direction: args.Direction, AsOf: args.AsOf, IDs: g.ids, Types: splitTypes(args.Types)}
 		pages, err := p.r.Read.RelationPages(ctx, q, args.First, args.After)
 		if err != nil {
@@ -347,10 +373,13 @@ func (p *prefetch) fetchHistory(ctx context.Context) error {
 	return nil
 }
 
-func (p *prefetch) fetchSources(ctx context.Context) error {
+// sourceLevel fetches the sources of a level that are not known yet, then
+// prefetches what is selected of them: claims (whose entities and relations
+// are the next level) and history.
+func (p *prefetch) sourceLevel(ctx context.Context, ns []need[string]) error {
 	var missing []string
 	asked := map[string]bool{}
-	for _, n := range p.sources {
+	for _, n := range ns {
 		if p.srcs[n.obj] == nil && !asked[n.obj] {
 			asked[n.obj] = true
 			missing = append(missing, n.obj)
@@ -368,18 +397,62 @@ func (p *prefetch) fetchSources(ctx context.Context) error {
 			}
 		}
 	}
-	for _, n := range dedupe(p.sources, func(id string) string { return id }) {
+	var groups batch[claimKey]
+	for _, n := range dedupe(ns, func(id string) string { return id }) {
 		if p.srcs[n.obj] == nil {
-			continue
+			continue // not found: the resolver reports it
 		}
 		for _, f := range p.fields(n.sel, sourceTypes) {
-			if f.Name == "history" {
+			switch f.Name {
+			case "history":
 				p.wantHistory(n.obj, f)
+			case "claims":
+				args, ok := argMap(f, p.op.Variables)
+				if !ok {
+					continue
+				}
+				first, ok := optInt(args["first"])
+				if !ok {
+					continue
+				}
+				after, ok := stringArg(args["after"])
+				if !ok {
+					continue
+				}
+				key, err := claimsKeyOf(n.obj, first, after)
+				if err != nil {
+					continue
+				}
+				key.ID = ""
+				groups.add(key, n.obj, p.under(f.Selections, claimConnectionTypes, "edges", claimEdgeTypes, "node"))
 			}
 		}
 	}
-	p.sources = nil
-	return p.fetchHistory(ctx)
+	for _, args := range groups.order {
+		g := groups.by[args]
+		pages, err := p.r.Read.ClaimPages(ctx, g.ids, args.First, args.After)
+		if err != nil {
+			return err
+		}
+		for _, id := range g.ids {
+			k := args
+			k.ID = id
+			p.l.claims.Prime(k, pages[id])
+		}
+		for _, s := range g.subs {
+			page := pages[s.obj]
+			for i := range page.Claims {
+				c := page.Claims[i]
+				if c.Entity != nil {
+					p.give(c.Entity)
+					p.entity(c.Entity.ID, s.sel)
+				} else {
+					p.relation(c.Relation, s.sel)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // relationsKey reads a relations field's arguments as its resolver will.
@@ -396,18 +469,12 @@ func (p *prefetch) relationsKey(id string, f graphql.CollectedField) (relKey, bo
 		return relKey{}, false
 	}
 	var types []model.RelationType
-	if v := args["types"]; v != nil {
-		list, ok := v.([]any)
-		if !ok {
+	for _, t := range graphql.CoerceList(args["types"]) { // one value stands for a list of one
+		var rt model.RelationType
+		if err := rt.UnmarshalGQL(t); err != nil {
 			return relKey{}, false
 		}
-		for _, t := range list {
-			s, ok := t.(string)
-			if !ok {
-				return relKey{}, false
-			}
-			types = append(types, model.RelationType(s))
-		}
+		types = append(types, rt)
 	}
 	var asOf *domain.PartialDate
 	if v := args["asOf"]; v != nil {
@@ -421,10 +488,8 @@ func (p *prefetch) relationsKey(id string, f graphql.CollectedField) (relKey, bo
 	if !ok {
 		return relKey{}, false
 	}
-	var after *string
-	if v, ok := args["after"].(string); ok {
-		after = &v
-	} else if args["after"] != nil {
+	after, ok := stringArg(args["after"])
+	if !ok {
 		return relKey{}, false
 	}
 	key, err := relationsKey(id, dir, types, asOf, first, after)
@@ -444,35 +509,27 @@ func argMap(f graphql.CollectedField, vars map[string]any) (args map[string]any,
 	return f.ArgumentMap(vars), true
 }
 
-// optInt reads an Int argument however the request carried it.
+// optInt reads an Int argument as gqlgen's generated code does.
 func optInt(v any) (*int, bool) {
-	var n int64
+	if v == nil {
+		return nil, true
+	}
+	n, err := graphql.UnmarshalInt(v)
+	if err != nil {
+		return nil, false
+	}
+	return &n, true
+}
+
+// stringArg reads a String argument (nil when absent or null).
+func stringArg(v any) (*string, bool) {
 	switch x := v.(type) {
 	case nil:
 		return nil, true
-	case int:
-		n = int64(x)
-	case int64:
-		n = x
-	case float64:
-		if x != math.Trunc(x) || math.Abs(x) > math.MaxInt32 {
-			return nil, false
-		}
-		n = int64(x)
-	case json.Number:
-		i, err := x.Int64()
-		if err != nil {
-			return nil, false
-		}
-		n = i
-	default:
-		return nil, false
+	case string:
+		return &x, true
 	}
-	if n > math.MaxInt32 || n < math.MinInt32 {
-		return nil, false
-	}
-	i := int(n)
-	return &i, true
+	return nil, false
 }
 
 // errNotFound is the NOT_FOUND a root field answers for a missing entity.
@@ -595,6 +652,21 @@ func (r *Resolver) prefetchPaths(ctx context.Context, paths []domain.Path) (map[
 		return nil, err
 	}
 	return p.known, nil
+}
+
+// prefetchSources prefetches what is selected of the sources a listing
+// returns (they are known: not fetched again).
+func (r *Resolver) prefetchSources(ctx context.Context, ss []domain.Source) error {
+	p := r.newPrefetch(ctx)
+	sels := p.under(selections(ctx), sourceConnectionTypes, "edges", sourceEdgeTypes, "node")
+	for i := range ss {
+		p.srcs[ss[i].ID] = &ss[i]
+		p.l.sources.Prime(ss[i].ID, &ss[i])
+		for _, s := range sels {
+			p.source(ss[i].ID, s)
+		}
+	}
+	return p.run(ctx)
 }
 
 // prefetchGraph prefetches what is selected of a neighbourhood.

@@ -238,6 +238,9 @@ func (r *queryResolver) Sources(ctx context.Context, grade *domain.Grade, first 
 	if err != nil {
 		return nil, err
 	}
+	if err := r.prefetchSources(ctx, ss); err != nil {
+		return nil, err
+	}
 	conn := &model.SourceConnection{Edges: make([]model.SourceEdge, len(ss))}
 	last := ""
 	for i := range ss {

@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -755,27 +756,41 @@ func TestNoNPlusOne(t *testing.T) {
 		small, large int
 		// want: the query's own round trips plus one per prefetched level.
 		want int
+		// vars are more variables, as a client may send them.
+		vars map[string]any
 	}{
 		// entities, their relations, the relations' ends, all cited sources
-		{"entities", `query($n: Int) { entities(first: $n) { edges { node { id ` + strings.Replace(rel, "$n", "10", 1) + ` ` + cite + ` } } } }`, 5, 100, 4},
+		{"entities", `query($n: Int) { entities(first: $n) { edges { node { id ` + strings.Replace(rel, "$n", "10", 1) + ` ` + cite + ` } } } }`, 5, 100, 4, nil},
 		// the entity, its relations, their ends, sources
-		{"entity", `query($n: Int) { entity(id: "prefecture:aksu") { id ` + rel + ` ` + cite + ` } }`, 2, 60, 4},
-		{"node", `query($n: Int) { node(id: "prefecture:aksu") { ... on Entity { ` + rel + ` } } }`, 2, 60, 4},
+		{"entity", `query($n: Int) { entity(id: "prefecture:aksu") { id ` + rel + ` ` + cite + ` } }`, 2, 60, 4, nil},
+		{"node", `query($n: Int) { node(id: "prefecture:aksu") { ... on Entity { ` + rel + ` } } }`, 2, 60, 4, nil},
+		// the same with argument forms the prefetch must read as gqlgen does:
+		// one enum value for a list, an Int sent as a JSON string
+		// (counties: each is PART_OF a prefecture, fetched as the next level)
+		{"counties, coerced arguments", `query($n: Int, $t: [RelationType!], $f: Int) { entities(filter: {kinds: [county]}, first: $n) { edges { node { id relations(types: $t, first: $f) { edges { node { from { name } to { name } } } } } } } }`, 3, 30, 3,
+			map[string]any{"t": "PART_OF", "f": "10"}},
+		{"counties, one type as a literal", `query($n: Int) { entities(filter: {kinds: [county]}, first: $n) { edges { node { id relations(types: PART_OF, first: 5) { edges { node { to { name } } } } } } } }`, 3, 30, 3, nil},
 		// the search, relations, ends, sources
-		{"search", `query($n: Int) { search(text: "Aksu", first: $n) { entity { ` + strings.Replace(rel, "$n", "10", 1) + ` ` + cite + ` } } }`, 1, 20, 4},
+		{"search", `query($n: Int) { search(text: "Aksu", first: $n) { entity { ` + strings.Replace(rel, "$n", "10", 1) + ` ` + cite + ` } } }`, 1, 20, 4, nil},
 		// the chains (one statement), the hop ends, sources
-		{"chain", `query($n: Int) { responsibilityChain(id: "county:moyu", first: $n) { root { name } chains { end { name } hops { upper { name ` + cite + ` } lower { name } relation { citations { source { title } } } } } } }`, 1, 50, 3},
+		{"chain", `query($n: Int) { responsibilityChain(id: "county:moyu", first: $n) { root { name } chains { end { name } hops { upper { name ` + cite + ` } lower { name } relation { citations { source { title } } } } } } }`, 1, 50, 3, nil},
 		// the paths, their nodes, the relations' sources (ends are path nodes)
-		{"paths", `query($n: Int) { paths(from: "county:moyu", to: "prefecture:aksu", mode: K_SHORTEST, maxLength: 4, first: $n) { nodes { name ` + cite + ` } relations { from { name } citations { source { title } } } } }`, 1, 10, 3},
+		{"paths", `query($n: Int) { paths(from: "county:moyu", to: "prefecture:aksu", mode: K_SHORTEST, maxLength: 4, first: $n) { nodes { name ` + cite + ` } relations { from { name } citations { source { title } } } } }`, 1, 10, 3, nil},
+		// the listing, the claims of every listed source, the claimed relations' from-ends
+		{"sources", `query($n: Int) { sources(first: $n) { edges { node { id claims(first: 5) { edges { node { ... on Entity { name } ... on Relation { type from { name } } } } } } } } }`, 2, 60, 3, nil},
+		// the source, its claims, the claims' history (entities and relations in one query)
+		{"source", `query($n: Int) { source(id: "src:urm-weaponized-development") { title claims(first: $n) { edges { node { ... on Entity { id history { at } } ... on Relation { id history { at } } } } } } }`, 2, 60, 3, nil},
 		// the neighbourhood (nodes, then edges), the nodes' relations, their ends, sources
-		{"neighborhood", `query($n: Int) { neighborhood(ids: ["prefecture:aksu"], depth: 2, limit: $n) { nodes { name ` + cite + ` relations(first: 3) { edges { node { to { name } } } } } edges { from { name } ` + cite + ` } } }`, 3, 150, 5},
+		{"neighborhood", `query($n: Int) { neighborhood(ids: ["prefecture:aksu"], depth: 2, limit: $n) { nodes { name ` + cite + ` relations(first: 3) { edges { node { to { name } } } } } edges { from { name } ` + cite + ` } } }`, 3, 150, 5, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			count := func(n int) (int64, string, int) {
 				queries.Store(0)
 				names.Clear()
 				var data json.RawMessage
-				mustGQL(t, r.URL, c.query, map[string]any{"n": n}, &data)
+				vars := map[string]any{"n": n}
+				maps.Copy(vars, c.vars)
+				mustGQL(t, r.URL, c.query, vars, &data)
 				var seen []string
 				names.Range(func(k, v any) bool {
 					seen = append(seen, fmt.Sprintf("%s×%d", k, v.(*atomic.Int64).Load()))

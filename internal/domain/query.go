@@ -283,6 +283,12 @@ func (c Claim) ID() string {
 	return c.Relation.ID
 }
 
+// ClaimPage is one source's page of claims.
+type ClaimPage struct {
+	Claims  []Claim
+	HasNext bool
+}
+
 // RelationPage is one entity's page of relations.
 type RelationPage struct {
 	Relations []Relation
@@ -314,6 +320,7 @@ type ReadService interface {
 	SourcesByID(ctx context.Context, ids []string) (map[string]*Source, error)
 	// Sources lists sources ordered by id after `after`; grade "" for all.
 	Sources(ctx context.Context, grade Grade, first int, after string) (_ []Source, hasNext bool, _ error)
-	// Claims lists the entities and relations citing a source, ordered by id.
-	Claims(ctx context.Context, sourceID string, first int, after string) (_ []Claim, hasNext bool, _ error)
+	// ClaimPages returns, for each of sourceIDs, the entities and relations
+	// citing it ordered by id after `after`, at most first, in one round trip.
+	ClaimPages(ctx context.Context, sourceIDs []string, first int, after string) (map[string]ClaimPage, error)
 }

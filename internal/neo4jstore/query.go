@@ -461,50 +461,63 @@ RETURN properties(s) AS props ORDER BY s.id LIMIT $limit`,
 	return out, false, nil
 }
 
-// Claims lists the entities and relations citing a source, by id.
-func (s *Store) Claims(ctx context.Context, sourceID string, first int, after string) ([]domain.Claim, bool, error) {
+// ClaimPages lists, for each source, the entities and relations citing it,
+// by id, in one round trip.
+func (s *Store) ClaimPages(ctx context.Context, sourceIDs []string, first int, after string) (map[string]domain.ClaimPage, error) {
 	if err := domain.CheckPage(first); err != nil {
-		return nil, false, err
+		return nil, err
+	}
+	out := make(map[string]domain.ClaimPage, len(sourceIDs))
+	if len(sourceIDs) == 0 {
+		return out, nil
 	}
 	recs, err := s.read(ctx, "claims", `
-CALL () {
-  MATCH (n:Entity) WHERE $id IN n.sourceIds AND n.id > $after AND n.retractedAt IS NULL
-  RETURN n.id AS id, properties(n) AS props, null AS type, null AS from, null AS to
-  UNION ALL
-  MATCH (a:Entity)-[r]->(b:Entity) WHERE $id IN r.sourceIds AND r.id > $after AND r.retractedAt IS NULL
-  RETURN r.id AS id, properties(r) AS props, type(r) AS type, a.id AS from, b.id AS to
+UNWIND $ids AS sid
+CALL (sid) {
+  CALL (sid) {
+    MATCH (n:Entity) WHERE sid IN n.sourceIds AND n.id > $after AND n.retractedAt IS NULL
+    RETURN n.id AS id, properties(n) AS props, null AS type, null AS from, null AS to
+    UNION ALL
+    MATCH (a:Entity)-[r]->(b:Entity) WHERE sid IN r.sourceIds AND r.id > $after AND r.retractedAt IS NULL
+    RETURN r.id AS id, properties(r) AS props, type(r) AS type, a.id AS from, b.id AS to
+  }
+  RETURN id, props, type, from, to ORDER BY id LIMIT $limit
 }
-RETURN id, props, type, from, to ORDER BY id LIMIT $limit`,
-		map[string]any{"id": sourceID, "after": after, "limit": first + 1})
+RETURN sid, id, props, type, from, to`,
+		map[string]any{"ids": sourceIDs, "after": after, "limit": first + 1})
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	out := make([]domain.Claim, 0, len(recs))
 	for _, r := range recs {
+		sid, _, e0 := neo4j.GetRecordValue[string](r, "sid")
 		props, _, e1 := neo4j.GetRecordValue[map[string]any](r, "props")
-		typ, isNil, e2 := neo4j.GetRecordValue[string](r, "type")
-		if e1 != nil || (e2 != nil && !isNil) {
-			return nil, false, fmt.Errorf("claims: decode: %v %v", e1, e2)
+		_, isEntity, e2 := neo4j.GetRecordValue[string](r, "type") // null type: an entity
+		if err := firstErr(e0, e1); err != nil || (e2 != nil && !isEntity) {
+			return nil, fmt.Errorf("claims: decode: %v %v", err, e2)
 		}
-		if isNil {
+		page := out[sid]
+		if isEntity {
 			e, err := decodeEntity(props)
 			if err != nil {
-				return nil, false, err
+				return nil, err
 			}
-			out = append(out, domain.Claim{Entity: e})
-			continue
+			page.Claims = append(page.Claims, domain.Claim{Entity: e})
+		} else {
+			rel, err := decodeRelationRecord(r)
+			if err != nil {
+				return nil, err
+			}
+			page.Claims = append(page.Claims, domain.Claim{Relation: rel})
 		}
-		rel, err := decodeRelationRecord(r)
-		if err != nil {
-			return nil, false, err
+		out[sid] = page
+	}
+	for sid, page := range out {
+		if len(page.Claims) > first {
+			page.Claims, page.HasNext = page.Claims[:first], true
+			out[sid] = page
 		}
-		_ = typ
-		out = append(out, domain.Claim{Relation: rel})
 	}
-	if len(out) > first {
-		return out[:first], true, nil
-	}
-	return out, false, nil
+	return out, nil
 }
 
 var _ domain.ReadService = (*Store)(nil)
