@@ -22,8 +22,8 @@ import (
 // The number of round trips therefore depends only on the query's shape
 // (one per level and kind of lookup), never on how many results there are
 // or on goroutine scheduling, and no resolver waits for a batch window.
-// The loaders stay as the fallback for what is not prefetched (mutation
-// results, source claims) and for fields whose arguments are invalid: their
+// The loaders stay as the fallback for what is not prefetched (the fields
+// of mutation results) and for fields whose arguments are invalid: their
 // resolvers report the error as before.
 
 // The GraphQL object types a selection set can apply to, as gqlgen's
