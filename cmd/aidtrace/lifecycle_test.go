@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -128,9 +129,12 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 	// A slow database: once armed, each relation lookup answers 1.5 s late
 	// (the observer runs inside the store's call).
 	var slow atomic.Bool
+	inFlight := make(chan struct{})
+	var once sync.Once
 	r := MustServeWith(t, nil, func(s *neo4jstore.Store) {
 		s.AddQueryObserver(func(name string, _ time.Duration, _ error) {
-			if slow.Load() && name == "relations" {
+			if slow.Load() && name == "relation-pages" {
+				once.Do(func() { close(inFlight) })
 				time.Sleep(1500 * time.Millisecond)
 			}
 		})
@@ -153,7 +157,11 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		res <- result{status: resp.StatusCode, body: string(b)}
 	}()
-	time.Sleep(300 * time.Millisecond) // the request is in flight, waiting for the database
+	select { // the request is in flight, waiting for the database
+	case <-inFlight:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the request never reached the relations query")
+	}
 	stopped := make(chan int, 1)
 	go func() { stopped <- r.stop() }()
 	got := <-res
