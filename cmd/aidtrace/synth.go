@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -10,9 +9,8 @@ import (
 	"slices"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/ingest"
 	"github.com/aidtrace/aidtrace/internal/synth"
 )
 
@@ -203,97 +201,16 @@ func newSynthWriter(dir string) (*synthWriter, error) {
 	return &synthWriter{dir: dir}, nil
 }
 
-type yamlCite struct {
-	Source  string `yaml:"source"`
-	Quote   string `yaml:"quote,omitempty"`
-	Locator string `yaml:"locator,omitempty"`
-}
-
-type yamlQuantity struct {
-	Name  string  `yaml:"name"`
-	Value float64 `yaml:"value"`
-	Unit  string  `yaml:"unit,omitempty"`
-}
-
-type yamlSource struct {
-	ID        string `yaml:"id"`
-	Title     string `yaml:"title"`
-	Publisher string `yaml:"publisher,omitempty"`
-	Type      string `yaml:"type"`
-	Grade     string `yaml:"grade"`
-	Note      string `yaml:"note,omitempty"`
-}
-
-type yamlEntity struct {
-	ID        string     `yaml:"id"`
-	Kind      string     `yaml:"kind"`
-	Name      string     `yaml:"name"`
-	NameZh    string     `yaml:"nameZh,omitempty"`
-	Cite      []yamlCite `yaml:"cite"`
-	Synthetic bool       `yaml:"synthetic"`
-}
-
-type yamlRelation struct {
-	ID         string         `yaml:"id"`
-	Type       string         `yaml:"type"`
-	From       string         `yaml:"from"`
-	To         string         `yaml:"to"`
-	ValidFrom  string         `yaml:"validFrom,omitempty"`
-	ValidTo    string         `yaml:"validTo,omitempty"`
-	Confidence string         `yaml:"confidence"`
-	Quantities []yamlQuantity `yaml:"quantities,omitempty"`
-	Cite       []yamlCite     `yaml:"cite"`
-	Synthetic  bool           `yaml:"synthetic"`
-}
-
-type yamlFile struct {
-	Sources   []yamlSource   `yaml:"sources,omitempty"`
-	Entities  []yamlEntity   `yaml:"entities,omitempty"`
-	Relations []yamlRelation `yaml:"relations,omitempty"`
-}
-
-func cites(cs []domain.Citation) []yamlCite {
-	out := make([]yamlCite, len(cs))
-	for i, c := range cs {
-		out[i] = yamlCite{Source: c.SourceID, Quote: c.Quote, Locator: c.Locator}
-	}
-	return out
-}
-
 func (w *synthWriter) write(d *domain.Dataset) error {
-	var f yamlFile
-	for _, s := range d.Sources {
-		f.Sources = append(f.Sources, yamlSource{ID: s.ID, Title: s.Title, Publisher: s.Publisher, Type: string(s.Type), Grade: string(s.Grade), Note: s.Note})
-	}
-	for _, e := range d.Entities {
-		if len(e.Aliases) > 0 || e.Description != "" || !e.ValidFrom.IsZero() || len(e.Quantities) > 0 {
-			return errors.New("synth writer: entity fields not written: update synthWriter")
-		}
-		f.Entities = append(f.Entities, yamlEntity{ID: e.ID, Kind: string(e.Kind), Name: e.Name, NameZh: e.NameZh, Cite: cites(e.Citations), Synthetic: e.Synthetic})
-	}
-	for _, r := range d.Relations {
-		y := yamlRelation{ID: r.ID, Type: r.Type, From: r.From, To: r.To, ValidFrom: r.ValidFrom.String(), ValidTo: r.ValidTo.String(),
-			Confidence: string(r.Confidence), Cite: cites(r.Citations), Synthetic: r.Synthetic}
-		for _, q := range r.Quantities {
-			y.Quantities = append(y.Quantities, yamlQuantity(q))
-		}
-		f.Relations = append(f.Relations, y)
-	}
 	w.files++
 	path := filepath.Join(w.dir, fmt.Sprintf("synth-%04d.yaml", w.files))
 	file, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	enc := yaml.NewEncoder(file)
-	enc.SetIndent(2)
-	if err := enc.Encode(f); err != nil {
+	if err := ingest.Encode(file, d); err != nil {
 		file.Close()
 		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := enc.Close(); err != nil {
-		file.Close()
-		return err
 	}
 	return file.Close()
 }

@@ -7,45 +7,45 @@ import (
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
-// The raw* types are the file format (see seeds/README.md). Dates stay
-// strings here so that a bad one is reported with its field, not as a YAML
-// type error.
+// The raw* types are the file format (see seeds/README.md), read by the
+// parser and written by Encode. Dates stay strings here so that a bad one
+// is reported with its field, not as a YAML type error.
 
 type rawCitation struct {
 	Source  string `yaml:"source"`
-	Quote   string `yaml:"quote"`
-	Locator string `yaml:"locator"`
+	Quote   string `yaml:"quote,omitempty"`
+	Locator string `yaml:"locator,omitempty"`
 }
 
 type rawQuantity struct {
 	Name  string  `yaml:"name"`
 	Value float64 `yaml:"value"`
-	Unit  string  `yaml:"unit"`
+	Unit  string  `yaml:"unit,omitempty"`
 }
 
 type rawSource struct {
 	ID        string `yaml:"id"`
 	Title     string `yaml:"title"`
-	Publisher string `yaml:"publisher"`
-	URL       string `yaml:"url"`
-	Published string `yaml:"published"`
+	Publisher string `yaml:"publisher,omitempty"`
+	URL       string `yaml:"url,omitempty"`
+	Published string `yaml:"published,omitempty"`
 	Type      string `yaml:"type"`
 	Grade     string `yaml:"grade"`
-	Note      string `yaml:"note"`
+	Note      string `yaml:"note,omitempty"`
 }
 
 type rawEntity struct {
 	ID          string        `yaml:"id"`
 	Kind        string        `yaml:"kind"`
 	Name        string        `yaml:"name"`
-	NameZh      string        `yaml:"nameZh"`
-	Aliases     []string      `yaml:"aliases"`
-	Description string        `yaml:"description"`
-	ValidFrom   string        `yaml:"validFrom"`
-	ValidTo     string        `yaml:"validTo"`
-	Quantities  []rawQuantity `yaml:"quantities"`
+	NameZh      string        `yaml:"nameZh,omitempty"`
+	Aliases     []string      `yaml:"aliases,omitempty"`
+	Description string        `yaml:"description,omitempty"`
+	ValidFrom   string        `yaml:"validFrom,omitempty"`
+	ValidTo     string        `yaml:"validTo,omitempty"`
+	Quantities  []rawQuantity `yaml:"quantities,omitempty"`
 	Cite        []rawCitation `yaml:"cite"`
-	Synthetic   bool          `yaml:"synthetic"`
+	Synthetic   bool          `yaml:"synthetic,omitempty"`
 }
 
 type rawRelation struct {
@@ -53,15 +53,15 @@ type rawRelation struct {
 	Type       string            `yaml:"type"`
 	From       string            `yaml:"from"`
 	To         string            `yaml:"to"`
-	ValidFrom  string            `yaml:"validFrom"`
-	ValidTo    string            `yaml:"validTo"`
+	ValidFrom  string            `yaml:"validFrom,omitempty"`
+	ValidTo    string            `yaml:"validTo,omitempty"`
 	Confidence string            `yaml:"confidence"`
-	Role       string            `yaml:"role"`
-	Quantities []rawQuantity     `yaml:"quantities"`
-	Attributes map[string]string `yaml:"attributes"`
-	Note       string            `yaml:"note"`
+	Role       string            `yaml:"role,omitempty"`
+	Quantities []rawQuantity     `yaml:"quantities,omitempty"`
+	Attributes map[string]string `yaml:"attributes,omitempty"`
+	Note       string            `yaml:"note,omitempty"`
 	Cite       []rawCitation     `yaml:"cite"`
-	Synthetic  bool              `yaml:"synthetic"`
+	Synthetic  bool              `yaml:"synthetic,omitempty"`
 }
 
 func yamlFields(v any) map[string]bool {
