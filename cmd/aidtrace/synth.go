@@ -64,7 +64,7 @@ func (m *Main) synth(ctx context.Context, args []string) error {
 	}
 	var loadFn func(*domain.Dataset) error
 	var closeDB func()
-	stats := &synthStats{}
+	stats := &synth.Tally{}
 	if load {
 		store, closeFn, err := m.database(ctx, cfg, log)
 		if err != nil {
@@ -80,7 +80,7 @@ func (m *Main) synth(ctx context.Context, args []string) error {
 		defer bar.done()
 		lastLog := time.Now()
 		loadFn = func(d *domain.Dataset) error {
-			offset := stats.done
+			offset := stats.Items
 			began := time.Now()
 			sum, err := store.Load(ctx, d, func(done, _ int) {
 				bar.update(offset+done, total)
@@ -92,7 +92,7 @@ func (m *Main) synth(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			stats.add(d, sum, time.Since(began))
+			stats.Add(d, sum, time.Since(began))
 			return nil
 		}
 	}
@@ -124,7 +124,7 @@ func (m *Main) synth(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "wrote %d files to %s\n", w.files, out)
 	}
 	if load {
-		stats.print(m, time.Since(began))
+		printTally(m, stats, time.Since(began))
 	}
 	return nil
 }
@@ -138,45 +138,11 @@ func filepathParts(p string) []string {
 	return parts
 }
 
-// synthStats adds up what the chunked load did and how long it took.
-type synthStats struct {
-	done                        int
-	entities, relations         int
-	entityTime, relationTime    time.Duration
-	created, updated, unchanged int
-}
-
-func (s *synthStats) add(d *domain.Dataset, sum *domain.LoadSummary, took time.Duration) {
-	s.done += len(d.Sources) + len(d.Entities) + len(d.Relations)
-	if len(d.Relations) > 0 {
-		s.relations += len(d.Relations)
-		s.relationTime += took
-	} else {
-		s.entities += len(d.Entities)
-		s.entityTime += took
-	}
-	for _, v := range sum.Created {
-		s.created += v
-	}
-	for _, v := range sum.Updated {
-		s.updated += v
-	}
-	for _, v := range sum.Unchanged {
-		s.unchanged += v
-	}
-}
-
-func (s *synthStats) print(m *Main, took time.Duration) {
-	rate := func(n int, d time.Duration) float64 {
-		if d <= 0 {
-			return 0
-		}
-		return float64(n) / d.Seconds()
-	}
-	fmt.Fprintf(m.Stdout, "entities  %9d in %8s  %8.0f/s\n", s.entities, s.entityTime.Round(time.Millisecond), rate(s.entities, s.entityTime))
-	fmt.Fprintf(m.Stdout, "relations %9d in %8s  %8.0f/s\n", s.relations, s.relationTime.Round(time.Millisecond), rate(s.relations, s.relationTime))
+func printTally(m *Main, t *synth.Tally, took time.Duration) {
+	fmt.Fprintf(m.Stdout, "entities  %9d in %8s  %8.0f/s\n", t.Entities, t.EntityTime.Round(time.Millisecond), t.EntitiesPerSecond())
+	fmt.Fprintf(m.Stdout, "relations %9d in %8s  %8.0f/s\n", t.Relations, t.RelationTime.Round(time.Millisecond), t.RelationsPerSecond())
 	fmt.Fprintf(m.Stdout, "created %d, updated %d, unchanged %d; total %s (generation and validation included)\n",
-		s.created, s.updated, s.unchanged, took.Round(time.Millisecond))
+		t.Created, t.Updated, t.Unchanged, took.Round(time.Millisecond))
 }
 
 // synthWriter writes chunks as dataset files the loader reads (seeds/README.md).

@@ -146,7 +146,7 @@ func loadSpeed(ctx context.Context, args []string) error {
 		return store.Load(ctx, d, nil)
 	}
 	for _, what := range []string{"first load", "reload"} {
-		lr, err := loadSynth(ctx, store, g, what, loader)
+		lr, err := loadSynth(ctx, g, what, loader)
 		if err != nil {
 			return err
 		}

@@ -104,8 +104,8 @@ type loadResult struct {
 
 // loadSynth loads the dataset in chunks through Store.Load, timing entities
 // and relations apart (generation and validation are not timed).
-func loadSynth(ctx context.Context, store *neo4jstore.Store, g *synth.Generator, what string, load func(context.Context, *domain.Dataset) (*domain.LoadSummary, error)) (loadResult, error) {
-	res := loadResult{What: what}
+func loadSynth(ctx context.Context, g *synth.Generator, what string, load func(context.Context, *domain.Dataset) (*domain.LoadSummary, error)) (loadResult, error) {
+	var t synth.Tally
 	var lastLog time.Time
 	err := g.Chunks(100_000, func(d *domain.Dataset) error {
 		began := time.Now()
@@ -113,32 +113,17 @@ func loadSynth(ctx context.Context, store *neo4jstore.Store, g *synth.Generator,
 		if err != nil {
 			return err
 		}
-		took := time.Since(began).Seconds()
-		if len(d.Relations) > 0 {
-			res.Relations += len(d.Relations)
-			res.RelationSeconds += took
-		} else {
-			res.Entities += len(d.Entities)
-			res.EntitySeconds += took
-		}
-		for _, v := range sum.Created {
-			res.Created += v
-		}
-		for _, v := range sum.Unchanged {
-			res.Unchanged += v
-		}
+		t.Add(d, sum, time.Since(began))
 		if time.Since(lastLog) > 10*time.Second {
 			lastLog = time.Now()
-			fmt.Fprintf(os.Stderr, "  %s: %d entities, %d relations\n", what, res.Entities, res.Relations)
+			fmt.Fprintf(os.Stderr, "  %s: %d entities, %d relations\n", what, t.Entities, t.Relations)
 		}
 		return nil
 	})
-	if res.RelationSeconds > 0 {
-		res.RelationsPerSecond = float64(res.Relations) / res.RelationSeconds
-	}
-	if res.EntitySeconds > 0 {
-		res.EntitiesPerSecond = float64(res.Entities) / res.EntitySeconds
-	}
+	res := loadResult{What: what, Entities: t.Entities, Relations: t.Relations,
+		EntitySeconds: t.EntityTime.Seconds(), RelationSeconds: t.RelationTime.Seconds(),
+		EntitiesPerSecond: t.EntitiesPerSecond(), RelationsPerSecond: t.RelationsPerSecond(),
+		Created: t.Created, Unchanged: t.Unchanged}
 	return res, err
 }
 
@@ -267,7 +252,7 @@ func run(ctx context.Context, args []string) error {
 		}
 		for _, what := range []string{"first load", "reload"} {
 			fmt.Fprintf(os.Stderr, "loading scale %s (%s) ...\n", *scale, what)
-			lr, err := loadSynth(ctx, store, g, what, loader)
+			lr, err := loadSynth(ctx, g, what, loader)
 			if err != nil {
 				store.Close(ctx)
 				return err
