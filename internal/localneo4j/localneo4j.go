@@ -79,7 +79,7 @@ func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 	}
 	port := opts.Port
 	if port == 0 {
-		if port, err = freePort(); err != nil {
+		if port, err = FreePort(); err != nil {
 			return nil, fmt.Errorf("local neo4j: find a free port: %w", err)
 		}
 	} else if err := portFree(port); err != nil {
@@ -269,7 +269,9 @@ func findLauncher(dir string) (string, error) {
 	return "", errors.New("local neo4j: launcher not found (internal/localneo4j/launcher/pom.xml): run from the repository, set AIDTRACE_LAUNCHER_DIR, or set NEO4J_URI")
 }
 
-func freePort() (int, error) {
+// FreePort returns a TCP port on 127.0.0.1 that is free now (the OS picks
+// it; another process may still take it before it is used).
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err

@@ -33,6 +33,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/localneo4j"
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 	"github.com/aidtrace/aidtrace/internal/synth"
 )
@@ -283,7 +284,7 @@ func run(ctx context.Context, args []string) error {
 		}
 		switch kind {
 		case "aidtrace":
-			port, err := freePort()
+			port, err := localneo4j.FreePort()
 			if err != nil {
 				return err
 			}
@@ -308,7 +309,7 @@ func run(ctx context.Context, args []string) error {
 		case "raw":
 			targets = append(targets, target{Name: name, URL: "http://raw.invalid/cypher", Raw: raw})
 		case "neo4j-graphql":
-			port, err := freePort()
+			port, err := localneo4j.FreePort()
 			if err != nil {
 				return err
 			}
