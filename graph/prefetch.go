@@ -234,15 +234,21 @@ func dedupe[T any](ns []need[T], id func(T) string) []need[T] {
 	return out
 }
 
-func (p *prefetch) fetchEntities(ctx context.Context, ns []need[string]) error {
-	var missing []string
+// unknown lists, once each, the ids of ns that known does not hold.
+func unknown[T any](ns []need[string], known map[string]*T) []string {
+	var out []string
 	asked := map[string]bool{}
 	for _, n := range ns {
-		if p.known[n.obj] == nil && !asked[n.obj] {
+		if known[n.obj] == nil && !asked[n.obj] {
 			asked[n.obj] = true
-			missing = append(missing, n.obj)
+			out = append(out, n.obj)
 		}
 	}
+	return out
+}
+
+func (p *prefetch) fetchEntities(ctx context.Context, ns []need[string]) error {
+	missing := unknown(ns, p.known)
 	if len(missing) == 0 {
 		return nil
 	}
@@ -377,15 +383,7 @@ func (p *prefetch) fetchHistory(ctx context.Context) error {
 // prefetches what is selected of them: claims (whose entities and relations
 // are the next level) and history.
 func (p *prefetch) sourceLevel(ctx context.Context, ns []need[string]) error {
-	var missing []string
-	asked := map[string]bool{}
-	for _, n := range ns {
-		if p.srcs[n.obj] == nil && !asked[n.obj] {
-			asked[n.obj] = true
-			missing = append(missing, n.obj)
-		}
-	}
-	if len(missing) > 0 {
+	if missing := unknown(ns, p.srcs); len(missing) > 0 {
 		got, err := p.r.Read.SourcesByID(ctx, missing)
 		if err != nil {
 			return err
