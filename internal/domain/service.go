@@ -67,8 +67,8 @@ const (
 type RelationQuery struct {
 	IDs       []string
 	Direction Direction
-	Types     []string    // empty: all types
-	AsOf      PartialDate // zero: any date
+	Types     []string // empty: all types
+	Time               // zero AsOf: any date
 }
 
 // EntityService reads entities and their relations.
@@ -102,7 +102,7 @@ type SubgraphQuery struct {
 	Depth int
 	Types []string
 	Kinds []Kind
-	AsOf  PartialDate
+	Time
 	Limit int
 }
 

@@ -6,12 +6,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/spelling"
 )
 
 // BatchSize is how many rows one UNWIND transaction writes.
@@ -108,11 +110,25 @@ func sourceProps(s *domain.Source) map[string]any {
 	})
 }
 
+// entityProps are an entity's stored properties. The search index reads
+// searchText (every other spelling of its names: pinyin, simplified and
+// traditional forms, British and American spellings); search ranks by
+// matchNames (its names and those spellings in normal form).
 func entityProps(e *domain.Entity) map[string]any {
 	cites, srcIDs := citationsProps(e.Citations)
+	names := append([]string{e.Name, e.NameZh}, e.Aliases...)
+	variants := spelling.Variants(names...)
+	match := make([]string, 0, len(names)+len(variants))
+	for _, n := range names {
+		if n := spelling.Normal(n); n != "" && !slices.Contains(match, n) {
+			match = append(match, n)
+		}
+	}
+	match = append(match, variants...)
 	return withHash(map[string]any{
 		"id": e.ID, "kind": string(e.Kind), "name": e.Name, "nameZh": e.NameZh,
 		"aliases": e.Aliases, "aliasText": strings.Join(e.Aliases, " | "),
+		"searchText": strings.Join(variants, " | "), "matchNames": match,
 		"description": e.Description,
 		"validFrom":   e.ValidFrom.String(), "validTo": e.ValidTo.String(),
 		"fromStart": e.ValidFrom.Start(), "toEnd": e.ValidTo.End(),
@@ -159,8 +175,11 @@ UNWIND $rows AS row
 MERGE (n:Source {id: row.props.id})
 WITH n, row, n.hash IS NULL AS created` + upsertTail("")
 
+// setContested marks a claim that a counter-claim contests (n in scope).
+const setContested = ", n.contested = COUNT { (c:CounterClaim {contests: n.id}) } > 0"
+
 func entityUpsert(label string, others []string) string {
-	labels := ", n:" + label
+	labels := setContested + ", n:" + label
 	if len(others) > 0 {
 		labels += " REMOVE n:" + strings.Join(others, ":")
 	}
@@ -185,7 +204,7 @@ CALL (old, row) {
 WITH row
 MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
 MERGE (a)-[n:` + typ + ` {id: row.props.id}]->(b)
-WITH n, row, n.hash IS NULL AS created` + upsertTail("")
+WITH n, row, n.hash IS NULL AS created` + upsertTail(setContested)
 }
 
 type counter struct{ sum *domain.LoadSummary }
@@ -377,8 +396,26 @@ func (s *Store) loadCounterClaims(ctx context.Context, ccs []domain.CounterClaim
 	for i := range ccs {
 		rows[i] = map[string]any{"props": counterClaimProps(&ccs[i])}
 	}
-	return batches("counterClaim", counterClaimUpsert, rows)
+	if err := batches("counterClaim", counterClaimUpsert, rows); err != nil {
+		return err
+	}
+	ids := make([]string, len(ccs))
+	for i, cc := range ccs {
+		ids[i] = cc.Contests
+	}
+	_, err := s.write(ctx, "mark-contested", markContestedCypher, map[string]any{"ids": ids})
+	return err
 }
+
+// markContestedCypher marks the claims that counter-claims contest. A
+// relation is found by one index seek per registered type.
+var markContestedCypher = func() string {
+	parts := []string{"MATCH (n:Entity {id: id}) SET n.contested = true RETURN 1 AS one"}
+	for _, t := range domain.RelationTypes() {
+		parts = append(parts, "MATCH (:Entity)-[n:"+t.Name+" {id: id}]->(:Entity) SET n.contested = true RETURN 1 AS one")
+	}
+	return "UNWIND $ids AS id CALL (id) { " + strings.Join(parts, " UNION ALL ") + " } RETURN count(*) AS marked"
+}()
 
 // knownCypher describes stored ids: entities by kind, sources with grade and
 // date, relations (live claims only: a retracted one cannot be named). A

@@ -229,7 +229,7 @@ OPTIONAL MATCH (:Entity)-[old:`+r.Type+` {id: $id}]->(:Entity)
 CALL (old) { WITH old WHERE old IS NOT NULL DELETE old }
 WITH 1 AS one
 MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-CREATE (a)-[n:`+r.Type+`]->(b) SET n = $props`,
+CREATE (a)-[n:`+r.Type+`]->(b) SET n = $props`+setContested,
 			map[string]any{"id": r.ID, "from": r.From, "to": r.To, "props": props}); err != nil {
 			return nil, err
 		}
