@@ -17,7 +17,7 @@ type relKey struct {
 	ID        string
 	Direction domain.Direction
 	Types     string // comma-separated
-	AsOf      domain.PartialDate
+	Time      domain.Time
 	First     int
 	After     string
 }
@@ -46,7 +46,7 @@ func relationsKey(id string, direction *domain.Direction, types []model.Relation
 			return relKey{}, domain.Errorf(domain.EBADINPUT, "direction: OUT, IN or BOTH")
 		}
 	}
-	return relKey{ID: id, Direction: dir, Types: strings.Join(ts, ","), AsOf: date(asOf), First: n, After: cursor}, nil
+	return relKey{ID: id, Direction: dir, Types: strings.Join(ts, ","), Time: domain.Time{AsOf: date(asOf)}, First: n, After: cursor}, nil
 }
 
 func splitTypes(s string) []string {
@@ -177,7 +177,7 @@ func newLoaders(svc domain.ReadService, write domain.WriteService, batchWait tim
 				groups[k.args()] = append(groups[k.args()], i)
 			}
 			for args, idx := range groups {
-				q := domain.RelationQuery{Direction: args.Direction, AsOf: args.AsOf, IDs: make([]string, len(idx)), Types: splitTypes(args.Types)}
+				q := domain.RelationQuery{Direction: args.Direction, Time: args.Time, IDs: make([]string, len(idx)), Types: splitTypes(args.Types)}
 				for j, i := range idx {
 					q.IDs[j] = keys[i].ID
 				}
