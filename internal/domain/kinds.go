@@ -32,6 +32,8 @@ var kinds = []KindInfo{
 	{"factory", "Factory", "A factory or production site."},
 	{"industrial_park", "IndustrialPark", "An industrial park or zone."},
 	{"training_centre", "TrainingCentre", "A 'vocational training' or 'education' centre."},
+	{"school", "School", "A school or vocational school (e.g. one that sent students to factories)."},
+	{"association", "Association", "A chamber of commerce, trade or business association."},
 	{"buyer", "Buyer", "A buyer or brand supplied by a factory."},
 	{"person", "Person", "A named person, in a public role."},
 	{"event", "Event", "A dated event: a conference, forum, campaign, massacre."},

@@ -166,7 +166,11 @@ func decodeCitations(js string) ([]domain.Citation, error) {
 	}
 	out := make([]domain.Citation, len(cs))
 	for i, c := range cs {
-		out[i] = domain.Citation{SourceID: c.Source, Quote: c.Quote, Locator: c.Locator}
+		at, err := domain.ParsePartialDate(c.Attests)
+		if err != nil {
+			return nil, fmt.Errorf("citations: %w", err)
+		}
+		out[i] = domain.Citation{SourceID: c.Source, Quote: c.Quote, Locator: c.Locator, Attests: at}
 	}
 	return out, nil
 }
@@ -181,7 +185,7 @@ func decodeQuantities(js string) ([]domain.Quantity, error) {
 	}
 	out := make([]domain.Quantity, len(qs))
 	for i, q := range qs {
-		out[i] = domain.Quantity(q)
+		out[i] = domain.Quantity{Name: q.Name, Value: q.Value, Unit: q.Unit, Source: q.Source}
 	}
 	return out, nil
 }
@@ -272,8 +276,8 @@ func decodeRelation(typ, from, to string, props map[string]any) (*domain.Relatio
 	r := &domain.Relation{
 		ID: d.str("id"), Type: typ, From: from, To: to,
 		ValidFrom: d.date("validFrom"), ValidTo: d.date("validTo"),
-		Confidence: domain.Confidence(d.str("confidence")), Role: d.str("role"),
-		Quantities: d.quantities(), Note: d.str("note"),
+		Confidence: domain.Confidence(d.str("confidence")), Inferred: d.boolean("inferred"), Role: d.str("role"),
+		Quantities: d.quantities(), Note: d.str("note"), BestGrade: domain.Grade(d.str("bestGrade")),
 		Citations: d.citations(), Synthetic: d.boolean("synthetic"),
 		Retraction: d.retraction(),
 	}
@@ -313,7 +317,7 @@ RETURN properties(s) AS props`, map[string]any{"ids": ids})
 func decodeSource(props map[string]any) (*domain.Source, error) {
 	d := decoder{props: props}
 	s := &domain.Source{
-		ID: d.str("id"), Title: d.str("title"), Publisher: d.str("publisher"), URL: d.str("url"),
+		ID: d.str("id"), Title: d.str("title"), Publisher: d.str("publisher"), MirrorOf: d.str("mirrorOf"), URL: d.str("url"), Document: d.str("document"),
 		Published: d.date("published"), Type: domain.SourceType(d.str("type")), Grade: domain.Grade(d.str("grade")),
 		Note: d.str("note"),
 	}

@@ -109,17 +109,20 @@ func TestChunksMatchGenerate(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := &domain.Dataset{}
-	kinds := map[string]domain.Kind{SourceID: "source"}
+	kinds := map[string]domain.Known{}
+	for _, src := range Sources {
+		kinds[src.ID] = domain.Known{Kind: domain.KindSource, Grade: src.Grade}
+	}
 	err = g.Chunks(37, func(d *domain.Dataset) error {
 		if n := len(d.Entities) + len(d.Relations); n > 37 {
 			t.Errorf("chunk of %d items", n)
 		}
-		known := func(id string) (domain.Kind, bool) { k, ok := kinds[id]; return k, ok }
+		known := func(id string) (domain.Known, bool) { k, ok := kinds[id]; return k, ok }
 		if errs := d.Validate(known); len(errs) > 0 {
 			t.Errorf("chunk does not validate on its own: %v", errs[0])
 		}
 		for _, e := range d.Entities {
-			kinds[e.ID] = e.Kind
+			kinds[e.ID] = domain.Known{Kind: e.Kind}
 		}
 		got.Sources = append(got.Sources, d.Sources...)
 		got.Entities = append(got.Entities, d.Entities...)
