@@ -350,25 +350,6 @@ func TestExplorerInBrowser(t *testing.T) {
 			t.Errorf("the panel lists %d chains, the API gives %d", routes, len(want.ResponsibilityChain.Chains))
 		}
 
-		// The data-export links give this view's chains in the formats.
-		var links map[string]string
-		b.eval(t, ctx, `Object.fromEntries(['graphml', 'gexf', 'csv', 'cytoscape'].map(f => [f, document.getElementById('exp-' + f).href]))`, &links)
-		for format, want := range map[string]string{"graphml": "<graphml", "gexf": "<gexf", "cytoscape": `"elements"`} {
-			href := links[format]
-			if !strings.Contains(href, "chain=prefecture:aksu") || !strings.Contains(href, "direction=UP") {
-				t.Errorf("%s export link %s is not this view's chains", format, href)
-				continue
-			}
-			resp, err := http.Get(href)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) || !strings.Contains(string(body), "rel:paired-with:zhejiang--aksu") {
-				t.Errorf("GET %s = %d: %.200s", href, resp.StatusCode, body)
-			}
-		}
 	}) {
 		t.FailNow() // the next steps build on this one
 	}
@@ -400,7 +381,7 @@ func TestExplorerInBrowser(t *testing.T) {
 		if g := b.graph(t, ctx); g.State.Sel != rel {
 			t.Fatalf("clicked at (%.0f, %.0f): selected %q, want %s", at.X, at.Y, g.State.Sel, rel)
 		}
-		b.waitFor(t, ctx, `(document.querySelector('#details h2') || {}).textContent === 'PAIRED_WITH' && !!document.querySelector('#details .citation')`, "relation panel")
+		b.waitFor(t, ctx, `(document.querySelector('#details h2') || {}).textContent === 'paired with' && !!document.querySelector('#details .citation')`, "relation panel")
 		g := b.graph(t, ctx)
 		if g.State.Sel != rel || !slices.Contains(g.Selected, rel) || !strings.Contains(g.URL, "sel="+rel) {
 			t.Errorf("after clicking the edge: state %+v, selected %v, URL %s", g.State, g.Selected, g.URL)
@@ -431,10 +412,12 @@ func TestExplorerInBrowser(t *testing.T) {
 		n := b.loads(t, ctx)
 		b.do(t, ctx, "tick As of", chromedp.Click(chromedp.ID("asof-on")))
 		b.waitLoaded(t, ctx, n, "as of on")
-		b.do(t, ctx, "type 2015", chromedp.SetValue(chromedp.ID("asof-year"), "2015"))
-		n = b.loads(t, ctx)
-		b.eval(t, ctx, `document.getElementById('asof-year').dispatchEvent(new Event('change')), true`, nil)
-		b.waitLoaded(t, ctx, n, "as of 2015")
+		if b.graph(t, ctx).State.AsOf != "2015" { // the slider starts at 2015
+			b.do(t, ctx, "type 2015", chromedp.SetValue(chromedp.ID("asof-year"), "2015"))
+			n = b.loads(t, ctx)
+			b.eval(t, ctx, `document.getElementById('asof-year').dispatchEvent(new Event('change')), true`, nil)
+			b.waitLoaded(t, ctx, n, "as of 2015")
+		}
 		g := b.graph(t, ctx)
 		if g.State.AsOf != "2015" || !slices.Contains(g.Edges, rel) {
 			t.Fatalf("as of 2015: state %+v; the 2010 pairing must be drawn: %v", g.State, g.Edges)
