@@ -121,7 +121,7 @@ func (b *browser) labels(t *testing.T, tab context.Context) labelReport {
 
 func checkLabels(t *testing.T, what string, r labelReport) {
 	t.Helper()
-	if r.Shown == 0 || !r.Focus {
+	if r.Shown == 0 || (!r.Focus && !strings.Contains(what, "zoomed")) {
 		t.Errorf("%s: %d of %d labels drawn, focus label drawn %v", what, r.Shown, r.Nodes, r.Focus)
 	}
 	if r.MinPx < minLabelPx {
@@ -515,8 +515,22 @@ func TestExplorerViews(t *testing.T) {
 		b.eval(t, tab, `Object.fromEntries(cy.nodes().map(n => [n.id(), n.position()]))`, &before)
 
 		// Expand a chain node in place: new neighbours, nothing moved, the URL keeps it.
+		// An entity on the chains whose neighbours are not all drawn yet.
 		var target string
-		b.eval(t, tab, `cy.nodes('.hl').filter(n => n.id() !== aidtrace.state().id).map(n => n.id()).sort()[0]`, &target)
+		b.eval(t, tab, `(async () => {
+			const drawn = new Set(cy.nodes().map(n => n.id()));
+			for (const id of cy.nodes('.hl').map(n => n.id()).sort()) {
+				if (id === aidtrace.state().id) continue;
+				const r = await fetch('/graphql', {method: 'POST', headers: {'content-type': 'application/json'},
+					body: JSON.stringify({query: 'query($ids: [ID!]!) { neighborhood(ids: $ids, depth: 1, limit: 60) { nodes { id } } }', variables: {ids: [id]}})});
+				const d = await r.json();
+				if (d.data.neighborhood.nodes.some(n => !drawn.has(n.id))) return id;
+			}
+			return '';
+		})()`, &target)
+		if target == "" {
+			t.Fatal("no entity on the factory's chains has a neighbour that is not drawn")
+		}
 		b.eval(t, tab, fmt.Sprintf(`cy.getElementById(%q).emit('dbltap'), true`, target), nil)
 		b.waitFor(t, tab, `document.documentElement.dataset.expanded === '1'`, "expanded")
 		var after map[string]pos
@@ -621,7 +635,8 @@ func TestExplorerViews(t *testing.T) {
 		if focus != "up" {
 			t.Errorf("after Trace up the focus is on %q, want the Trace up button", focus)
 		}
-		b.open(t, tab, base+"/?id=county:moyu&asOf=2015-13")
+		b.do(t, tab, "open a link with a bad date", chromedp.Navigate(base+"/?id=county:moyu&asOf=2015-13"))
+		b.waitFor(t, tab, `Number(document.documentElement.dataset.loads || 0) > 0`, "the bad link")
 		var bad struct {
 			View   string
 			Status string

@@ -103,6 +103,8 @@ export function stylesheet(zoom = 1) {
         'z-index': 1,
       },
     },
+    // Edges that span layers run through their places in the layers between (layout.js).
+    { selector: 'edge.bent', style: { 'curve-style': 'segments', 'edge-distances': 'node-position', 'segment-weights': 'data(sw)', 'segment-distances': 'data(sd)' } },
     { selector: 'edge.s-MODERATE', style: { width: STRENGTH_LINE.MODERATE.width * k, 'line-style': 'dashed', 'line-dash-pattern': [7, 4] } },
     { selector: 'edge.s-WEAK', style: { width: STRENGTH_LINE.WEAK.width * k, 'line-style': 'dotted' } },
     { selector: 'edge.context', style: { 'line-color': CONTEXT_COLOR, 'target-arrow-color': CONTEXT_COLOR, 'mid-target-arrow-color': CONTEXT_COLOR, 'target-arrow-shape': 'vee' } },

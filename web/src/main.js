@@ -7,7 +7,7 @@ import cytoscape from 'cytoscape';
 import './style.css';
 import { APIError, apiV2, entityQuery, fetchExpansion, fetchView, gqlV, relationQuery } from './api.js';
 import { KINDS, RELATION_TYPES, STRENGTH_TEXT, kindInfo, kindsPresent, relLabel } from './kinds.js';
-import { CONTEXT_COLOR, EDGE_FONT_PX, NODE_FONT_PX, RESP_COLOR, STRENGTH_LINE, renderedFont, stylesheet } from './graphstyle.js';
+import { CONTEXT_COLOR, EDGE_FONT_PX, FONT, NODE_FONT_PX, RESP_COLOR, STRENGTH_LINE, renderedFont, stylesheet } from './graphstyle.js';
 import { forceLayout, layeredLayout, placeAround, segmentParams } from './layout.js';
 import { declutter } from './labels.js';
 import { buildView, dateRange, expandView, nodeLabel, visibleIds } from './model.js';
@@ -238,15 +238,49 @@ async function drawView(v) {
     degree.set(e.fromId, (degree.get(e.fromId) || 0) + 1);
     degree.set(e.toId, (degree.get(e.toId) || 0) + 1);
   }
+  // Lay out first (in the worker), then add every element once, already
+  // placed, hidden or not, with the stylesheet for its final zoom: each
+  // element's style is computed once, which is what keeps 500 nodes fast.
+  const { positions, bends } = await computeLayout();
+  if (view !== v) return;
+  const vis = visibleIds(v, state);
+  renderLegend(kindsPresent(v.nodes.filter((n) => vis.nodes.has(n.id)).map((n) => n.kind)));
+  const vp = fitViewport(v.nodes.filter((n) => vis.nodes.has(n.id)).map((n) => positions[n.id]).filter(Boolean));
+  setStyleZoom(vp.zoom);
+  // Nodes, then edges in the next task: two shorter tasks keep the page responsive.
   cy.batch(() => {
     cy.elements().remove();
-    cy.add(v.nodes.map((n) => nodeElement(n, v, degree)));
-    cy.add(v.edges.map((e) => edgeElement(e, v)));
+    cy.add(
+      v.nodes.map((n) => {
+        const el = nodeElement(n, v, degree);
+        if (!vis.nodes.has(n.id)) el.classes.push('hidden');
+        return { ...el, position: positions[n.id] ? { ...positions[n.id] } : { x: 0, y: 0 } };
+      }),
+    );
   });
-  applyVisibility();
-  // The legend first: the fit leaves it room.
-  renderLegend();
-  await runLayout();
+  cy.viewport({ zoom: vp.zoom, pan: vp.pan });
+  if (v.nodes.length > 150) await new Promise((r) => setTimeout(r, 0));
+  if (view !== v) return;
+  cy.batch(() => {
+    cy.add(
+      v.edges.map((e) => {
+        const el = edgeElement(e, v);
+        if (!vis.edges.has(e.id)) el.classes.push('hidden');
+        const pts = bends[e.id];
+        if (pts) {
+          // Drawn through its bends by the stylesheet (edge.bent), from data.
+          const { weights, distances } = segmentParams(positions[e.fromId], positions[e.toId], pts);
+          el.data.sw = weights.map((w) => Math.round(w * 1e4) / 1e4);
+          el.data.sd = distances.map((d) => Math.round(d * 10) / 10);
+          el.classes.push('bent');
+        }
+        return el;
+      }),
+    );
+  });
+  cy.viewport({ zoom: vp.zoom, pan: vp.pan });
+  keepFocusClear();
+  scheduleLabels(0);
   renderFilters();
   renderListing();
   renderRoutes();
@@ -265,10 +299,12 @@ function applyVisibility() {
   const vis = visibleIds(view, state);
   cy.batch(() => {
     cy.nodes().forEach((n) => {
-      n.toggleClass('hidden', !vis.nodes.has(n.id()));
+      const hide = !vis.nodes.has(n.id());
+      if (hide !== n.hasClass('hidden')) n.toggleClass('hidden', hide);
     });
     cy.edges().forEach((e) => {
-      e.toggleClass('hidden', !vis.edges.has(e.id()));
+      const hide = !vis.edges.has(e.id());
+      if (hide !== e.hasClass('hidden')) e.toggleClass('hidden', hide);
     });
   });
 }
@@ -307,58 +343,66 @@ function layoutInWorker(name, nodes, edges, opts) {
   });
 }
 
-const BENT = ['curve-style', 'segment-weights', 'segment-distances', 'edge-distances'];
 
 /**
  * Lays the view out: the base view (without expansions) by the layered or the
  * force layout, then each expansion's new entities around the entity
  * expanded, then pinned entities where they were put. Deterministic, so a
- * shared link draws the same picture.
+ * shared link draws the same picture. Pure of Cytoscape: returns positions
+ * and bends.
  */
-async function runLayout({ fit = true } = {}) {
-  if (!view) return;
-  const added = new Set(Object.values(view.expanded).flat());
-  const baseNodes = view.nodes.filter((n) => !added.has(n.id)).map((n) => ({ id: n.id, kind: n.kind }));
-  const baseEdges = view.edges.filter((e) => !added.has(e.id)).map((e) => ({ id: e.id, source: e.fromId, target: e.toId }));
+async function computeLayout() {
+  const v = view;
+  const added = new Set(Object.values(v.expanded).flat());
+  const baseNodes = v.nodes.filter((n) => !added.has(n.id)).map((n) => ({ id: n.id, kind: n.kind }));
+  const baseEdges = v.edges.filter((e) => !added.has(e.id)).map((e) => ({ id: e.id, source: e.fromId, target: e.toId }));
   const name = state.layout === 'force' ? 'force' : 'layered';
-  const run = ++layoutRun;
   let result;
   try {
     result = await layoutInWorker(name, baseNodes, baseEdges, layoutOptions(baseNodes.length));
   } catch {
     result = name === 'force' ? { positions: forceLayout(baseNodes, baseEdges), bends: {} } : layeredLayout(baseNodes, baseEdges, layoutOptions(baseNodes.length));
   }
-  if (run !== layoutRun) return; // a newer layout is on its way
   const positions = { ...result.positions };
   basePositions = { ...result.positions };
   for (const id of state.exp) {
-    const ids = (view.expanded[id] || []).filter((x) => !x.startsWith('rel:') && !positions[x]);
+    const ids = (v.expanded[id] || []).filter((x) => !x.startsWith('rel:') && !positions[x]);
     if (!positions[id] || !ids.length) continue;
     Object.assign(positions, placeAround(positions[id], ids, Object.values(positions)));
   }
   for (const [id, p] of Object.entries(state.pos)) if (positions[id]) positions[id] = { ...p };
+  // Bends only for edges whose ends are where the layered layout put them.
   const moved = new Set([...added, ...Object.keys(state.pos)]);
+  const bends = {};
+  const ends = new Map(v.edges.map((e) => [e.id, e]));
+  for (const [id, pts] of Object.entries(result.bends || {})) {
+    const e = ends.get(id);
+    if (e && !moved.has(e.fromId) && !moved.has(e.toId)) bends[id] = pts;
+  }
+  return { positions, bends };
+}
+
+/** Re-lays out the drawn view (after a change of layout). */
+async function runLayout() {
+  if (!view) return;
+  const v = view;
+  const run = ++layoutRun;
+  const { positions, bends } = await computeLayout();
+  if (run !== layoutRun || view !== v) return;
   cy.batch(() => {
-    cy.edges().removeStyle(BENT.join(' '));
+    cy.edges('.bent').removeClass('bent');
     cy.nodes().forEach((n) => {
       const p = positions[n.id()];
       if (p) n.position({ x: p.x, y: p.y });
     });
-    // Edges that span layers bend through their places in the layers between.
-    for (const [id, pts] of Object.entries(result.bends || {})) {
+    for (const [id, pts] of Object.entries(bends)) {
       const e = cy.getElementById(id);
-      if (e.empty() || moved.has(e.data('source')) || moved.has(e.data('target'))) continue;
       const { weights, distances } = segmentParams(positions[e.data('source')], positions[e.data('target')], pts);
-      e.style({
-        'curve-style': 'segments',
-        'edge-distances': 'node-position',
-        'segment-weights': weights.map((w) => w.toFixed(4)).join(' '),
-        'segment-distances': distances.map((d) => d.toFixed(1)).join(' '),
-      });
+      e.data({ sw: weights.map((w) => Math.round(w * 1e4) / 1e4), sd: distances.map((d) => Math.round(d * 10) / 10) });
+      e.addClass('bent');
     }
   });
-  if (fit) fitView();
-  else scheduleLabels();
+  fitView();
 }
 
 /** The part of the stage no overlay (toolbar, legend, status line) covers, in container pixels. */
@@ -384,22 +428,40 @@ function freeRect() {
   return { x1: left, y1: top, x2: right, y2: bottom };
 }
 
-/** Fits the visible graph into the free part of the stage, keeping the focus clear of the legend. */
-function fitView() {
-  const eles = cy.elements(':visible');
-  if (!eles.length) return;
+/** Node size in model units at a zoom (see graphstyle.js). */
+const nodeSizeAt = (z) => Math.max(26, 12 / z);
+
+/**
+ * The zoom and pan that fit points (node centres) into the free part of the
+ * stage, with room for node bodies and the labels under the lowest ones.
+ */
+function fitViewport(points) {
   const r = freeRect();
   const pad = 24;
-  const bb = eles.boundingBox({ includeLabels: false, includeOverlays: false });
-  const w = Math.max(40, r.x2 - r.x1 - 2 * pad);
-  const hgt = Math.max(40, r.y2 - r.y1 - 2 * pad);
-  // Room under the lowest nodes for their labels.
   const labelRoom = 34;
-  let zoom = Math.min(w / Math.max(bb.w, 1), (hgt - labelRoom) / Math.max(bb.h, 1));
+  if (!points.length) return { zoom: 1, pan: { x: (r.x1 + r.x2) / 2, y: (r.y1 + r.y2) / 2 } };
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const bb = { x1: Math.min(...xs), x2: Math.max(...xs), y1: Math.min(...ys), y2: Math.max(...ys) };
+  const w = Math.max(40, r.x2 - r.x1 - 2 * pad);
+  const hgt = Math.max(40, r.y2 - r.y1 - 2 * pad - labelRoom);
+  // The nodes' own size in pixels does not scale below 12 px: fit their centres with room for that.
+  let zoom = Math.min((w - 40) / Math.max(bb.x2 - bb.x1, 1), (hgt - 40) / Math.max(bb.y2 - bb.y1, 1));
   zoom = Math.max(cy.minZoom(), Math.min(zoom, 1.6));
-  cy.zoom(zoom);
-  cy.pan({ x: (r.x1 + r.x2) / 2 - zoom * (bb.x1 + bb.w / 2), y: (r.y1 + r.y2 - labelRoom) / 2 - zoom * (bb.y1 + bb.h / 2) });
-  restyle();
+  const half = (nodeSizeAt(zoom) * zoom) / 2;
+  zoom = Math.max(cy.minZoom(), Math.min(zoom, (w - 2 * half) / Math.max(bb.x2 - bb.x1, 1), (hgt - 2 * half) / Math.max(bb.y2 - bb.y1, 1), 1.6));
+  const cx = (bb.x1 + bb.x2) / 2;
+  const cyy = (bb.y1 + bb.y2) / 2;
+  return { zoom, pan: { x: (r.x1 + r.x2) / 2 - zoom * cx, y: (r.y1 + r.y2 - labelRoom) / 2 - zoom * cyy } };
+}
+
+/** Fits the visible graph into the free part of the stage, keeping the focus clear of the legend. */
+function fitView() {
+  const nodes = cy.nodes(':visible');
+  if (!nodes.length) return;
+  const vp = fitViewport(nodes.map((n) => ({ ...n.position() })));
+  setStyleZoom(vp.zoom);
+  cy.viewport({ zoom: vp.zoom, pan: vp.pan });
   keepFocusClear();
   scheduleLabels();
 }
@@ -444,17 +506,23 @@ function keepFocusClear() {
 // another label or another node; the least important go first. Hovered and
 // selected elements always show theirs.
 let styledZoom = 1;
-function restyle() {
-  const z = cy.zoom();
+/** Sets the stylesheet for a zoom, unless the current one is close enough. */
+function setStyleZoom(z) {
   if (Math.abs(z - styledZoom) / styledZoom < 0.02) return;
   styledZoom = z;
   cy.style(stylesheet(z));
 }
+function restyle() {
+  setStyleZoom(cy.zoom());
+}
 
 let labelTimer = 0;
-function scheduleLabels() {
+function scheduleLabels(delay = 60) {
   clearTimeout(labelTimer);
-  labelTimer = window.setTimeout(() => requestAnimationFrame(updateLabels), 60);
+  labelTimer = window.setTimeout(() => {
+    restyle();
+    requestAnimationFrame(updateLabels);
+  }, delay);
 }
 
 const measureCtx = document.createElement('canvas').getContext('2d');
@@ -463,7 +531,7 @@ function measure(text, px) {
   const key = px.toFixed(1) + '|' + text;
   let w = widthCache.get(key);
   if (w === undefined) {
-    measureCtx.font = `${px}px ${getComputedStyle(document.documentElement).fontFamily}`;
+    measureCtx.font = `${px}px ${FONT}`;
     w = measureCtx.measureText(text).width;
     if (widthCache.size > 20000) widthCache.clear();
     widthCache.set(key, w);
@@ -493,8 +561,10 @@ function updateLabels() {
   const boxes = [];
   const bodies = [];
   nodes.forEach((n) => {
-    const bb = n.renderedBoundingBox({ includeLabels: false, includeOverlays: false });
-    bodies.push({ id: n.id(), x1: bb.x1, y1: bb.y1, x2: bb.x2, y2: bb.y2 });
+    const p = n.renderedPosition();
+    const hw = n.renderedOuterWidth() / 2;
+    const hh = n.renderedOuterHeight() / 2;
+    bodies.push({ id: n.id(), x1: p.x - hw, y1: p.y - hh, x2: p.x + hw, y2: p.y + hh });
     const b = nodeLabelBox(n, npx, n.hasClass('root'));
     if (inView(b)) boxes.push(b);
   });
@@ -523,14 +593,7 @@ function updateLabels() {
   document.documentElement.dataset.labels = `${shownNodes.size}/${nodes.length}`;
 }
 
-cy.on('zoom', () => {
-  clearTimeout(labelTimer);
-  labelTimer = window.setTimeout(() => {
-    restyle();
-    requestAnimationFrame(updateLabels);
-  }, 90);
-});
-cy.on('pan', scheduleLabels);
+cy.on('zoom pan', () => scheduleLabels(90));
 cy.on('resize', () => {
   if (view) fitView();
 });
@@ -616,9 +679,9 @@ function lineSample(l) {
 /** Whether the screen is short of room: phones, embeds in small frames. */
 const cramped = () => embed || window.innerWidth < 760 || window.innerHeight < 600;
 
-function renderLegend() {
+function renderLegend(present) {
   const el = $('legend');
-  const kinds = view ? kindsPresent(cy.nodes(':visible').map((n) => n.data('kind'))) : [];
+  const kinds = present || (view ? kindsPresent(cy.nodes(':visible').map((n) => n.data('kind'))) : []);
   if (!kinds.length) {
     el.replaceChildren();
     el.hidden = true;
@@ -667,7 +730,7 @@ function renderFilters() {
     updateExports();
     scheduleLabels();
   };
-  box.replaceChildren(
+  const parts = [
     h(
       'fieldset',
       {},
@@ -692,7 +755,8 @@ function renderFilters() {
     h('fieldset', {}, h('legend', {}, 'Relation types'), types.map((t) => check(`f-type-${t}`, relLabel(t), !state.ft.includes(t), (on) => apply({ ft: toggle(state.ft, t, on) })))),
     state.hide.length ? h('p', {}, `${state.hide.length} hidden entit${state.hide.length === 1 ? 'y' : 'ies'}. `, h('button', { type: 'button', class: 'linklike', onclick: () => apply({ hide: [] }) }, 'Show them again')) : null,
     filtering(state) ? h('button', { type: 'button', id: 'f-clear', onclick: () => apply({ fk: [], ft: [], fc: [], grade: '', strength: '', dated: false }) }, 'Clear the filters') : null,
-  );
+  ];
+  box.replaceChildren(...parts.filter(Boolean));
 }
 
 /** Text list of the view's entities: the keyboard way into the graph. */
@@ -768,7 +832,7 @@ function renderRoutes() {
     ),
     embed && total > routes.length
       ? h('p', { class: 'more' }, h('a', { href: '/' + formatState(state), target: '_blank', rel: 'noopener', id: 'routes-more' }, `${total - routes.length} more in the explorer ↗`))
-      : null,
+      : '',
   );
 }
 
@@ -797,7 +861,9 @@ function revealDetails() {
   document.body.classList.add('panel-open');
   $('panel-toggle').setAttribute('aria-expanded', 'true');
   const details = $('details');
-  const top = details.getBoundingClientRect().top - panel.getBoundingClientRect().top + panel.scrollTop - 8;
+  const bar = document.querySelector('.panel-bar');
+  const barH = bar && getComputedStyle(bar).position === 'sticky' ? bar.getBoundingClientRect().height : 0;
+  const top = details.getBoundingClientRect().top - panel.getBoundingClientRect().top + panel.scrollTop - 8 - barH;
   panel.scrollTop = Math.max(0, top);
 }
 
@@ -1159,7 +1225,7 @@ function currentSVG() {
       ty: t.y,
       mx: m.x,
       my: m.y,
-      bends: e.style('curve-style') === 'segments' ? e.segmentPoints() || [] : [],
+      bends: e.hasClass('bent') ? e.segmentPoints() || [] : [],
       color: e.selected() ? (e.hasClass('hl') ? '#c62828' : e.hasClass('context') ? CONTEXT_COLOR : RESP_COLOR) : e.style('line-color'),
       width: e.hasClass('hl') ? 3.5 : strength.width,
       dash: strength.dash,

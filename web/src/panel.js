@@ -143,8 +143,9 @@ export function entityView(e, ctx) {
       ['Figures', quantities(e.quantities)],
     ]),
     counterClaims(e.counterClaims),
-    h('h3', {}, 'Sources'),
-    citationList(e.citations),
+    ctx.embed
+      ? h('details', { class: 'sources-compact' }, h('summary', {}, `Sources (${(e.citations || []).length})`), citationList(e.citations))
+      : [h('h3', {}, 'Sources'), citationList(e.citations)],
   );
 }
 
