@@ -65,13 +65,14 @@ export const SEARCH = `query Search($text: String!, $first: Int) {
 
 /** The view queries, for API v2 or v1, with or without an as-of date. */
 function viewQueries(withAsOf) {
-  const EDGE = v2 ? EDGE_V2 : EDGE_V1;
+  // With a date, every drawn relation says whether it is known in force then.
+  const EDGE = v2 ? EDGE_V2 + (withAsOf ? ' inForce(on: $asOf)' : '') : EDGE_V1;
   const nk = v2 && withAsOf ? ', includeNotKnown: $notKnown' : '';
-  const vars = `$depth: Int, $asOf: PartialDate, $limit: Int${v2 && withAsOf ? ', $notKnown: Boolean' : ''}`;
+  const vars = v2 && withAsOf ? '$depth: Int, $asOf: PartialDate!, $limit: Int, $notKnown: Boolean' : '$depth: Int, $asOf: PartialDate, $limit: Int';
   const NEIGHBORHOOD = `neighborhood(ids: $ids, depth: $depth, asOf: $asOf, limit: $limit${nk}) {
     truncated nodes { ${NODE} } edges { ${EDGE} }
   }`;
-  const HOP = v2 ? 'inForce' : '';
+  const HOP = v2 && withAsOf ? 'inForce' : '';
   const CHAIN = v2 ? 'strength weakestHop contested' : '';
   const TOTAL = v2 ? 'totalCount' : '';
   const PATH = v2 ? 'strength responsibility' : '';

@@ -91,7 +91,7 @@ export function stylesheet(zoom = 1) {
         'target-arrow-color': RESP_COLOR,
         'target-arrow-shape': 'triangle',
         'mid-target-arrow-color': RESP_COLOR,
-        'arrow-scale': 1,
+        'arrow-scale': 1.3,
         'curve-style': 'bezier',
         label: '',
         'font-size': edgeFont,

@@ -20,8 +20,8 @@ export const FAMILY = {
   recipient: '#009E73', // bluish green: the region, prefectures, counties, bureaus
   xpcc: '#CC79A7', // reddish purple: the Production and Construction Corps
   firms: '#E69F00', // orange: companies, labour-dispatch firms, factories, parks
-  coercion: '#1b1b1b', // near-black: training centres, designation lists
-  buyers: '#56B4E9', // sky blue: buyers and brands
+  coercion: '#1b1b1b', // near-black: training centres, schools that send students, designation lists
+  buyers: '#56B4E9', // sky blue: buyers, brands, trade associations
   people: '#F0E442', // yellow: people, events, statements, programmes
   context: '#a0a0a0', // grey: sectors, statistics
 };
@@ -52,12 +52,14 @@ const STYLE = {
   xpcc_regiment: { tier: 6, color: FAMILY.xpcc, shape: 'triangle', label: 'XPCC regiment' },
   bureau: { tier: 6, color: FAMILY.recipient, shape: 'rectangle', label: 'Bureau' },
   training_centre: { tier: 6, color: FAMILY.coercion, shape: 'octagon', label: 'Training centre' },
+  school: { tier: 7, color: FAMILY.coercion, shape: 'round-rectangle', label: 'School' },
   // tier 7-9: firms, sites, buyers
   industrial_park: { tier: 7, color: FAMILY.firms, shape: 'rhomboid', label: 'Industrial park' },
   company: { tier: 7, color: FAMILY.firms, shape: 'cut-rectangle', label: 'Company' },
   labour_dispatch_firm: { tier: 7, color: FAMILY.firms, shape: 'diamond', label: 'Labour-dispatch firm' },
   factory: { tier: 8, color: FAMILY.firms, shape: 'pentagon', label: 'Factory' },
   buyer: { tier: 9, color: FAMILY.buyers, shape: 'rhomboid', label: 'Buyer / brand' },
+  association: { tier: 9, color: FAMILY.buyers, shape: 'ellipse', label: 'Association' },
   // context, drawn at the bottom
   designation_list: { tier: 9, color: FAMILY.coercion, shape: 'vee', label: 'Designation list' },
   sector: { tier: 10, color: FAMILY.context, shape: 'diamond', label: 'Sector' },

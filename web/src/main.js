@@ -199,7 +199,7 @@ function edgeLabel(e) {
 function edgeElement(e, v) {
   const classes = [`s-${e.strength}`];
   if (e.responsibility === 'NONE') classes.push('context');
-  if (state.asOf && e.inForce === 'NOT_KNOWN') classes.push('notknown');
+  if (state.asOf && (e.inForce === 'NOT_KNOWN' || e.inForce === 'OUT_OF_FORCE')) classes.push('notknown');
   else if (!e.dated) classes.push('undated');
   if (v.highlight.size && state.mode !== 'neighborhood') classes.push(v.highlight.has(e.id) ? 'hl' : 'faded');
   return {
@@ -822,7 +822,7 @@ function renderRoutes() {
                 ),
                 dates ? h('span', { class: 'muted' }, ` ${dates}`) : h('span', { class: 'undated', title: 'No source dates this relation' }, ' undated'),
                 s.edge.strength !== 'STRONG' ? h('span', { class: `strength strength-${s.edge.strength}` }, ` ${s.edge.strength.toLowerCase()}`) : null,
-                s.inForce === 'NOT_KNOWN' ? h('span', { class: 'notknown' }, ' not known in force') : null,
+                s.inForce === 'NOT_KNOWN' || s.inForce === 'OUT_OF_FORCE' ? h('span', { class: 'notknown' }, s.inForce === 'OUT_OF_FORCE' ? ' out of force then' : ' not known in force') : null,
               ),
               entity(s.next),
             ];

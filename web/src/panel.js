@@ -162,6 +162,7 @@ function counterClaims(cs) {
 const IN_FORCE_TEXT = {
   KNOWN: 'known to be in force on the as-of date',
   NOT_KNOWN: 'not known to be in force on the as-of date (no source puts the date inside its period)',
+  OUT_OF_FORCE: 'out of force on the as-of date (its stated period excludes it)',
 };
 
 /**
@@ -185,7 +186,7 @@ export function relationView(r, ctx) {
       strength ? h('span', { class: `strength strength-${strength}`, title: STRENGTH_TEXT[strength] }, `${strength.toLowerCase()} evidence`) : null,
       r.bestGrade ? h('span', { class: `grade grade-${r.bestGrade}`, title: GRADE_TEXT[r.bestGrade] }, `best source: grade ${r.bestGrade}`) : null,
       h('span', { class: dated ? 'dated' : 'undated' }, dated ? `dated ${dateRange(r.knownFrom || r.validFrom, r.knownTo || r.validTo)}` : 'undated ○'),
-      ctx.inForce === 'NOT_KNOWN' ? h('span', { class: 'notknown' }, `not known in force ${ctx.asOf ? 'in ' + ctx.asOf : ''} ◇`) : null,
+      ctx.inForce === 'NOT_KNOWN' || ctx.inForce === 'OUT_OF_FORCE' ? h('span', { class: 'notknown' }, `${ctx.inForce === 'OUT_OF_FORCE' ? 'out of force' : 'not known in force'} ${ctx.asOf ? 'in ' + ctx.asOf : ''} ◇`) : null,
       r.contested ? h('span', { class: 'contested' }, 'contested') : null,
       r.inferred ? h('span', { class: 'inferred' }, 'inferred') : null,
     ),
