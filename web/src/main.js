@@ -318,7 +318,8 @@ const pending = new Map();
 function layoutOptions(n) {
   const aspect = cy.width() / Math.max(1, cy.height());
   const wide = Math.min(30, Math.max(8, Math.round(1.6 * Math.sqrt(n))));
-  return { maxPerRow: Math.max(3, Math.round(wide * Math.min(1, aspect / 1.3))) };
+  // Wide stages (desktop, article embeds) get flatter layers: more zoom for the same view.
+  return { maxPerRow: Math.max(3, Math.round(wide * Math.min(1, aspect / 1.3))), rowGap: aspect > 1.2 ? 125 : 170 };
 }
 
 function layoutInWorker(name, nodes, edges, opts) {
