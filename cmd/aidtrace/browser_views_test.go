@@ -45,7 +45,9 @@ func seedFactoryUp(t *testing.T, url string) string {
 		t.Fatalf("factories: %d %+v", status, resp.Errors)
 	}
 	var list struct {
-		Entities struct{ Edges []struct{ Node struct{ ID string } } }
+		Entities struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	if err := json.Unmarshal(resp.Data, &list); err != nil {
 		t.Fatal(err)
@@ -256,6 +258,28 @@ func TestExplorerViews(t *testing.T) {
 				b.checkLegend(t, tab, what, vp.name == "desktop")
 				b.screenshot(t, tab, shotName("explorer", vp.name, view.name))
 			}
+			if vp.name == "phone" {
+				// The graph gets most of the screen: header and panel collapsed.
+				var phone struct{ Header, Panel, Graph, Window float64 }
+				b.eval(t, tab, `({header: document.getElementById('chrome').getBoundingClientRect().height,
+					panel: document.getElementById('panel').getBoundingClientRect().height,
+					graph: document.getElementById('cy').getBoundingClientRect().height - document.getElementById('panel').getBoundingClientRect().height,
+					window: innerHeight})`, &phone)
+				if phone.Header > 60 || phone.Panel > 50 || phone.Graph < 0.8*phone.Window {
+					t.Errorf("phone: header %.0f px, panel %.0f px, graph %.0f px of %.0f", phone.Header, phone.Panel, phone.Graph, phone.Window)
+				}
+			}
+			if vp.name == "desktop" {
+				// The help says, in plain words, what the lines mean.
+				var help string
+				b.eval(t, tab, `document.getElementById('help').textContent`, &help)
+				for _, s := range []string{"carries responsibility", "context", "known to be in force", "not known", "strong", "weak", "grade C"} {
+					if !strings.Contains(help, s) {
+						t.Errorf("the help does not explain %q", s)
+					}
+				}
+			}
+
 			// Zoomed in, more labels fit, none smaller.
 			before := b.labels(t, tab)
 			b.eval(t, tab, `cy.zoom({level: cy.zoom() * 2, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}}), true`, nil)

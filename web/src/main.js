@@ -447,10 +447,11 @@ function fitViewport(points) {
   const w = Math.max(40, r.x2 - r.x1 - 2 * pad);
   const hgt = Math.max(40, r.y2 - r.y1 - 2 * pad - labelRoom);
   // The nodes' own size in pixels does not scale below 12 px: fit their centres with room for that.
-  let zoom = Math.min((w - 40) / Math.max(bb.x2 - bb.x1, 1), (hgt - 40) / Math.max(bb.y2 - bb.y1, 1));
+  // Room at the sides for the labels of the outermost entities.
+  let zoom = Math.min((w - 120) / Math.max(bb.x2 - bb.x1, 1), (hgt - 40) / Math.max(bb.y2 - bb.y1, 1));
   zoom = Math.max(cy.minZoom(), Math.min(zoom, 1.6));
   const half = (nodeSizeAt(zoom) * zoom) / 2;
-  zoom = Math.max(cy.minZoom(), Math.min(zoom, (w - 2 * half) / Math.max(bb.x2 - bb.x1, 1), (hgt - 2 * half) / Math.max(bb.y2 - bb.y1, 1), 1.6));
+  zoom = Math.max(cy.minZoom(), Math.min(zoom, (w - 2 * half - 80) / Math.max(bb.x2 - bb.x1, 1), (hgt - 2 * half) / Math.max(bb.y2 - bb.y1, 1), 1.6));
   const cx = (bb.x1 + bb.x2) / 2;
   const cyy = (bb.y1 + bb.y2) / 2;
   return { zoom, pan: { x: (r.x1 + r.x2) / 2 - zoom * cx, y: (r.y1 + r.y2 - labelRoom) / 2 - zoom * cyy } };
@@ -556,7 +557,8 @@ function updateLabels() {
   const epx = renderedFont(EDGE_FONT_PX, z);
   const W = cy.width();
   const H = cy.height();
-  const inView = (b) => b.x2 > 0 && b.x1 < W && b.y2 > 0 && b.y1 < H;
+  // Only labels wholly on the stage: a cut label is no label.
+  const inView = (b) => b.x1 >= 0 && b.x2 <= W && b.y1 >= 0 && b.y2 <= H;
   const nodes = cy.nodes(':visible');
   const keep = new Set(cy.elements('.hover, :selected').map((e) => e.id()));
   const boxes = [];
