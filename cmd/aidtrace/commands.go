@@ -396,16 +396,17 @@ func (m *Main) export(ctx context.Context, args []string) error {
 
 // keys manages API keys: create (prints the key once), list, revoke.
 func (m *Main) keys(ctx context.Context, args []string) error {
-	var name, role string
+	var name, label, role string
 	cfg, fs, err := m.parse("keys", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&name, "name", "", "with create: who or what the key is for")
+		fs.StringVar(&name, "name", "", "with create: who or what the key is for (shown to admins only)")
+		fs.StringVar(&label, "label", "", "with create: how the public history names the key's holder (default: the key's role and id)")
 		fs.StringVar(&role, "role", "editor", "with create: reader, editor or admin")
 	})
 	if err != nil {
 		return err
 	}
 	usage := func() error {
-		fmt.Fprintln(m.Stderr, "usage: aidtrace keys [--name N --role R] create | list | revoke ID")
+		fmt.Fprintln(m.Stderr, "usage: aidtrace keys [--name N --label L --role R] create | list | revoke ID")
 		return errUsage
 	}
 	if fs.NArg() == 0 {
@@ -422,7 +423,7 @@ func (m *Main) keys(ctx context.Context, args []string) error {
 	}
 	switch fs.Arg(0) {
 	case "create":
-		token, k, err := store.CreateKey(ctx, name, domain.Role(role))
+		token, k, err := store.CreateKey(ctx, name, label, domain.Role(role))
 		if err != nil {
 			return err
 		}
@@ -433,13 +434,16 @@ func (m *Main) keys(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "%-16s %-7s %-25s %-25s %s\n", "id", "role", "created", "revoked", "name")
+		fmt.Fprintf(m.Stdout, "%-16s %-7s %-25s %-25s %-20s %s\n", "id", "role", "created", "revoked", "label", "name")
 		for _, k := range keys {
-			revoked := "-"
+			revoked, label := "-", "-"
 			if k.Revoked != nil {
 				revoked = k.Revoked.Format(time.RFC3339)
 			}
-			fmt.Fprintf(m.Stdout, "%-16s %-7s %-25s %-25s %s\n", k.ID, k.Role, k.Created.Format(time.RFC3339), revoked, k.Name)
+			if k.Label != "" {
+				label = k.Label
+			}
+			fmt.Fprintf(m.Stdout, "%-16s %-7s %-25s %-25s %-20s %s\n", k.ID, k.Role, k.Created.Format(time.RFC3339), revoked, label, k.Name)
 		}
 	case "revoke":
 		if fs.NArg() != 2 {

@@ -1598,9 +1598,9 @@ claim from traversals and listings and records why.
 type Mutation {
   "Create or update a source."
   upsertSource(input: SourceInput!, "Why, for the audit trail." reason: String): Source!
-  "Create or update an entity (by id). A retracted entity cannot be updated."
+  "Create or update an entity (by id). A retracted entity cannot be updated, and an entity's kind cannot change (its id names it)."
   upsertEntity(input: EntityInput!, "Why, for the audit trail." reason: String): Entity!
-  "Create or update a relation (by id). Its type cannot change; its ends can."
+  "Create or update a relation (by id). An id names one relation of one type: its type cannot change; its ends can."
   upsertRelation(input: RelationInput!, "Why, for the audit trail." reason: String): Relation!
   "Withdraw an entity and every relation at it."
   retractEntity(id: ID!, "Why: required." reason: String!): Entity!
@@ -1714,7 +1714,7 @@ type Retraction {
   reason: String!
   "When (RFC 3339)."
   at: String!
-  "Who (the API key's name and id)."
+  "Who: the public label the key's holder chose, with the key's role (` + "`" + `J. D. (editor)` + "`" + `), or else the key's role and id (` + "`" + `editor key 3f2a9c0d11e4b6a7` + "`" + `). Never the key's private name."
   by: String!
 }
 
@@ -1734,7 +1734,7 @@ type AuditEvent {
   id: ID!
   "When (RFC 3339)."
   at: String!
-  "Who (the API key's name and id)."
+  "Who: the public label the key's holder chose, with the key's role (` + "`" + `J. D. (editor)` + "`" + `), or else the key's role and id (` + "`" + `editor key 3f2a9c0d11e4b6a7` + "`" + `). Never the key's private name."
   actor: String!
   "What."
   action: AuditAction!
@@ -3415,8 +3415,8 @@ func (ec *executionContext) _AuditEvent_before(ctx context.Context, field graphq
 			return obj.Before, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
