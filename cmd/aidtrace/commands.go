@@ -126,6 +126,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if m.OnStore != nil {
 		m.OnStore(store)
 	}
+	origins, _ := server.ParseOrigins(cfg.CORSOrigins) // checked with the configuration
 	resolver := &graph.Resolver{Read: store, Write: store, BatchWait: cfg.BatchWait}
 	schema := generated.NewExecutableSchema(resolver.Config())
 	srv := server.New(server.Config{
@@ -134,7 +135,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		Extensions: []graphql.HandlerExtension{graph.Loaders{R: resolver}},
 		Metrics:    metrics,
 		Keys:       store, RequireKeyForReads: cfg.RequireKey,
-		RatePerAddr: cfg.RatePerAddr, RatePerKey: cfg.RatePerKey, MaxInFlight: cfg.MaxInFlight,
+		RatePerAddr: cfg.RatePerAddr, RatePerKey: cfg.RatePerKey,
+		MaxInFlight: cfg.MaxInFlight, MaxInFlightPerAddr: cfg.MaxInFlightPerAddr, BodyTimeout: cfg.BodyTimeout,
+		CORSOrigins: origins,
 	}, schema, store.Ping, log)
 	srv.HandleAPI("/export/", server.ExportHandler(store, log))
 	srv.Handle("/", web.Handler()) // explorer, /embed, /graphiql, /assets

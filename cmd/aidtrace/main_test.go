@@ -213,6 +213,10 @@ func TestConfig(t *testing.T) {
 		{"bad timeout", map[string]string{"AIDTRACE_QUERY_TIMEOUT": "soon"}, nil, "AIDTRACE_QUERY_TIMEOUT"},
 		{"bad level", nil, []string{"--log-level", "loud"}, `log level "loud"`},
 		{"bad port", map[string]string{"AIDTRACE_NEO4J_PORT": "70000"}, nil, "out of range"},
+		{"bad CORS origin", map[string]string{"AIDTRACE_CORS_ORIGINS": "tool.example.org"}, nil, "AIDTRACE_CORS_ORIGINS"},
+		{"CORS origins", map[string]string{"AIDTRACE_CORS_ORIGINS": "https://a.example, http://localhost:5173"}, nil, ""},
+		{"bad body timeout", nil, []string{"--body-timeout", "0s"}, "AIDTRACE_BODY_TIMEOUT"},
+		{"negative share", map[string]string{"AIDTRACE_MAX_IN_FLIGHT_PER_ADDR": "-1"}, nil, "per address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

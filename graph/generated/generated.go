@@ -1877,9 +1877,12 @@ assistance) as a graph of sourced claims. Every entity and relation cites at
 least one source.
 
 Errors carry ` + "`" + `extensions.code` + "`" + `: BAD_USER_INPUT, NOT_FOUND, UNAUTHENTICATED,
-FORBIDDEN, LIMIT_EXCEEDED, UNAVAILABLE or INTERNAL. A NOT_FOUND error is also
-given for ` + "`" + `entity` + "`" + `, ` + "`" + `node` + "`" + ` and ` + "`" + `source` + "`" + ` when the id does not exist (the field
-is then null).
+FORBIDDEN, LIMIT_EXCEEDED, QUERY_TIMEOUT, UNAVAILABLE or INTERNAL. A NOT_FOUND
+error is also given for ` + "`" + `entity` + "`" + `, ` + "`" + `node` + "`" + ` and ` + "`" + `source` + "`" + ` when the id does not
+exist (the field is then null). QUERY_TIMEOUT: the query ran out of its time
+budget; it would again, so ask for less (fewer hops, paths or types, a
+smaller ` + "`" + `first` + "`" + `) rather than retry. UNAVAILABLE: the database is away (HTTP
+503 with Retry-After); retry later.
 """
 schema {
   query: Query

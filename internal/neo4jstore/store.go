@@ -139,6 +139,7 @@ func (s *Store) run(ctx context.Context, name string, mode neo4j.AccessMode, cyp
 // touch only tx.
 func (s *Store) transact(ctx context.Context, name string, mode neo4j.AccessMode, work neo4j.ManagedTransactionWork) (any, error) {
 	began := time.Now()
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, s.timeout+2*time.Second)
 	defer cancel()
 	// The driver runs in its own goroutine so that the deadline holds
@@ -178,18 +179,24 @@ func (s *Store) transact(ctx context.Context, name string, mode neo4j.AccessMode
 	}
 	s.log.DebugContext(ctx, "cypher", "query", name, "took", took.String(), "err", r.err)
 	if r.err != nil {
-		return nil, translate(ctx, name, r.err)
+		return nil, translate(parent, ctx, name, r.err, s.timeout)
 	}
 	return r.out, nil
 }
 
-// translate turns driver errors into domain errors at the adapter edge:
-// connectivity and timeouts become UNAVAILABLE (the client may retry); the
-// rest stays internal, with context for the log.
-func translate(ctx context.Context, name string, err error) error {
+// translate turns driver errors into domain errors at the adapter edge.
+// A query that ran out of its time (the server's transaction timeout, or
+// the request's own deadline, parent) is QUERY_TIMEOUT: asked again, it
+// will fail again. Connectivity, a server that does not answer within the
+// store's own deadline (ctx) and transient errors are UNAVAILABLE: the
+// client may retry. The rest stays internal, with context for the log.
+func translate(parent, ctx context.Context, name string, err error, timeout time.Duration) error {
 	var derr *domain.Error
 	if errors.As(err, &derr) {
 		return err
+	}
+	if errors.Is(parent.Err(), context.DeadlineExceeded) {
+		return &wrapped{domain.Errorf(domain.ETIMEOUT, "the request ran out of time: ask for less"), err}
 	}
 	var nerr *neo4j.Neo4jError
 	switch {
@@ -197,7 +204,7 @@ func translate(ctx context.Context, name string, err error) error {
 		switch {
 		case nerr.Code == "Neo.ClientError.Transaction.TransactionTimedOut",
 			nerr.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration":
-			return &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the query took too long"), err}
+			return &wrapped{domain.Errorf(domain.ETIMEOUT, "the query took longer than the %s it may take: ask for less (fewer hops, paths or types, a smaller first)", timeout), err}
 		case nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
 			return &wrapped{domain.Errorf(domain.EBADINPUT, "the change conflicts with existing data"), err}
 		case nerr.Classification() == "TransientError":
