@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
-	"github.com/aidtrace/aidtrace/internal/neo4jtest"
 )
 
 // gql posts a query and decodes data into out (when not nil). It returns
@@ -726,7 +725,7 @@ func TestExports(t *testing.T) {
 
 	t.Run("command line", func(t *testing.T) {
 		out := t.TempDir() + "/aksu.gexf"
-		env := map[string]string{"NEO4J_URI": neo4jtest.URI(t)}
+		env := dbEnv(t)
 		var stderr bytes.Buffer
 		m := &Main{Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
 		if code := m.Run(t.Context(), []string{"export", "--format", "gexf", "--ids", "prefecture:aksu", "--depth", "1", "--out", out}); code != 0 {

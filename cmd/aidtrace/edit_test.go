@@ -16,7 +16,7 @@ import (
 func mustKey(t *testing.T, name, role string) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	env := map[string]string{"NEO4J_URI": neo4jtest.URI(t)}
+	env := dbEnv(t)
 	m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
 	if code := m.Run(t.Context(), []string{"keys", "--name", name, "--role", role, "create"}); code != 0 {
 		t.Fatalf("keys create: exit %d: %s", code, errOut.String())
@@ -241,7 +241,7 @@ func TestEditing(t *testing.T) {
 			t.Fatalf("edit: %+v", errs)
 		}
 		var out, errOut bytes.Buffer
-		env := map[string]string{"NEO4J_URI": neo4jtest.URI(t)}
+		env := dbEnv(t)
 		m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
 		if code := m.Run(t.Context(), []string{"load", "../../seeds"}); code != 0 {
 			t.Fatalf("reload: %d %s", code, errOut.String())
@@ -258,7 +258,7 @@ func TestEditing(t *testing.T) {
 		k := mustKey(t, "Short-lived", "editor")
 		id := strings.Split(k, "_")[1]
 		var errOut bytes.Buffer
-		env := map[string]string{"NEO4J_URI": neo4jtest.URI(t)}
+		env := dbEnv(t)
 		m := &Main{Stdout: io.Discard, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
 		if code := m.Run(t.Context(), []string{"keys", "revoke", id}); code != 0 {
 			t.Fatalf("revoke: %s", errOut.String())

@@ -509,7 +509,7 @@ func checkHostile(t *testing.T, base string, tc hostile) {
 func hostileKey(t *testing.T) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	env := map[string]string{"NEO4J_URI": neo4jtest.URI(t)}
+	env := dbEnv(t)
 	m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
 	if code := m.Run(t.Context(), []string{"keys", "--name", "hostile", "--role", "editor", "create"}); code != 0 {
 		t.Fatalf("keys create: exit %d: %s", code, errOut.String())

@@ -58,7 +58,9 @@ func MustServeWith(t testing.TB, env map[string]string, onStore func(*neo4jstore
 	if env == nil {
 		env = map[string]string{}
 	}
-	env["NEO4J_URI"] = neo4jtest.URI(t)
+	for k, v := range dbEnv(t) {
+		env[k] = v
+	}
 	if _, ok := env["AIDTRACE_ADDR"]; !ok {
 		env["AIDTRACE_ADDR"] = "127.0.0.1:0"
 	}
@@ -95,6 +97,13 @@ func MustServeWith(t testing.TB, env map[string]string, onStore func(*neo4jstore
 	}
 	t.Cleanup(func() { r.stop() })
 	return r
+}
+
+// dbEnv is the environment that names the test Neo4j and its credentials.
+func dbEnv(t testing.TB) map[string]string {
+	t.Helper()
+	user, password := neo4jtest.Auth(t)
+	return map[string]string{"NEO4J_URI": neo4jtest.URI(t), "NEO4J_USER": user, "NEO4J_PASSWORD": password}
 }
 
 type gqlResponse struct {
