@@ -37,6 +37,9 @@ type Store struct {
 	observers []QueryObserver
 	// inUse counts sessions open now, each holding a pooled connection.
 	inUse atomic.Int64
+	// trouble is when (Unix nanoseconds) a round trip last found the
+	// database unavailable.
+	trouble atomic.Int64
 }
 
 // SessionsInUse is how many sessions (pooled connections) are in use now,
@@ -179,7 +182,19 @@ func (s *Store) transact(ctx context.Context, name string, mode neo4j.AccessMode
 	}
 	s.log.DebugContext(ctx, "cypher", "query", name, "took", took.String(), "err", r.err)
 	if r.err != nil {
-		return nil, translate(parent, ctx, name, r.err, s.timeout)
+		err := translate(parent, ctx, name, r.err, s.timeout)
+		switch domain.ErrorCode(err) {
+		case domain.EUNAVAILABLE:
+			s.trouble.Store(time.Now().UnixNano())
+		case domain.ETIMEOUT:
+			// A transaction that was running while the database stalled
+			// (frozen, overloaded, restarting) times out when it resumes:
+			// that is the outage's doing, not the query's.
+			if time.Since(time.Unix(0, s.trouble.Load())) < s.timeout+5*time.Second {
+				err = &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the database was unavailable; try again"), r.err}
+			}
+		}
+		return nil, err
 	}
 	return r.out, nil
 }
