@@ -217,7 +217,8 @@ func TestMalformedInputs(t *testing.T) {
 			if err == nil {
 				t.Fatal("Load succeeded on bad input")
 			}
-			if n := neo4jtest.MustCount(t, "MATCH (n) RETURN count(n) AS n", nil); n != 0 {
+			// The schema's own marker (migrate.go) is not data.
+			if n := neo4jtest.MustCount(t, "MATCH (n) WHERE NOT n:Migration RETURN count(n) AS n", nil); n != 0 {
 				t.Errorf("Load wrote %d nodes despite the problem", n)
 			}
 		})
