@@ -11,7 +11,7 @@ func TestClaimListRules(t *testing.T) {
 	cite := func(n int) []Citation {
 		cs := make([]Citation, n)
 		for i := range cs {
-			cs[i] = Citation{SourceID: "src:x", Locator: "p. " + strings.Repeat("i", i+1)}
+			cs[i] = Citation{SourceID: "src:x", Quote: "x", Locator: "p. " + strings.Repeat("i", i+1)}
 		}
 		return cs
 	}

@@ -187,10 +187,11 @@ func (s *Store) UpsertSource(ctx context.Context, p *domain.Principal, src domai
 			return nil, err
 		}
 		props := withEdit(sourceProps(&src), actor, now)
-		if _, err := txRecords(ctx, tx, `MATCH (n:Source {id: $id}) SET n = $props`, map[string]any{"id": src.ID, "props": props}); err != nil {
+		after, err := writeClaim(ctx, tx, `MATCH (n:Source {id: $id}) SET n = $props`, map[string]any{"id": src.ID, "props": props})
+		if err != nil {
 			return nil, err
 		}
-		audit := auditProps(actionFor(before), "source", src.ID, actor, reason, before, props, now)
+		audit := auditProps(actionFor(before), "source", src.ID, actor, reason, before, after, now)
 		_, err = txRecords(ctx, tx, createAudit, map[string]any{"audit": audit})
 		return nil, err
 	})
@@ -241,11 +242,12 @@ func (s *Store) UpsertEntity(ctx context.Context, p *domain.Principal, e domain.
 			}
 		}
 		// Labels come from the registry only.
-		if _, err := txRecords(ctx, tx, `MATCH (n:Entity {id: $id}) SET n = $props, n:`+e.Kind.Label()+` REMOVE n:`+strings.Join(others, ":"),
-			map[string]any{"id": e.ID, "props": props}); err != nil {
+		after, err := writeClaim(ctx, tx, `MATCH (n:Entity {id: $id}) SET n = $props, n:`+e.Kind.Label()+` REMOVE n:`+strings.Join(others, ":"),
+			map[string]any{"id": e.ID, "props": props})
+		if err != nil {
 			return nil, err
 		}
-		audit := auditProps(actionFor(before), "entity", e.ID, actor, reason, before, props, now)
+		audit := auditProps(actionFor(before), "entity", e.ID, actor, reason, before, after, now)
 		_, err = txRecords(ctx, tx, createAudit, map[string]any{"audit": audit})
 		return nil, err
 	})
@@ -253,6 +255,24 @@ func (s *Store) UpsertEntity(ctx context.Context, p *domain.Principal, e domain.
 		return nil, err
 	}
 	return s.Entity(ctx, e.ID)
+}
+
+// writeClaim runs cypher, which writes the claim n, and returns n's stored
+// properties: the audit's `after` is what was stored, whatever the
+// statement set besides $props.
+func writeClaim(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (map[string]any, error) {
+	recs, err := txRecords(ctx, tx, cypher+"\nRETURN properties(n) AS after", params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("write claim: %d records", len(recs))
+	}
+	after, _, err := neo4j.GetRecordValue[map[string]any](recs[0], "after")
+	if err != nil {
+		return nil, fmt.Errorf("write claim: %w", err)
+	}
+	return after, nil
 }
 
 // lockRelationID takes the write lock on the RelationId node of id, which
@@ -354,18 +374,15 @@ func (s *Store) UpsertRelation(ctx context.Context, p *domain.Principal, r domai
 		}
 		props := withEdit(relationProps(&r), actor, now)
 		// The type comes from the registry (validated above).
-		if _, err := txRecords(ctx, tx, `
+		after, err := writeClaim(ctx, tx, `
 OPTIONAL MATCH (:Entity)-[old:`+r.Type+` {id: $id}]->(:Entity)
 CALL (old) { WITH old WHERE old IS NOT NULL DELETE old }
 WITH 1 AS one
 MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
 CREATE (a)-[n:`+r.Type+`]->(b) SET n = $props`,
-			map[string]any{"id": r.ID, "from": r.From, "to": r.To, "props": props}); err != nil {
+			map[string]any{"id": r.ID, "from": r.From, "to": r.To, "props": props})
+		if err != nil {
 			return nil, err
-		}
-		after := map[string]any{}
-		for k, v := range props {
-			after[k] = v
 		}
 		after["from"], after["to"] = r.From, r.To
 		audit := auditProps(actionFor(before), "relation", r.ID, actor, reason, before, after, now)

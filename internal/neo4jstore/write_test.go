@@ -27,7 +27,7 @@ const (
 var editor = &domain.Principal{KeyID: "0123456789abcdef", Name: "Test Editor", Role: domain.RoleEditor}
 
 func cite() []domain.Citation {
-	return []domain.Citation{{SourceID: "src:fixture", Locator: "write test"}}
+	return []domain.Citation{{SourceID: "src:fixture", Quote: "synthetic", Locator: "write test"}}
 }
 
 // concurrently runs f(0..n-1) at once and returns their errors.
@@ -207,7 +207,7 @@ func TestWritesNeedAnEditor(t *testing.T) {
 	admin := &domain.Principal{KeyID: "00000000000000aa", Name: "Test Admin", Role: domain.RoleAdmin}
 	e := domain.Entity{ID: "county:authz", Kind: "county", Name: "Authz County", Citations: cite()}
 	r := domain.Relation{ID: "rel:authz", Type: "PART_OF", From: "county:testcounty", To: "prefecture:testpref", Confidence: "reported", Citations: cite()}
-	src := domain.Source{ID: "src:authz", Title: "Authz", Type: "other", Grade: "C"}
+	src := domain.Source{ID: "src:authz", Title: "Authz", URL: "https://example.org/authz", Type: "other", Grade: "C"}
 	calls := map[string]func(p *domain.Principal) error{
 		"UpsertSource":   func(p *domain.Principal) error { _, err := s.UpsertSource(t.Context(), p, src, ""); return err },
 		"UpsertEntity":   func(p *domain.Principal) error { _, err := s.UpsertEntity(t.Context(), p, e, ""); return err },
