@@ -275,7 +275,7 @@ func TestRelationIDsAcrossTypes(t *testing.T) {
 	}
 	dir := t.TempDir()
 	other := `relations:
-  - {id: "rel:t3", type: FUNDS, from: "province:testprov", to: "prefecture:testpref", confidence: reported, cite: [{source: "src:fixture", locator: "x"}]}
+  - {id: "rel:t3", type: FUNDS, from: "province:testprov", to: "prefecture:testpref", confidence: reported, cite: [{source: "src:fixture", quote: "x", locator: "x"}]}
 `
 	if err := os.WriteFile(filepath.Join(dir, "other.yaml"), []byte(other), 0o644); err != nil {
 		t.Fatal(err)
