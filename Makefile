@@ -4,7 +4,7 @@ BIN := bin/aidtrace
 # Memory for the throwaway test Neo4j (this machine: 2 cores, 24 GiB, shared).
 TEST_NEO4J := --temp --neo4j-heap-mb 1024 --neo4j-pagecache-mb 256
 
-.PHONY: all build run test test-go check fmt-check vet generate check-generated validate clean web check-web bench-api loadtest
+.PHONY: all build run test test-go test-deps check fmt-check vet generate check-generated validate clean web check-web bench-api loadtest
 
 all: build
 
@@ -15,8 +15,15 @@ build:
 run: build
 	./$(BIN) serve --load seeds
 
+## test-deps: what the Go tests need besides Go and Java: graphql-http, whose GraphQL-over-HTTP
+## audit internal/server's tests run (npm ci, again only when its package-lock.json changes)
+HTTP_AUDIT := internal/server/testdata/http-audit
+test-deps: $(HTTP_AUDIT)/node_modules/.package-lock.json
+$(HTTP_AUDIT)/node_modules/.package-lock.json: $(HTTP_AUDIT)/package-lock.json
+	cd $(HTTP_AUDIT) && npm ci --no-audit --no-fund
+
 ## test: static checks, then every Go test (race detector) against one throwaway Neo4j
-test: check build
+test: check build test-deps
 	@if [ -n "$$NEO4J_URI" ]; then \
 		echo "using NEO4J_URI=$$NEO4J_URI (its database will be emptied by the tests)"; \
 		$(GO) test -race -p 1 -count=1 -timeout 25m ./...; \

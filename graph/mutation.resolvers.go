@@ -21,11 +21,7 @@ func (r *auditEventResolver) At(ctx context.Context, obj *domain.AuditEvent) (st
 
 // UpsertSource is the resolver for the upsertSource field.
 func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceInput, reason *string) (*model.Source, error) {
-	p, err := domain.RequireRole(ctx, domain.RoleEditor, domain.RoleAdmin)
-	if err != nil {
-		return nil, err
-	}
-	s, err := r.Write.UpsertSource(ctx, sourceFromInput(input), p.Actor(), str(reason))
+	s, err := r.Write.UpsertSource(ctx, domain.PrincipalFrom(ctx), sourceFromInput(input), str(reason))
 	if err != nil {
 		return nil, err
 	}
@@ -34,11 +30,7 @@ func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceI
 
 // UpsertEntity is the resolver for the upsertEntity field.
 func (r *mutationResolver) UpsertEntity(ctx context.Context, input model.EntityInput, reason *string) (*model.Entity, error) {
-	p, err := domain.RequireRole(ctx, domain.RoleEditor, domain.RoleAdmin)
-	if err != nil {
-		return nil, err
-	}
-	e, err := r.Write.UpsertEntity(ctx, entityFromInput(input), p.Actor(), str(reason))
+	e, err := r.Write.UpsertEntity(ctx, domain.PrincipalFrom(ctx), entityFromInput(input), str(reason))
 	if err != nil {
 		return nil, err
 	}
@@ -47,11 +39,7 @@ func (r *mutationResolver) UpsertEntity(ctx context.Context, input model.EntityI
 
 // UpsertRelation is the resolver for the upsertRelation field.
 func (r *mutationResolver) UpsertRelation(ctx context.Context, input model.RelationInput, reason *string) (*model.Relation, error) {
-	p, err := domain.RequireRole(ctx, domain.RoleEditor, domain.RoleAdmin)
-	if err != nil {
-		return nil, err
-	}
-	rel, err := r.Write.UpsertRelation(ctx, relationFromInput(input), p.Actor(), str(reason))
+	rel, err := r.Write.UpsertRelation(ctx, domain.PrincipalFrom(ctx), relationFromInput(input), str(reason))
 	if err != nil {
 		return nil, err
 	}
@@ -61,11 +49,7 @@ func (r *mutationResolver) UpsertRelation(ctx context.Context, input model.Relat
 
 // RetractEntity is the resolver for the retractEntity field.
 func (r *mutationResolver) RetractEntity(ctx context.Context, id string, reason string) (*model.Entity, error) {
-	p, err := domain.RequireRole(ctx, domain.RoleEditor, domain.RoleAdmin)
-	if err != nil {
-		return nil, err
-	}
-	e, err := r.Write.RetractEntity(ctx, id, p.Actor(), reason)
+	e, err := r.Write.RetractEntity(ctx, domain.PrincipalFrom(ctx), id, reason)
 	if err != nil {
 		return nil, err
 	}
@@ -74,11 +58,7 @@ func (r *mutationResolver) RetractEntity(ctx context.Context, id string, reason 
 
 // RetractRelation is the resolver for the retractRelation field.
 func (r *mutationResolver) RetractRelation(ctx context.Context, id string, reason string) (*model.Relation, error) {
-	p, err := domain.RequireRole(ctx, domain.RoleEditor, domain.RoleAdmin)
-	if err != nil {
-		return nil, err
-	}
-	rel, err := r.Write.RetractRelation(ctx, id, p.Actor(), reason)
+	rel, err := r.Write.RetractRelation(ctx, domain.PrincipalFrom(ctx), id, reason)
 	if err != nil {
 		return nil, err
 	}

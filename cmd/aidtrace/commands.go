@@ -60,41 +60,66 @@ func (m *Main) logger(cfg Config) *slog.Logger {
 }
 
 // database opens the store: the configured Neo4j, or a local one started
-// here. The returned function closes the store and stops the local Neo4j.
-func (m *Main) database(ctx context.Context, cfg Config, log *slog.Logger) (*neo4jstore.Store, func(), error) {
-	uri := cfg.Neo4jURI
-	var local *localneo4j.Server
+// here (supervised: restarted if its JVM dies, for long-running commands).
+// The returned function closes the store and stops the local Neo4j; local
+// is nil when NEO4J_URI is set.
+func (m *Main) database(ctx context.Context, cfg Config, log *slog.Logger, supervise bool) (store *neo4jstore.Store, local *localneo4j.Server, closeFn func(), err error) {
+	uri, user, password := cfg.Neo4jURI, cfg.Neo4jUser, cfg.Neo4jPassword
 	if uri == "" {
 		dir, err := filepath.Abs(cfg.DataDir)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		local, err = localneo4j.Start(ctx, localneo4j.Options{
 			Dir: dir, Port: cfg.Neo4jPort, HeapMB: cfg.Neo4jHeapMB, PageCacheMB: cfg.Neo4jPageCacheMB,
-			TxTimeout: 4 * cfg.QueryTimeout, Log: log, BuildOutput: m.Stderr,
+			TxTimeout: 4 * cfg.QueryTimeout, Log: log, BuildOutput: m.Stderr, Supervise: supervise,
 		})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		uri = local.URI()
+		user, password = local.Auth()
 	}
-	store, err := neo4jstore.Open(ctx, neo4jstore.Config{
-		URI: uri, User: cfg.Neo4jUser, Password: cfg.Neo4jPassword, Database: cfg.Neo4jDatabase,
+	store, err = neo4jstore.Open(ctx, neo4jstore.Config{
+		URI: uri, User: user, Password: password, Database: cfg.Neo4jDatabase,
 		QueryTimeout: cfg.QueryTimeout, ConnectWait: cfg.ConnectTimeout, Log: log,
 	})
 	if err != nil {
 		if local != nil {
 			local.Stop()
 		}
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	closeFn := func() {
+	closeFn = func() {
 		store.Close(context.Background())
 		if local != nil {
 			local.Stop()
 		}
 	}
-	return store, closeFn, nil
+	return store, local, closeFn, nil
+}
+
+// health says whether the server can serve (/healthz: false only when the
+// local Neo4j is gone and will not come back) and whether it can now
+// (/readyz: the local Neo4j runs and the database answers).
+func health(store *neo4jstore.Store, local *localneo4j.Server) (live func() error, ready func(context.Context) error) {
+	ready = store.Ping
+	if local == nil {
+		return nil, ready
+	}
+	live = func() error {
+		if err := local.Failed(); err != nil {
+			return domain.Errorf(domain.EUNAVAILABLE, "%s", err)
+		}
+		return nil
+	}
+	ready = func(ctx context.Context) error {
+		if err := local.Ready(); err != nil {
+			return domain.Errorf(domain.EUNAVAILABLE, "%s", err)
+		}
+		return store.Ping(ctx)
+	}
+	return live, ready
 }
 
 func (m *Main) serve(ctx context.Context, args []string) error {
@@ -107,7 +132,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	log := m.logger(cfg)
 	log.Info("aidtrace starting", "config", cfg)
-	store, closeDB, err := m.database(ctx, cfg, log)
+	store, local, closeDB, err := m.database(ctx, cfg, log, true)
 	if err != nil {
 		return err
 	}
@@ -126,6 +151,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if m.OnStore != nil {
 		m.OnStore(store)
 	}
+	origins, _ := server.ParseOrigins(cfg.CORSOrigins) // checked with the configuration
+	live, ready := health(store, local)
 	resolver := &graph.Resolver{Read: store, Write: store, BatchWait: cfg.BatchWait}
 	schema := generated.NewExecutableSchema(resolver.Config())
 	srv := server.New(server.Config{
@@ -134,8 +161,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		Extensions: []graphql.HandlerExtension{graph.Loaders{R: resolver}},
 		Metrics:    metrics,
 		Keys:       store, RequireKeyForReads: cfg.RequireKey,
-		RatePerAddr: cfg.RatePerAddr, RatePerKey: cfg.RatePerKey, MaxInFlight: cfg.MaxInFlight,
-	}, schema, store.Ping, log)
+		RatePerAddr: cfg.RatePerAddr, RatePerKey: cfg.RatePerKey,
+		MaxInFlight: cfg.MaxInFlight, MaxInFlightPerAddr: cfg.MaxInFlightPerAddr, BodyTimeout: cfg.BodyTimeout,
+		CORSOrigins: origins, Live: live,
+	}, schema, ready, log)
 	srv.HandleAPI("/export/", server.ExportHandler(store, log))
 	srv.Handle("/", web.Handler()) // explorer, /embed, /graphiql, /assets
 	if err := srv.Open(); err != nil {
@@ -170,7 +199,7 @@ func (m *Main) load(ctx context.Context, args []string) error {
 		m.printProblems(probs)
 		return exitCode(1)
 	}
-	store, closeDB, err := m.database(ctx, cfg, log)
+	store, _, closeDB, err := m.database(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}
@@ -291,14 +320,15 @@ func (m *Main) neo4j(ctx context.Context, args []string) error {
 	}
 	srv, err := localneo4j.Start(ctx, localneo4j.Options{
 		Dir: dir, Port: port, HeapMB: cfg.Neo4jHeapMB, PageCacheMB: cfg.Neo4jPageCacheMB,
-		TxTimeout: 4 * cfg.QueryTimeout, Log: log, BuildOutput: m.Stderr,
+		TxTimeout: 4 * cfg.QueryTimeout, Log: log, BuildOutput: m.Stderr, Supervise: true,
 	})
 	if err != nil {
 		return err
 	}
 	defer srv.Stop()
+	user, password := srv.Auth()
 	if fs.NArg() == 0 {
-		fmt.Fprintf(m.Stdout, "NEO4J_URI=%s\n", srv.URI())
+		fmt.Fprintf(m.Stdout, "NEO4J_URI=%s\nNEO4J_USER=%s\nNEO4J_PASSWORD is in %s\n", srv.URI(), user, filepath.Join(dir, localneo4j.PasswordFile))
 		select {
 		case <-ctx.Done():
 		case <-srv.Exited():
@@ -308,7 +338,7 @@ func (m *Main) neo4j(ctx context.Context, args []string) error {
 	}
 	cmd := exec.Command(fs.Arg(0), fs.Args()[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, m.Stdout, m.Stderr
-	cmd.Env = append(os.Environ(), "NEO4J_URI="+srv.URI(), "NEO4J_USER=", "NEO4J_PASSWORD=", "NEO4J_DATABASE=neo4j")
+	cmd.Env = append(os.Environ(), "NEO4J_URI="+srv.URI(), "NEO4J_USER="+user, "NEO4J_PASSWORD="+password, "NEO4J_DATABASE=neo4j")
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -386,7 +416,7 @@ func (m *Main) export(ctx context.Context, args []string) error {
 		return fmt.Errorf("--as-of: %w", err)
 	}
 	log := m.logger(cfg)
-	store, closeDB, err := m.database(ctx, cfg, log)
+	store, _, closeDB, err := m.database(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}
@@ -413,23 +443,24 @@ func (m *Main) export(ctx context.Context, args []string) error {
 
 // keys manages API keys: create (prints the key once), list, revoke.
 func (m *Main) keys(ctx context.Context, args []string) error {
-	var name, role string
+	var name, label, role string
 	cfg, fs, err := m.parse("keys", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&name, "name", "", "with create: who or what the key is for")
+		fs.StringVar(&name, "name", "", "with create: who or what the key is for (shown to admins only)")
+		fs.StringVar(&label, "label", "", "with create: how the public history names the key's holder (default: the key's role and id)")
 		fs.StringVar(&role, "role", "editor", "with create: reader, editor or admin")
 	})
 	if err != nil {
 		return err
 	}
 	usage := func() error {
-		fmt.Fprintln(m.Stderr, "usage: aidtrace keys [--name N --role R] create | list | revoke ID")
+		fmt.Fprintln(m.Stderr, "usage: aidtrace keys [--name N --label L --role R] create | list | revoke ID")
 		return errUsage
 	}
 	if fs.NArg() == 0 {
 		return usage()
 	}
 	log := m.logger(cfg)
-	store, closeDB, err := m.database(ctx, cfg, log)
+	store, _, closeDB, err := m.database(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}
@@ -439,7 +470,7 @@ func (m *Main) keys(ctx context.Context, args []string) error {
 	}
 	switch fs.Arg(0) {
 	case "create":
-		token, k, err := store.CreateKey(ctx, name, domain.Role(role))
+		token, k, err := store.CreateKey(ctx, name, label, domain.Role(role))
 		if err != nil {
 			return err
 		}
@@ -450,13 +481,16 @@ func (m *Main) keys(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(m.Stdout, "%-16s %-7s %-25s %-25s %s\n", "id", "role", "created", "revoked", "name")
+		fmt.Fprintf(m.Stdout, "%-16s %-7s %-25s %-25s %-20s %s\n", "id", "role", "created", "revoked", "label", "name")
 		for _, k := range keys {
-			revoked := "-"
+			revoked, label := "-", "-"
 			if k.Revoked != nil {
 				revoked = k.Revoked.Format(time.RFC3339)
 			}
-			fmt.Fprintf(m.Stdout, "%-16s %-7s %-25s %-25s %s\n", k.ID, k.Role, k.Created.Format(time.RFC3339), revoked, k.Name)
+			if k.Label != "" {
+				label = k.Label
+			}
+			fmt.Fprintf(m.Stdout, "%-16s %-7s %-25s %-25s %-20s %s\n", k.ID, k.Role, k.Created.Format(time.RFC3339), revoked, label, k.Name)
 		}
 	case "revoke":
 		if fs.NArg() != 2 {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aidtrace/aidtrace/internal/server"
 )
 
 // Config is the effective configuration: defaults, then environment
@@ -36,6 +38,10 @@ type Config struct {
 	RatePerAddr    float64
 	RatePerKey     float64
 	MaxInFlight    int
+	// MaxInFlightPerAddr is one client address's share of MaxInFlight (0: no cap).
+	MaxInFlightPerAddr int
+	BodyTimeout        time.Duration
+	CORSOrigins        []string
 }
 
 func defaultConfig() Config {
@@ -54,7 +60,11 @@ func defaultConfig() Config {
 		RatePerAddr:      30,
 		RatePerKey:       100,
 		MaxInFlight:      64,
-		Introspection:    true,
+		// A quarter of the slots: one address (one client, or one NAT)
+		// cannot starve the others.
+		MaxInFlightPerAddr: 16,
+		BodyTimeout:        10 * time.Second,
+		Introspection:      true,
 	}
 }
 
@@ -98,6 +108,21 @@ var envVars = []struct {
 	{"AIDTRACE_RATE_PER_ADDR", "rate-per-addr", "requests per second per client address (0: no limit)", floatSetter(func(c *Config) *float64 { return &c.RatePerAddr })},
 	{"AIDTRACE_RATE_PER_KEY", "rate-per-key", "requests per second per API key (0: no limit)", floatSetter(func(c *Config) *float64 { return &c.RatePerKey })},
 	{"AIDTRACE_MAX_IN_FLIGHT", "max-in-flight", "data requests served at once; more are shed with 503", intSetter(func(c *Config) *int { return &c.MaxInFlight })},
+	{"AIDTRACE_MAX_IN_FLIGHT_PER_ADDR", "max-in-flight-per-addr", "data requests one client address may have in flight; more get 429 (0: no cap)", intSetter(func(c *Config) *int { return &c.MaxInFlightPerAddr })},
+	{"AIDTRACE_BODY_TIMEOUT", "body-timeout", "how long a request body may take to arrive (it is read before the request takes an in-flight slot)", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		c.BodyTimeout = d
+		return err
+	}},
+	{"AIDTRACE_CORS_ORIGINS", "cors-origins", "comma-separated origins (https://tool.example.org) whose browser scripts may call the API, or *; empty: CORS off", func(c *Config, v string) error {
+		c.CORSOrigins = nil
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.CORSOrigins = append(c.CORSOrigins, o)
+			}
+		}
+		return nil
+	}},
 	{"AIDTRACE_INTROSPECTION", "introspection", "allow GraphQL introspection (true/false)", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		c.Introspection = b
@@ -176,6 +201,15 @@ func (c Config) validate() error {
 	if c.MaxInFlight < 1 {
 		errs = append(errs, errors.New("max in-flight must be at least 1"))
 	}
+	if c.MaxInFlightPerAddr < 0 {
+		errs = append(errs, errors.New("max in-flight per address must be 0 (no cap) or positive"))
+	}
+	if c.BodyTimeout <= 0 {
+		errs = append(errs, errors.New("AIDTRACE_BODY_TIMEOUT must be positive"))
+	}
+	if _, err := server.ParseOrigins(c.CORSOrigins); err != nil {
+		errs = append(errs, fmt.Errorf("AIDTRACE_CORS_ORIGINS: %w", err))
+	}
 	if c.RatePerAddr < 0 || c.RatePerKey < 0 {
 		errs = append(errs, errors.New("rate limits must be 0 (off) or positive"))
 	}
@@ -210,7 +244,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("introspection", c.Introspection),
 		slog.Int("maxComplexity", c.MaxComplexity), slog.Int("maxDepth", c.MaxDepth),
 		slog.Bool("requireKey", c.RequireKey), slog.Float64("ratePerAddr", c.RatePerAddr), slog.Float64("ratePerKey", c.RatePerKey),
-		slog.Int("maxInFlight", c.MaxInFlight),
+		slog.Int("maxInFlight", c.MaxInFlight), slog.Int("maxInFlightPerAddr", c.MaxInFlightPerAddr),
+		slog.String("bodyTimeout", c.BodyTimeout.String()), slog.String("corsOrigins", strings.Join(c.CORSOrigins, ",")),
 	)
 }
 

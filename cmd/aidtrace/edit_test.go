@@ -16,7 +16,7 @@ import (
 func mustKey(t *testing.T, name, role string) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	env := map[string]string{"NEO4J_URI": neo4jtest.URI(t)}
+	env := dbEnv(t)
 	m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
 	if code := m.Run(t.Context(), []string{"keys", "--name", name, "--role", role, "create"}); code != 0 {
 		t.Fatalf("keys create: exit %d: %s", code, errOut.String())
@@ -101,14 +101,20 @@ func TestEditing(t *testing.T) {
 			UpsertEntity struct {
 				ID      string
 				Name    string
-				History []struct{ Action, Actor, Reason, Before, After string }
+				History []struct {
+					Action, Actor, Reason, After string
+					Before                       *string
+				}
 			}
 		}
 		if _, errs := gqlAs(t, base, editor, upsertEntity, in, &out); len(errs) > 0 {
 			t.Fatalf("create: %+v", errs)
 		}
+		// The public trail names the key's role and id, never the name of
+		// the key (the editor's own name); CREATE has no before.
 		h := out.UpsertEntity.History
-		if len(h) != 1 || h[0].Action != "CREATE" || !strings.Contains(h[0].Actor, "Test Editor") || h[0].Reason != "test" || !strings.Contains(h[0].After, "ZZ Edit Test County") {
+		if len(h) != 1 || h[0].Action != "CREATE" || h[0].Before != nil || !strings.HasPrefix(h[0].Actor, "editor key ") || strings.Contains(h[0].Actor, "Test Editor") ||
+			strings.Contains(h[0].After, "Test Editor") || h[0].Reason != "test" || !strings.Contains(h[0].After, "ZZ Edit Test County") {
 			t.Errorf("history after create: %+v", h)
 		}
 		in2 := map[string]any{"in": newCounty("ZZ Edit Test County (renamed)"), "why": "rename"}
@@ -116,7 +122,7 @@ func TestEditing(t *testing.T) {
 			t.Fatalf("update: %+v", errs)
 		}
 		h = out.UpsertEntity.History
-		if len(h) != 2 || h[0].Action != "UPDATE" || !strings.Contains(h[0].Before, `"ZZ Edit Test County"`) || !strings.Contains(h[0].After, "(renamed)") {
+		if len(h) != 2 || h[0].Action != "UPDATE" || h[0].Before == nil || !strings.Contains(*h[0].Before, `"ZZ Edit Test County"`) || !strings.Contains(h[0].After, "(renamed)") {
 			t.Errorf("history after update (newest first): %+v", h)
 		}
 	})
@@ -235,7 +241,7 @@ func TestEditing(t *testing.T) {
 			t.Fatalf("edit: %+v", errs)
 		}
 		var out, errOut bytes.Buffer
-		env := map[string]string{"NEO4J_URI": neo4jtest.URI(t)}
+		env := dbEnv(t)
 		m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
 		if code := m.Run(t.Context(), []string{"load", "../../seeds"}); code != 0 {
 			t.Fatalf("reload: %d %s", code, errOut.String())
@@ -252,7 +258,7 @@ func TestEditing(t *testing.T) {
 		k := mustKey(t, "Short-lived", "editor")
 		id := strings.Split(k, "_")[1]
 		var errOut bytes.Buffer
-		env := map[string]string{"NEO4J_URI": neo4jtest.URI(t)}
+		env := dbEnv(t)
 		m := &Main{Stdout: io.Discard, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
 		if code := m.Run(t.Context(), []string{"keys", "revoke", id}); code != 0 {
 			t.Fatalf("revoke: %s", errOut.String())

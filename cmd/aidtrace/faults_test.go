@@ -118,7 +118,9 @@ func TestNeo4jFaultsUnderTraffic(t *testing.T) {
 	// Deadline a client may wait: the query timeout, the store's 2s margin
 	// and some slack for a loaded machine.
 	const deadline = queryTimeout + 4*time.Second
-	env := map[string]string{"NEO4J_URI": n.uri(), "AIDTRACE_ADDR": "127.0.0.1:0", "AIDTRACE_QUERY_TIMEOUT": queryTimeout.String(), "AIDTRACE_RATE_PER_ADDR": "0"}
+	user, password := n.srv.Auth()
+	env := map[string]string{"NEO4J_URI": n.uri(), "NEO4J_USER": user, "NEO4J_PASSWORD": password,
+		"AIDTRACE_ADDR": "127.0.0.1:0", "AIDTRACE_QUERY_TIMEOUT": queryTimeout.String(), "AIDTRACE_RATE_PER_ADDR": "0"}
 	started := make(chan string, 1)
 	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }, Started: func(u string) { started <- u }}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -214,7 +216,8 @@ func TestInterruptedLoadRerunsExactly(t *testing.T) {
 	writeSyntheticDataset(t, dir+"/big.yaml", entities, relations)
 
 	open := func() *neo4jstore.Store {
-		s, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: n.uri(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		user, password := n.srv.Auth()
+		s, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: n.uri(), User: user, Password: password, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}

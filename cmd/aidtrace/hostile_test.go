@@ -309,7 +309,11 @@ func TestHostileInputs(t *testing.T) {
 		{name: "fragment bomb of 2^40 searches", body: gqlBody(fragmentBomb(40, `search(text: "moyu") { entity { id } }`), nil), codes: []string{badInput, limit}, harmless: func(*testing.T, json.RawMessage) {}},
 		{name: "fragment cycle", body: gqlBody(`{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }`, nil), codes: []string{badInput}},
 		{name: "fragment on itself", body: gqlBody(`{ ...A } fragment A on Query { stats { entities } ...A }`, nil), codes: []string{badInput}},
-		{name: "250 conflicting aliases", body: gqlBody(conflicting(250), nil), codes: []string{badInput}},
+		{name: "100 conflicting aliases", body: gqlBody(conflicting(100), nil), codes: []string{badInput}},
+		// Over the token cap: refused as a limit, before parsing it all.
+		{name: "250 conflicting aliases", body: gqlBody(conflicting(250), nil), codes: []string{limit}},
+		// Under the token cap, but quadratic to validate: refused before validation.
+		{name: "4990 copies of __typename", body: gqlBody("{ "+strings.Repeat("__typename ", 4990)+"}", nil), codes: []string{limit}},
 
 		// Invalid UTF-8 and NUL bytes.
 		{name: "invalid UTF-8 in the JSON query", body: []byte("{\"query\": \"{ search(text: \\\"\xff\xfe moyu\\\") { entity { id } } }\"}"), codes: []string{badInput}, harmless: someHits(10)},
@@ -505,7 +509,7 @@ func checkHostile(t *testing.T, base string, tc hostile) {
 func hostileKey(t *testing.T) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	env := map[string]string{"NEO4J_URI": neo4jtest.URI(t)}
+	env := dbEnv(t)
 	m := &Main{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
 	if code := m.Run(t.Context(), []string{"keys", "--name", "hostile", "--role", "editor", "create"}); code != 0 {
 		t.Fatalf("keys create: exit %d: %s", code, errOut.String())

@@ -50,7 +50,7 @@ commands:
                            write a subgraph as graphml, gexf, csv (zip) or cytoscape JSON
   synth --scale S|M|L [--seed N] [--load] [--out DIR]
                            generate a synthetic test dataset (never real data); load it and/or write it as files
-  keys create --name N --role editor | keys list | keys revoke ID
+  keys create --name N [--label L] --role editor | keys list | keys revoke ID
                            manage API keys (writes need an editor or admin key)
   healthcheck [--url URL]  exit 0 if URL (default http://127.0.0.1:8080/readyz) answers 200 (for containers)
 

@@ -58,7 +58,9 @@ func MustServeWith(t testing.TB, env map[string]string, onStore func(*neo4jstore
 	if env == nil {
 		env = map[string]string{}
 	}
-	env["NEO4J_URI"] = neo4jtest.URI(t)
+	for k, v := range dbEnv(t) {
+		env[k] = v
+	}
 	if _, ok := env["AIDTRACE_ADDR"]; !ok {
 		env["AIDTRACE_ADDR"] = "127.0.0.1:0"
 	}
@@ -95,6 +97,13 @@ func MustServeWith(t testing.TB, env map[string]string, onStore func(*neo4jstore
 	}
 	t.Cleanup(func() { r.stop() })
 	return r
+}
+
+// dbEnv is the environment that names the test Neo4j and its credentials.
+func dbEnv(t testing.TB) map[string]string {
+	t.Helper()
+	user, password := neo4jtest.Auth(t)
+	return map[string]string{"NEO4J_URI": neo4jtest.URI(t), "NEO4J_USER": user, "NEO4J_PASSWORD": password}
 }
 
 type gqlResponse struct {
@@ -213,6 +222,10 @@ func TestConfig(t *testing.T) {
 		{"bad timeout", map[string]string{"AIDTRACE_QUERY_TIMEOUT": "soon"}, nil, "AIDTRACE_QUERY_TIMEOUT"},
 		{"bad level", nil, []string{"--log-level", "loud"}, `log level "loud"`},
 		{"bad port", map[string]string{"AIDTRACE_NEO4J_PORT": "70000"}, nil, "out of range"},
+		{"bad CORS origin", map[string]string{"AIDTRACE_CORS_ORIGINS": "tool.example.org"}, nil, "AIDTRACE_CORS_ORIGINS"},
+		{"CORS origins", map[string]string{"AIDTRACE_CORS_ORIGINS": "https://a.example, http://localhost:5173"}, nil, ""},
+		{"bad body timeout", nil, []string{"--body-timeout", "0s"}, "AIDTRACE_BODY_TIMEOUT"},
+		{"negative share", map[string]string{"AIDTRACE_MAX_IN_FLIGHT_PER_ADDR": "-1"}, nil, "per address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

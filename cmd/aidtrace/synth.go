@@ -66,7 +66,7 @@ func (m *Main) synth(ctx context.Context, args []string) error {
 	var closeDB func()
 	stats := &synth.Tally{}
 	if load {
-		store, closeFn, err := m.database(ctx, cfg, log)
+		store, _, closeFn, err := m.database(ctx, cfg, log, false)
 		if err != nil {
 			return err
 		}

@@ -50,7 +50,7 @@ func TestSynthRefusesSeeds(t *testing.T) {
 // synth --load loads through the store; a second load changes nothing.
 func TestSynthLoad(t *testing.T) {
 	neo4jtest.MustStore(t) // empties the database
-	env := map[string]string{"NEO4J_URI": neo4jtest.URI(t)}
+	env := dbEnv(t)
 	for i, want := range []string{"unchanged 0", "created 0, updated 0"} {
 		code, stdout, stderr := runSynth(t, env, "--scale", "XS", "--load")
 		if code != 0 {

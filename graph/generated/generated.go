@@ -2047,9 +2047,9 @@ claim from traversals and listings and records why.
 type Mutation {
   "Create or update a source."
   upsertSource(input: SourceInput!, "Why, for the audit trail." reason: String): Source!
-  "Create or update an entity (by id). A retracted entity cannot be updated."
+  "Create or update an entity (by id). A retracted entity cannot be updated, and an entity's kind cannot change (its id names it)."
   upsertEntity(input: EntityInput!, "Why, for the audit trail." reason: String): Entity!
-  "Create or update a relation (by id). Its type cannot change; its ends can."
+  "Create or update a relation (by id). An id names one relation of one type: its type cannot change; its ends can."
   upsertRelation(input: RelationInput!, "Why, for the audit trail." reason: String): Relation!
   "Withdraw an entity and every relation at it."
   retractEntity(id: ID!, "Why: required." reason: String!): Entity!
@@ -2173,7 +2173,7 @@ type Retraction {
   reason: String!
   "When (RFC 3339)."
   at: String!
-  "Who (the API key's name and id)."
+  "Who: the public label the key's holder chose, with the key's role (` + "`" + `J. D. (editor)` + "`" + `), or else the key's role and id (` + "`" + `editor key 3f2a9c0d11e4b6a7` + "`" + `). Never the key's private name."
   by: String!
 }
 
@@ -2193,7 +2193,7 @@ type AuditEvent {
   id: ID!
   "When (RFC 3339)."
   at: String!
-  "Who (the API key's name and id)."
+  "Who: the public label the key's holder chose, with the key's role (` + "`" + `J. D. (editor)` + "`" + `), or else the key's role and id (` + "`" + `editor key 3f2a9c0d11e4b6a7` + "`" + `). Never the key's private name."
   actor: String!
   "What."
   action: AuditAction!
@@ -2344,9 +2344,12 @@ assistance) as a graph of sourced claims. Every entity and relation cites at
 least one source.
 
 Errors carry ` + "`" + `extensions.code` + "`" + `: BAD_USER_INPUT, NOT_FOUND, UNAUTHENTICATED,
-FORBIDDEN, LIMIT_EXCEEDED, UNAVAILABLE or INTERNAL. A NOT_FOUND error is also
-given for ` + "`" + `entity` + "`" + `, ` + "`" + `node` + "`" + ` and ` + "`" + `source` + "`" + ` when the id does not exist (the field
-is then null).
+FORBIDDEN, LIMIT_EXCEEDED, QUERY_TIMEOUT, UNAVAILABLE or INTERNAL. A NOT_FOUND
+error is also given for ` + "`" + `entity` + "`" + `, ` + "`" + `node` + "`" + ` and ` + "`" + `source` + "`" + ` when the id does not
+exist (the field is then null). QUERY_TIMEOUT: the query ran out of its time
+budget; it would again, so ask for less (fewer hops, paths or types, a
+smaller ` + "`" + `first` + "`" + `) rather than retry. UNAVAILABLE: the database is away (HTTP
+503 with Retry-After); retry later.
 """
 schema {
   query: Query
@@ -4227,8 +4230,8 @@ func (ec *executionContext) _AuditEvent_before(ctx context.Context, field graphq
 			return obj.Before, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,

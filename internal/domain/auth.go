@@ -6,7 +6,10 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"regexp"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Role is what an API key may do. Reads are public unless the server is
@@ -27,21 +30,62 @@ func ValidRole(r Role) bool { return oneOf(r, roles) }
 // APIKey is a stored key, without its secret (only a hash is kept).
 type APIKey struct {
 	ID      string
-	Name    string
+	Name    string // who or what the key is for; shown to admins only
+	Label   string // how the public audit trail names the key's holder; optional
 	Role    Role
 	Created time.Time
 	Revoked *time.Time
 }
 
-// Principal is who makes a request.
+// Limits on a key's name and label.
+const (
+	MaxKeyNameLen  = 200
+	MaxKeyLabelLen = 80
+)
+
+// CheckKeyName validates a key's name (required) and its public label
+// (optional): text without control characters, so that neither can forge a
+// line of `keys list` or of a log.
+func CheckKeyName(name, label string) error {
+	check := func(field, s string, required bool, max int) error {
+		switch {
+		case required && strings.TrimSpace(s) == "":
+			return Errorf(EBADINPUT, "a key needs a %s", field)
+		case !utf8.ValidString(s):
+			return Errorf(EBADINPUT, "the key's %s is not valid UTF-8", field)
+		case utf8.RuneCountInString(s) > max:
+			return Errorf(EBADINPUT, "the key's %s is longer than %d characters", field, max)
+		case strings.ContainsFunc(s, unicode.IsControl):
+			return Errorf(EBADINPUT, "the key's %s has a control character", field)
+		}
+		return nil
+	}
+	if err := check("name", name, true, MaxKeyNameLen); err != nil {
+		return err
+	}
+	return check("label", label, false, MaxKeyLabelLen)
+}
+
+// Principal is who makes a request: an API key's holder.
 type Principal struct {
 	KeyID string
-	Name  string
+	Name  string // private: never shown in public answers
+	Label string // public, chosen by the key's holder; may be empty
 	Role  Role
 }
 
-// Actor is how the audit trail names the principal.
-func (p *Principal) Actor() string { return p.Name + " (key " + p.KeyID + ")" }
+// Actor is how the public audit trail names the principal: the label the
+// key's holder chose, or the key's role and id; never the key's private
+// name.
+func (p *Principal) Actor() string {
+	if p.Label != "" {
+		return p.Label + " (" + string(p.Role) + ")"
+	}
+	return string(p.Role) + " key " + p.KeyID
+}
+
+// EditorRoles may change claims.
+var EditorRoles = []Role{RoleEditor, RoleAdmin}
 
 type principalKey struct{}
 
@@ -56,17 +100,17 @@ func PrincipalFrom(ctx context.Context) *Principal {
 	return p
 }
 
-// RequireRole returns UNAUTHENTICATED when ctx has no principal and
-// FORBIDDEN when its role is not one of allowed.
-func RequireRole(ctx context.Context, allowed ...Role) (*Principal, error) {
-	p := PrincipalFrom(ctx)
+// Authorize returns UNAUTHENTICATED when there is no principal and
+// FORBIDDEN when its role is not one of allowed. Services call it first,
+// as they check their other rules.
+func Authorize(p *Principal, allowed ...Role) error {
 	if p == nil {
-		return nil, Errorf(EUNAUTHENTICATED, "this needs an API key: send it as 'Authorization: Bearer <key>'")
+		return Errorf(EUNAUTHENTICATED, "this needs an API key: send it as 'Authorization: Bearer <key>'")
 	}
 	if !oneOf(p.Role, allowed) {
-		return nil, Errorf(EFORBIDDEN, "a key with role %s may not do this (needs %s)", p.Role, list(allowed))
+		return Errorf(EFORBIDDEN, "a key with role %s may not do this (needs %s)", p.Role, list(allowed))
 	}
-	return p, nil
+	return nil
 }
 
 // Keys are "atk_<id>_<secret>": the id finds the stored key, the secret is
@@ -96,8 +140,9 @@ func SecretMatches(secret, hash string) bool {
 
 // KeyService stores API keys. Only the command line and admins manage keys.
 type KeyService interface {
-	// CreateKey makes a key and returns it whole, once: only its hash is kept.
-	CreateKey(ctx context.Context, name string, role Role) (token string, _ *APIKey, _ error)
+	// CreateKey makes a key and returns it whole, once: only its hash is
+	// kept. Errors: BAD_USER_INPUT (see CheckKeyName; an unknown role).
+	CreateKey(ctx context.Context, name, label string, role Role) (token string, _ *APIKey, _ error)
 	// RevokeKey revokes a key by id. Errors: NOT_FOUND.
 	RevokeKey(ctx context.Context, id string) error
 	// ListKeys lists keys, newest first.

@@ -16,7 +16,10 @@ const (
 	EFORBIDDEN       = "FORBIDDEN"
 	ELIMIT           = "LIMIT_EXCEEDED"
 	EUNAVAILABLE     = "UNAVAILABLE"
-	EINTERNAL        = "INTERNAL"
+	// ETIMEOUT: the query ran out of its time budget. Unlike UNAVAILABLE it
+	// will fail again: ask for less, do not retry as it is.
+	ETIMEOUT  = "QUERY_TIMEOUT"
+	EINTERNAL = "INTERNAL"
 )
 
 // Error is an application error: a code and a message safe to show a client.

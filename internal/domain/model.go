@@ -159,6 +159,7 @@ func (c *checker) text(field, s string, required bool, max int) {
 }
 
 func (c *checker) citations(cs []Citation) {
+	c.citationList(cs)
 	if len(cs) == 0 {
 		c.add("cite", "at least one citation is required")
 	}
@@ -295,6 +296,7 @@ func (e *Entity) Validate() []FieldError {
 	}
 	c.text("name", e.Name, true, MaxNameLen)
 	c.text("nameZh", e.NameZh, false, MaxNameLen)
+	c.aliasList(e.Aliases)
 	for i, a := range e.Aliases {
 		c.text(fmt.Sprintf("aliases[%d]", i), a, true, MaxNameLen)
 	}
@@ -317,6 +319,7 @@ func (r *Relation) Validate() []FieldError {
 	if !ok {
 		c.add("type", "unknown relation type %q", truncate(r.Type, 80))
 	}
+	c.relationIDType(r.ID, r.Type)
 	if !ValidEntityID(r.From) {
 		c.add("from", "%q is not an entity id", truncate(r.From, 80))
 	}

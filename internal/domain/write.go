@@ -26,8 +26,8 @@ type AuditEvent struct {
 	TargetID   string
 	TargetType string // "entity", "relation" or "source"
 	Reason     string
-	Before     string // JSON; empty for CREATE
-	After      string // JSON
+	Before     *string // JSON; nil for CREATE
+	After      string  // JSON
 }
 
 // Retraction says that, when and why a claim was withdrawn. Retracted claims
@@ -54,20 +54,27 @@ func CheckReason(reason string, required bool) error {
 	return nil
 }
 
-// WriteService changes claims. Every method needs an editor or admin
-// principal (callers check with RequireRole), validates with the same rules
-// as the loader (BAD_USER_INPUT, with the field), writes the change and its
-// audit event in one transaction, and returns UNAVAILABLE when the database
-// does not answer.
+// WriteService changes claims. Every change is made by p, who must hold an
+// editor or admin key (Authorize: UNAUTHENTICATED without a principal,
+// FORBIDDEN for another role); it is validated with the same rules as the
+// loader (BAD_USER_INPUT, with the field), written with its audit event in
+// one transaction, and UNAVAILABLE is returned when the database does not
+// answer. Changes to one claim are serialised: its history lists them in
+// the order they were committed, with one CREATE.
 type WriteService interface {
-	UpsertSource(ctx context.Context, s Source, actor, reason string) (*Source, error)
-	UpsertEntity(ctx context.Context, e Entity, actor, reason string) (*Entity, error)
-	UpsertRelation(ctx context.Context, r Relation, actor, reason string) (*Relation, error)
+	UpsertSource(ctx context.Context, p *Principal, s Source, reason string) (*Source, error)
+	// UpsertEntity creates or updates an entity. Its kind cannot change
+	// (BAD_USER_INPUT): the id names the kind.
+	UpsertEntity(ctx context.Context, p *Principal, e Entity, reason string) (*Entity, error)
+	// UpsertRelation creates or updates a relation. An id names one
+	// relation of one type: a save of another type under a stored id is
+	// BAD_USER_INPUT.
+	UpsertRelation(ctx context.Context, p *Principal, r Relation, reason string) (*Relation, error)
 	// RetractEntity withdraws an entity and every relation at it. Errors: NOT_FOUND.
-	RetractEntity(ctx context.Context, id, actor, reason string) (*Entity, error)
+	RetractEntity(ctx context.Context, p *Principal, id, reason string) (*Entity, error)
 	// RetractRelation withdraws a relation. Errors: NOT_FOUND.
-	RetractRelation(ctx context.Context, id, actor, reason string) (*Relation, error)
+	RetractRelation(ctx context.Context, p *Principal, id, reason string) (*Relation, error)
 	// History returns the audit events of each target, newest first, at
-	// most first each.
+	// most first each. Anyone may call it.
 	History(ctx context.Context, targetIDs []string, first int) (map[string][]AuditEvent, error)
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -344,9 +345,40 @@ func (p *Parsed) Validate(known func(id string) (domain.Known, bool)) Problems {
 	var out Problems
 	for _, e := range p.Dataset.Validate(known) {
 		w := p.pos[e.Section][e.Index]
+		if e.Field == "id" && strings.HasPrefix(e.Message, "duplicate id") {
+			if first, ok := p.firstDefinition(w.id, e.Section, e.Index); ok {
+				// The domain knows items, not files: name the first one's place.
+				e.Message = fmt.Sprintf("duplicate id %q (first defined at %s:%d)", w.id, first.file, first.line)
+			}
+		}
 		out = append(out, w.problem(fmt.Sprintf("%s[%d]", e.Section, e.Index), e.FieldError))
 	}
 	return out
+}
+
+// firstDefinition finds where id is first defined, in the order the domain
+// checks sections (sources, entities, relations, then any others), before
+// the item at section[index].
+func (p *Parsed) firstDefinition(id, section string, index int) (where, bool) {
+	order := []string{domain.SectionSources, domain.SectionEntities, domain.SectionRelations}
+	var rest []string
+	for sec := range p.pos {
+		if !slices.Contains(order, sec) {
+			rest = append(rest, sec)
+		}
+	}
+	slices.Sort(rest)
+	for _, sec := range append(order, rest...) {
+		for i, w := range p.pos[sec] {
+			if sec == section && i == index {
+				return where{}, false
+			}
+			if w.id == id {
+				return w, true
+			}
+		}
+	}
+	return where{}, false
 }
 
 // Unresolved returns the ids that items refer to but the files do not define.

@@ -7,9 +7,12 @@ package localneo4j
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -36,26 +39,85 @@ type Options struct {
 	LauncherDir  string        // default: $AIDTRACE_LAUNCHER_DIR, else found next to this source file or below the working directory
 	Log          *slog.Logger  // default: slog.Default()
 	BuildOutput  io.Writer     // Maven's progress; default os.Stderr
+	// Supervise restarts Neo4j when its JVM exits while the Server runs
+	// (a crash, the OOM killer, kill -9), on the same port and with the
+	// same password, waiting RestartBackoff, then twice as long each time
+	// (at most 30s). After RestartAttempts failures in a row (a JVM that
+	// exits within a minute of its start counts as one) it gives up: see
+	// Ready and Failed.
+	Supervise       bool
+	RestartAttempts int           // default 5
+	RestartBackoff  time.Duration // default 1s
 }
+
+// The local Neo4j's user, and the file in its data directory that holds
+// the user's password (generated on first start, readable by its owner only).
+const (
+	User         = "neo4j"
+	PasswordFile = "neo4j-password"
+	lockFile     = "aidtrace.lock"
+)
+
+// Errors of Ready and Failed.
+var (
+	ErrRestarting = errors.New("the local Neo4j exited and is being restarted")
+	ErrFailed     = errors.New("the local Neo4j exited and could not be restarted")
+	ErrStopped    = errors.New("the local Neo4j was stopped")
+)
+
+type state int
+
+const (
+	stateUp state = iota
+	stateRestarting
+	stateFailed
+	stateStopped
+)
 
 // Server is a running local Neo4j.
 type Server struct {
-	uri     string
+	opts     Options
+	uri      string
+	port     int
+	password string
+	java     string
+	args     []string
+	lock     *os.File
+	logFile  *os.File
+	log      *slog.Logger
+
+	mu    sync.Mutex
+	proc  *process
+	state state
+
+	stopCtx    context.Context // ends when Stop is called
+	stop       context.CancelFunc
+	supervisor chan struct{} // closed when the supervisor has returned
+	gone       chan struct{} // closed when Neo4j is gone for good
+	goneOnce   sync.Once
+	stopOnce   sync.Once
+	stopErr    error
+}
+
+// process is one JVM.
+type process struct {
 	cmd     *exec.Cmd
 	stdin   io.WriteCloser
+	started time.Time
 	exited  chan struct{}
 	waitErr error
-	logFile *os.File
-	log     *slog.Logger
-	once    sync.Once
 }
 
 // URI is the Bolt URI of the server.
 func (s *Server) URI() string { return s.uri }
 
+// Auth returns the user and password Bolt clients must send.
+func (s *Server) Auth() (user, password string) { return User, s.password }
+
 // Start builds the launcher if needed, starts Neo4j and waits until it
 // answers over Bolt. The JVM exits on its own when this process dies, because
-// it watches the standard input pipe we hold.
+// it watches the standard input pipe we hold. The data directory is locked
+// while the Server runs: a second Start on it fails and says so.
 func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 	opts = withDefaults(opts)
 	log := opts.Log
@@ -77,6 +139,19 @@ func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 	if err := Build(ctx, dir, opts.BuildOutput, log); err != nil {
 		return nil, err
 	}
+	// Owner-only when we create it: it holds the password file.
+	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("local neo4j: %w", err)
+	}
+	lock, err := lockDir(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			lock.Close()
+		}
+	}()
 	port := opts.Port
 	if port == 0 {
 		if port, err = FreePort(); err != nil {
@@ -85,10 +160,11 @@ func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 	} else if err := portFree(port); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
-		return nil, fmt.Errorf("local neo4j: %w", err)
+	password, err := ensurePassword(opts.Dir, log)
+	if err != nil {
+		return nil, err
 	}
-	logFile, err := os.OpenFile(filepath.Join(opts.Dir, "launcher.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	logFile, err := os.OpenFile(filepath.Join(opts.Dir, "launcher.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("local neo4j: %w", err)
 	}
@@ -100,53 +176,76 @@ func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 	if st, err := os.Stat(filepath.Join(opts.Dir, "plugins")); err == nil && st.IsDir() {
 		classpath += string(os.PathListSeparator) + filepath.Join(opts.Dir, "plugins", "*")
 	}
-	args := []string{
-		"-Xms" + strconv.Itoa(min(256, opts.HeapMB)) + "m",
-		"-Xmx" + strconv.Itoa(opts.HeapMB) + "m",
-		"-XX:+UseG1GC",
-		"-XX:+ExitOnOutOfMemoryError",
-		"-XX:ActiveProcessorCount=2",
-		"-cp", classpath,
-		"aidtrace.Launcher",
-		"--home", opts.Dir,
-		"--port", strconv.Itoa(port),
-		"--pagecache-mb", strconv.Itoa(opts.PageCacheMB),
-		"--tx-timeout-s", strconv.Itoa(int(opts.TxTimeout / time.Second)),
+	s := &Server{
+		opts: opts, uri: "bolt://127.0.0.1:" + strconv.Itoa(port), port: port, password: password,
+		java: java, lock: lock, logFile: logFile, log: log,
+		supervisor: make(chan struct{}), gone: make(chan struct{}),
+		args: []string{
+			"-Xms" + strconv.Itoa(min(256, opts.HeapMB)) + "m",
+			"-Xmx" + strconv.Itoa(opts.HeapMB) + "m",
+			"-XX:+UseG1GC",
+			"-XX:+ExitOnOutOfMemoryError",
+			"-XX:ActiveProcessorCount=2",
+			"-cp", classpath,
+			"aidtrace.Launcher",
+			"--home", opts.Dir,
+			"--port", strconv.Itoa(port),
+			"--pagecache-mb", strconv.Itoa(opts.PageCacheMB),
+			"--tx-timeout-s", strconv.Itoa(int(opts.TxTimeout / time.Second)),
+			"--password-file", filepath.Join(opts.Dir, PasswordFile),
+		},
 	}
-	cmd := exec.Command(java, args...)
+	s.stopCtx, s.stop = context.WithCancel(context.Background())
+	lock.Truncate(0)
+	fmt.Fprintf(lock, "pid %d\nbolt %s\n", os.Getpid(), s.uri)
+	log.Info("starting local neo4j", "dir", opts.Dir, "bolt", s.uri, "heapMB", opts.HeapMB, "pageCacheMB", opts.PageCacheMB)
+	p, err := s.launch(ctx)
+	if err != nil {
+		s.stop()
+		logFile.Close()
+		return nil, err
+	}
+	s.proc = p
+	log.Info("local neo4j ready", "bolt", s.uri, "startup", time.Since(began).Round(time.Millisecond).String())
+	if opts.Supervise {
+		go s.supervise()
+	} else {
+		close(s.supervisor)
+		go func() {
+			<-p.exited
+			s.markGone()
+		}()
+	}
+	return s, nil
+}
+
+// launch starts one JVM and waits until it answers over Bolt; on failure
+// it leaves no JVM behind.
+func (s *Server) launch(ctx context.Context) (*process, error) {
+	cmd := exec.Command(s.java, s.args...)
 	// Own process group: a terminal's Ctrl-C reaches us, and we stop Neo4j
 	// after the HTTP server has drained, in that order.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Stderr = logFile
+	cmd.Stderr = s.logFile
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
-		logFile.Close()
 		return nil, fmt.Errorf("local neo4j: %w", err)
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		logFile.Close()
 		return nil, fmt.Errorf("local neo4j: %w", err)
 	}
 	if err := cmd.Start(); err != nil {
-		logFile.Close()
 		return nil, fmt.Errorf("local neo4j: start java: %w", err)
 	}
-	s := &Server{
-		uri:     "bolt://127.0.0.1:" + strconv.Itoa(port),
-		cmd:     cmd,
-		stdin:   stdin,
-		exited:  make(chan struct{}),
-		logFile: logFile,
-		log:     log,
-	}
+	p := &process{cmd: cmd, stdin: stdin, started: time.Now(), exited: make(chan struct{})}
 	ready := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		signalled := false
 		for sc.Scan() {
 			line := sc.Text()
-			fmt.Fprintln(logFile, line)
+			fmt.Fprintln(s.logFile, line)
 			if !signalled && strings.HasPrefix(line, "AIDTRACE-NEO4J READY") {
 				signalled = true
 				close(ready)
@@ -154,28 +253,136 @@ func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 		}
 	}()
 	go func() {
-		s.waitErr = cmd.Wait()
-		close(s.exited)
+		p.waitErr = cmd.Wait()
+		close(p.exited)
 	}()
-	defer func() {
-		if err != nil {
-			s.Stop()
-		}
-	}()
-	log.Info("starting local neo4j", "dir", opts.Dir, "bolt", s.uri, "heapMB", opts.HeapMB, "pageCacheMB", opts.PageCacheMB)
-
+	fail := func(err error) (*process, error) {
+		_ = cmd.Process.Kill()
+		<-p.exited
+		return nil, err
+	}
 	select {
 	case <-ready:
-	case <-s.exited:
-		return nil, fmt.Errorf("local neo4j exited during start-up (%v): see %s", s.waitErr, logFile.Name())
+	case <-p.exited:
+		return nil, fmt.Errorf("local neo4j exited during start-up (%v): see %s", p.waitErr, s.logFile.Name())
 	case <-ctx.Done():
-		return nil, fmt.Errorf("local neo4j not ready after %s: see %s", opts.StartTimeout, logFile.Name())
+		return fail(fmt.Errorf("local neo4j not ready (%v): see %s", ctx.Err(), s.logFile.Name()))
 	}
-	if err := WaitReady(ctx, s.uri, neo4j.NoAuth()); err != nil {
-		return nil, fmt.Errorf("local neo4j: %w (log: %s)", err, logFile.Name())
+	if err := WaitReady(ctx, s.uri, neo4j.BasicAuth(User, s.password, "")); err != nil {
+		return fail(fmt.Errorf("local neo4j: %w (log: %s)", err, s.logFile.Name()))
 	}
-	log.Info("local neo4j ready", "bolt", s.uri, "startup", time.Since(began).Round(time.Millisecond).String())
-	return s, nil
+	return p, nil
+}
+
+// supervise restarts the JVM whenever it exits before Stop.
+func (s *Server) supervise() {
+	defer close(s.supervisor)
+	failures := 0
+	for {
+		s.mu.Lock()
+		p := s.proc
+		s.mu.Unlock()
+		select {
+		case <-p.exited:
+		case <-s.stopCtx.Done():
+			return
+		}
+		if s.stopCtx.Err() != nil {
+			return
+		}
+		down := time.Now()
+		if time.Since(p.started) < time.Minute {
+			failures++
+		} else {
+			failures = 0
+		}
+		s.setState(stateRestarting)
+		s.log.Error("local neo4j exited unexpectedly; restarting it", "err", p.waitErr,
+			"ran", time.Since(p.started).Round(time.Second).String(), "log", s.logFile.Name())
+		for {
+			if failures >= s.opts.RestartAttempts {
+				s.setState(stateFailed)
+				s.log.Error("local neo4j could not be restarted; giving up", "attempts", failures, "log", s.logFile.Name())
+				s.markGone()
+				return
+			}
+			delay := min(s.opts.RestartBackoff<<min(failures, 10), 30*time.Second)
+			s.log.Warn("restarting local neo4j", "in", delay.String(), "attempt", failures+1, "of", s.opts.RestartAttempts)
+			select {
+			case <-time.After(delay):
+			case <-s.stopCtx.Done():
+				return
+			}
+			np, err := s.restart()
+			if err == nil {
+				s.mu.Lock()
+				s.proc, s.state = np, stateUp
+				s.mu.Unlock()
+				s.log.Info("local neo4j restarted", "bolt", s.uri, "down", time.Since(down).Round(100*time.Millisecond).String())
+				break
+			}
+			if s.stopCtx.Err() != nil {
+				return
+			}
+			failures++
+			s.log.Error("local neo4j did not restart", "err", err)
+		}
+	}
+}
+
+func (s *Server) restart() (*process, error) {
+	if err := portFree(s.port); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(s.stopCtx, s.opts.StartTimeout)
+	defer cancel()
+	return s.launch(ctx)
+}
+
+func (s *Server) setState(st state) {
+	s.mu.Lock()
+	s.state = st
+	s.mu.Unlock()
+}
+
+func (s *Server) markGone() { s.goneOnce.Do(func() { close(s.gone) }) }
+
+// Ready is nil while Neo4j runs; ErrRestarting while the supervisor brings
+// it back, ErrFailed once it gave up, ErrStopped after Stop. (Whether the
+// database answers queries is for a query to tell.)
+func (s *Server) Ready() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch s.state {
+	case stateRestarting:
+		return ErrRestarting
+	case stateFailed:
+		return ErrFailed
+	case stateStopped:
+		return ErrStopped
+	}
+	select {
+	case <-s.gone:
+		return ErrFailed // unsupervised, and the JVM exited
+	default:
+	}
+	return nil
+}
+
+// Failed is ErrFailed once Neo4j is gone and will not come back by itself
+// (the supervisor gave up, or an unsupervised JVM exited); else nil.
+func (s *Server) Failed() error {
+	s.mu.Lock()
+	stopped := s.state == stateStopped
+	s.mu.Unlock()
+	select {
+	case <-s.gone:
+		if !stopped {
+			return ErrFailed
+		}
+	default:
+	}
+	return nil
 }
 
 // WaitReady polls the server with VerifyConnectivity, backing off from 100ms
@@ -202,31 +409,115 @@ func WaitReady(ctx context.Context, uri string, auth neo4j.AuthToken) error {
 }
 
 // Stop shuts Neo4j down cleanly (closing its stdin) and waits for the JVM to
-// exit, killing it after 60 seconds. It is safe to call more than once.
+// exit, killing it after 60 seconds; a restart under way is abandoned. It
+// releases the data directory. It is safe to call more than once.
 func (s *Server) Stop() error {
-	var err error
-	s.once.Do(func() {
+	s.stopOnce.Do(func() {
 		began := time.Now()
-		s.stdin.Close()
+		s.mu.Lock()
+		s.state = stateStopped
+		s.mu.Unlock()
+		s.stop()
+		<-s.supervisor
+		s.mu.Lock()
+		p := s.proc
+		s.mu.Unlock()
+		p.stdin.Close()
 		select {
-		case <-s.exited:
+		case <-p.exited:
 		case <-time.After(60 * time.Second):
 			s.log.Warn("local neo4j did not stop in 60s; killing it")
-			_ = s.cmd.Process.Kill()
-			<-s.exited
-			err = errors.New("local neo4j had to be killed")
+			_ = p.cmd.Process.Kill()
+			<-p.exited
+			s.stopErr = errors.New("local neo4j had to be killed")
 		}
+		s.markGone()
 		s.logFile.Close()
+		s.lock.Close()
 		s.log.Info("local neo4j stopped", "took", time.Since(began).Round(time.Millisecond).String())
 	})
-	return err
+	return s.stopErr
 }
 
-// Exited is closed when the JVM has exited.
-func (s *Server) Exited() <-chan struct{} { return s.exited }
+// Exited is closed when Neo4j is gone for good: stopped, or exited and not
+// restarted (unsupervised, or the supervisor gave up).
+func (s *Server) Exited() <-chan struct{} { return s.gone }
 
-// Pid is the JVM's process id.
-func (s *Server) Pid() int { return s.cmd.Process.Pid }
+// Pid is the current JVM's process id.
+func (s *Server) Pid() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.proc.cmd.Process.Pid
+}
+
+// lockDir takes the data directory's lock (an advisory lock on a file in
+// it, released by the kernel when this process ends in any way), so that a
+// second aidtrace on the same data says so instead of failing inside Neo4j.
+func lockDir(dir string) (*os.File, error) {
+	path := filepath.Join(dir, lockFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("local neo4j: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		defer f.Close()
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("local neo4j: lock %s: %w", path, err)
+		}
+		var pid, bolt string
+		b, _ := os.ReadFile(path)
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, " "); ok {
+				switch k {
+				case "pid":
+					pid = v
+				case "bolt":
+					bolt = v
+				}
+			}
+		}
+		return nil, fmt.Errorf("local neo4j: the data directory %s is in use by another aidtrace (pid %s, Neo4j at %s): stop it first, "+
+			"or use its Neo4j: NEO4J_URI=%s NEO4J_USER=%s NEO4J_PASSWORD=\"$(cat %s)\"",
+			dir, pid, bolt, bolt, User, filepath.Join(dir, PasswordFile))
+	}
+	return f, nil
+}
+
+// ensurePassword returns the local Neo4j's password, generating it (256
+// random bits) on first use. The file is its owner's only: a group- or
+// world-readable one is made private and the change logged.
+func ensurePassword(dir string, log *slog.Logger) (string, error) {
+	path := filepath.Join(dir, PasswordFile)
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		st, err := os.Stat(path)
+		if err != nil {
+			return "", fmt.Errorf("local neo4j: %w", err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(path, 0o600); err != nil {
+				return "", fmt.Errorf("local neo4j: %w", err)
+			}
+			log.Warn("the local neo4j's password file was readable by others; it is now its owner's only", "file", path)
+		}
+		if pw := strings.TrimSpace(string(b)); len(pw) >= 8 {
+			return pw, nil
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("local neo4j: %w", err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	pw := base64.RawURLEncoding.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(pw+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("local neo4j: %w", err)
+	}
+	log.Info("generated a password for the local neo4j", "file", path)
+	return pw, nil
+}
 
 func withDefaults(o Options) Options {
 	if o.HeapMB == 0 {
@@ -246,6 +537,12 @@ func withDefaults(o Options) Options {
 	}
 	if o.BuildOutput == nil {
 		o.BuildOutput = os.Stderr
+	}
+	if o.RestartAttempts == 0 {
+		o.RestartAttempts = 5
+	}
+	if o.RestartBackoff == 0 {
+		o.RestartBackoff = time.Second
 	}
 	return o
 }

@@ -53,17 +53,11 @@ func TestStartQueryStop(t *testing.T) {
 		t.Fatalf("Start: %v", err)
 	}
 	pid := s.Pid()
-	drv, err := neo4j.NewDriverWithContext(s.URI(), neo4j.NoAuth())
-	if err != nil {
-		t.Fatal(err)
+	if n, err := query(s, auth(s)); err != nil || n != 42 {
+		t.Errorf("RETURN 40 + 2 = %d, %v", n, err)
 	}
-	res, err := neo4j.ExecuteQuery(ctx, drv, "RETURN 40 + 2 AS n", nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase("neo4j"))
-	drv.Close(ctx)
-	if err != nil {
-		t.Fatalf("query: %v", err)
-	}
-	if n, _, _ := neo4j.GetRecordValue[int64](res.Records[0], "n"); n != 42 {
-		t.Errorf("RETURN 40 + 2 = %d", n)
+	if _, err := query(s, neo4j.NoAuth()); err == nil {
+		t.Error("Bolt without credentials was let in")
 	}
 	if !strings.HasPrefix(s.URI(), "bolt://127.0.0.1:") {
 		t.Errorf("URI %q is not on loopback", s.URI())
@@ -74,6 +68,93 @@ func TestStartQueryStop(t *testing.T) {
 	waitGone(t, pid, 5*time.Second)
 	if err := s.Stop(); err != nil { // twice is fine
 		t.Errorf("second Stop: %v", err)
+	}
+}
+
+func auth(s *Server) neo4j.AuthToken {
+	user, password := s.Auth()
+	return neo4j.BasicAuth(user, password, "")
+}
+
+// query runs RETURN 40 + 2 on s with auth.
+func query(s *Server, auth neo4j.AuthToken) (int64, error) {
+	ctx := context.Background()
+	drv, err := neo4j.NewDriverWithContext(s.URI(), auth)
+	if err != nil {
+		return 0, err
+	}
+	defer drv.Close(ctx)
+	res, err := neo4j.ExecuteQuery(ctx, drv, "RETURN 40 + 2 AS n", nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase("neo4j"))
+	if err != nil {
+		return 0, err
+	}
+	n, _, err := neo4j.GetRecordValue[int64](res.Records[0], "n")
+	return n, err
+}
+
+func waitUntil(t *testing.T, what string, within time.Duration, cond func() bool) time.Duration {
+	t.Helper()
+	began := time.Now()
+	for !cond() {
+		if time.Since(began) > within {
+			t.Fatalf("%s: not within %s", what, within)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return time.Since(began)
+}
+
+// A supervised Neo4j comes back after kill -9, with the same address and
+// password; when it cannot (its port taken), the supervisor gives up after
+// RestartAttempts tries and says so (issue 12, point 6). The data
+// directory is locked meanwhile, its password file owner-only.
+func TestSupervisedRestart(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Start(context.Background(), Options{Dir: dir, HeapMB: 512, PageCacheMB: 64, Log: quiet(),
+		Supervise: true, RestartAttempts: 2, RestartBackoff: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer s.Stop()
+	if st, err := os.Stat(dir + "/" + PasswordFile); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("password file: %v %v", st, err)
+	}
+	if _, err := Start(context.Background(), Options{Dir: dir, Log: quiet()}); err == nil || !strings.Contains(err.Error(), "in use by another aidtrace (pid "+strconv.Itoa(os.Getpid())) {
+		t.Errorf("a second Start on the data directory: %v", err)
+	}
+
+	old := s.Pid()
+	syscall.Kill(old, syscall.SIGKILL)
+	waitUntil(t, "Ready reports the restart", 10*time.Second, func() bool { return s.Ready() == ErrRestarting })
+	if s.Failed() != nil {
+		t.Error("Failed while restarting")
+	}
+	took := waitUntil(t, "back", 3*time.Minute, func() bool { return s.Ready() == nil })
+	if n, err := query(s, auth(s)); err != nil || n != 42 || s.Pid() == old {
+		t.Errorf("after the restart: %d, %v, pid %d (was %d)", n, err, s.Pid(), old)
+	}
+	t.Logf("restarted %s after kill -9", took.Round(100*time.Millisecond))
+
+	// Now it cannot come back: its port is taken as soon as it is free.
+	port, _ := strconv.Atoi(s.URI()[strings.LastIndex(s.URI(), ":")+1:])
+	syscall.Kill(s.Pid(), syscall.SIGKILL)
+	var l net.Listener
+	waitUntil(t, "the port is free", 10*time.Second, func() bool {
+		l, err = net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		return err == nil
+	})
+	defer l.Close()
+	waitUntil(t, "the supervisor gives up", time.Minute, func() bool { return s.Failed() == ErrFailed })
+	if s.Ready() != ErrFailed {
+		t.Errorf("Ready: %v", s.Ready())
+	}
+	select {
+	case <-s.Exited():
+	default:
+		t.Error("Exited is open after the supervisor gave up")
+	}
+	if err := s.Stop(); err != nil {
+		t.Errorf("Stop after giving up: %v", err)
 	}
 }
 

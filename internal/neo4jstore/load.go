@@ -190,19 +190,22 @@ WITH n, row, n.hash IS NULL AS created` + upsertTail(labels)
 }
 
 // relationUpsert merges by id. A relation whose ends changed is deleted and
-// made anew, so an id always names one edge.
+// made anew, so an id always names one edge. Each id's RelationId node
+// holds its one type: a row whose id is another type's is not written (the
+// load then reports it), nor is a row whose ends are missing.
 func relationUpsert(typ string) string {
 	return `
 UNWIND $rows AS row
+MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
+MERGE (k:RelationId {id: row.props.id}) ON CREATE SET k.type = '` + typ + `'
+WITH row, a, b WHERE k.type = '` + typ + `'
 OPTIONAL MATCH (:Entity)-[old:` + typ + ` {id: row.props.id}]->(:Entity)
-WITH row, old
+WITH row, a, b, old
 CALL (old, row) {
   WITH old, row WHERE old IS NOT NULL AND old.editedBy IS NULL
     AND (startNode(old).id <> row.from OR endNode(old).id <> row.to)
   DELETE old
 }
-WITH row
-MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
 MERGE (a)-[n:` + typ + ` {id: row.props.id}]->(b)
 WITH n, row, n.hash IS NULL AS created` + upsertTail(setContested)
 }
@@ -306,7 +309,7 @@ func (s *Store) Load(ctx context.Context, d *domain.Dataset, progress domain.Pro
 		}
 		got := sum.Created[t.Name] + sum.Updated[t.Name] + sum.Unchanged[t.Name] + sum.Kept[t.Name]
 		if got != want[t.Name] {
-			return sum, domain.Errorf(domain.EBADINPUT, "%d of %d %s relations were not written: an end entity is missing", want[t.Name]-got, want[t.Name], t.Name)
+			return sum, domain.Errorf(domain.EBADINPUT, "%d of %d %s relations were not written: an end entity is missing, or the id is another type's relation", want[t.Name]-got, want[t.Name], t.Name)
 		}
 	}
 	if err := s.loadCounterClaims(ctx, d.CounterClaims, batches); err != nil {

@@ -24,6 +24,10 @@ func schemaStatements() []string {
 		"CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
 		"CREATE INDEX source_grade IF NOT EXISTS FOR (s:Source) ON (s.grade)",
 		"CREATE CONSTRAINT apikey_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE",
+		// A relation id is unique across every type: Neo4j's relationship
+		// constraints hold per type only, so each id also has a node.
+		"CREATE CONSTRAINT relation_id IF NOT EXISTS FOR (k:RelationId) REQUIRE k.id IS UNIQUE",
+		"CREATE CONSTRAINT migration_name IF NOT EXISTS FOR (m:Migration) REQUIRE m.name IS UNIQUE",
 		"CREATE INDEX audit_target IF NOT EXISTS FOR (a:AuditEvent) ON (a.target)",
 		"CREATE FULLTEXT INDEX " + FulltextIndex + " IF NOT EXISTS FOR (n:Entity) ON EACH [" + strings.Join(fulltextProperties, ", ") + "] " +
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk', `fulltext.eventually_consistent`: false}}",
@@ -69,5 +73,46 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := s.write(ctx, "await-indexes", "CALL db.awaitIndexes(120)", nil); err != nil {
 		return fmt.Errorf("migrate: await indexes: %w", err)
 	}
+	if err := s.backfillRelationIDs(ctx); err != nil {
+		return fmt.Errorf("migrate: relation ids: %w", err)
+	}
 	return nil
+}
+
+// backfillRelationIDs gives every stored relation its RelationId node, once
+// per database (relations written before the nodes existed), a page at a
+// time in id order per type. Where two relations of different types share
+// an id (possible before), the id keeps the type found first.
+func (s *Store) backfillRelationIDs(ctx context.Context) error {
+	const name = "relation-ids"
+	recs, err := s.read(ctx, "migration-done", `OPTIONAL MATCH (m:Migration {name: $name}) RETURN m IS NOT NULL AS done`, map[string]any{"name": name})
+	if err != nil {
+		return err
+	}
+	if done, _, _ := neo4j.GetRecordValue[bool](recs[0], "done"); done {
+		return nil
+	}
+	for _, t := range domain.RelationTypes() {
+		after := ""
+		for {
+			// The type comes from the registry only.
+			recs, err := s.write(ctx, "backfill-relation-ids", `
+MATCH (:Entity)-[r:`+t.Name+`]->(:Entity) WHERE r.id > $after
+WITH r ORDER BY r.id LIMIT 5000
+MERGE (k:RelationId {id: r.id}) ON CREATE SET k.type = $type
+RETURN count(r) AS n, max(r.id) AS last`, map[string]any{"after": after, "type": t.Name})
+			if err != nil {
+				return err
+			}
+			n, _, _ := neo4j.GetRecordValue[int64](recs[0], "n")
+			if n == 0 {
+				break
+			}
+			if after, _, err = neo4j.GetRecordValue[string](recs[0], "last"); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = s.write(ctx, "migration-done", `MERGE (m:Migration {name: $name}) ON CREATE SET m.at = toString(datetime.realtime())`, map[string]any{"name": name})
+	return err
 }

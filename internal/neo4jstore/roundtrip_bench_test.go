@@ -37,7 +37,11 @@ func BenchmarkRoundTrip(b *testing.B) {
 		}
 	})
 	b.Run("driver", func(b *testing.B) {
-		drv, err := neo4j.NewDriverWithContext(neo4jtest.URI(b), neo4j.NoAuth())
+		auth := neo4j.NoAuth()
+		if u, pw := neo4jtest.Auth(b); u != "" {
+			auth = neo4j.BasicAuth(u, pw, "")
+		}
+		drv, err := neo4j.NewDriverWithContext(neo4jtest.URI(b), auth)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -37,6 +37,9 @@ type Store struct {
 	observers []QueryObserver
 	// inUse counts sessions open now, each holding a pooled connection.
 	inUse atomic.Int64
+	// trouble is when (Unix nanoseconds) a round trip last found the
+	// database unavailable.
+	trouble atomic.Int64
 }
 
 // SessionsInUse is how many sessions (pooled connections) are in use now,
@@ -139,6 +142,7 @@ func (s *Store) run(ctx context.Context, name string, mode neo4j.AccessMode, cyp
 // touch only tx.
 func (s *Store) transact(ctx context.Context, name string, mode neo4j.AccessMode, work neo4j.ManagedTransactionWork) (any, error) {
 	began := time.Now()
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, s.timeout+2*time.Second)
 	defer cancel()
 	// The driver runs in its own goroutine so that the deadline holds
@@ -178,18 +182,36 @@ func (s *Store) transact(ctx context.Context, name string, mode neo4j.AccessMode
 	}
 	s.log.DebugContext(ctx, "cypher", "query", name, "took", took.String(), "err", r.err)
 	if r.err != nil {
-		return nil, translate(ctx, name, r.err)
+		err := translate(parent, ctx, name, r.err, s.timeout)
+		switch domain.ErrorCode(err) {
+		case domain.EUNAVAILABLE:
+			s.trouble.Store(time.Now().UnixNano())
+		case domain.ETIMEOUT:
+			// A transaction that was running while the database stalled
+			// (frozen, overloaded, restarting) times out when it resumes:
+			// that is the outage's doing, not the query's.
+			if time.Since(time.Unix(0, s.trouble.Load())) < s.timeout+5*time.Second {
+				err = &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the database was unavailable; try again"), r.err}
+			}
+		}
+		return nil, err
 	}
 	return r.out, nil
 }
 
-// translate turns driver errors into domain errors at the adapter edge:
-// connectivity and timeouts become UNAVAILABLE (the client may retry); the
-// rest stays internal, with context for the log.
-func translate(ctx context.Context, name string, err error) error {
+// translate turns driver errors into domain errors at the adapter edge.
+// A query that ran out of its time (the server's transaction timeout, or
+// the request's own deadline, parent) is QUERY_TIMEOUT: asked again, it
+// will fail again. Connectivity, a server that does not answer within the
+// store's own deadline (ctx) and transient errors are UNAVAILABLE: the
+// client may retry. The rest stays internal, with context for the log.
+func translate(parent, ctx context.Context, name string, err error, timeout time.Duration) error {
 	var derr *domain.Error
 	if errors.As(err, &derr) {
 		return err
+	}
+	if errors.Is(parent.Err(), context.DeadlineExceeded) {
+		return &wrapped{domain.Errorf(domain.ETIMEOUT, "the request ran out of time: ask for less"), err}
 	}
 	var nerr *neo4j.Neo4jError
 	switch {
@@ -197,7 +219,7 @@ func translate(ctx context.Context, name string, err error) error {
 		switch {
 		case nerr.Code == "Neo.ClientError.Transaction.TransactionTimedOut",
 			nerr.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration":
-			return &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the query took too long"), err}
+			return &wrapped{domain.Errorf(domain.ETIMEOUT, "the query took longer than the %s it may take: ask for less (fewer hops, paths or types, a smaller first)", timeout), err}
 		case nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
 			return &wrapped{domain.Errorf(domain.EBADINPUT, "the change conflicts with existing data"), err}
 		case nerr.Classification() == "TransientError":

@@ -384,7 +384,7 @@ func TestSourceGradeChangeReweighsRelations(t *testing.T) {
 	if g := grade(); g != "B" {
 		t.Errorf("after a load regrading its source: best grade %q, want B", g)
 	}
-	if _, err := s.UpsertSource(t.Context(), domain.Source{ID: "src:t-forum", Title: "Synthetic forum thread", URL: "https://synthetic.invalid/c", Type: "other", Grade: "C"}, "test", "regrade"); err != nil {
+	if _, err := s.UpsertSource(t.Context(), editor, domain.Source{ID: "src:t-forum", Title: "Synthetic forum thread", URL: "https://synthetic.invalid/c", Type: "other", Grade: "C"}, "regrade"); err != nil {
 		t.Fatal(err)
 	}
 	if g := grade(); g != "C" {

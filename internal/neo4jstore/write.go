@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,24 +36,89 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// auditProps are the properties of an audit event node.
+// auditTime formats audit and edit times with a fixed width, so that their
+// text sorts as the times do (RFC3339Nano drops trailing zeros, and
+// "…05.1Z" sorts after "…05.12Z").
+const auditTime = "2006-01-02T15:04:05.000000000Z07:00"
+
+func formatAuditTime(t time.Time) string { return t.UTC().Format(auditTime) }
+
+// auditProps are the properties of an audit event node. A CREATE has no
+// before (the property is absent).
 func auditProps(action domain.AuditAction, targetType, target, actor, reason string, before, after map[string]any, at time.Time) map[string]any {
 	js := func(m map[string]any) string {
-		if m == nil {
-			return ""
-		}
 		delete(m, "hash")
 		b, _ := json.Marshal(m)
 		return string(b)
 	}
-	return map[string]any{
-		"id": "audit:" + randomHex(8), "at": at.UTC().Format(time.RFC3339Nano), "actor": actor,
+	props := map[string]any{
+		"id": "audit:" + randomHex(8), "at": formatAuditTime(at), "actor": actor,
 		"action": string(action), "target": target, "targetType": targetType, "reason": reason,
-		"before": js(before), "after": js(after),
+		"after": js(after),
 	}
+	if before != nil {
+		props["before"] = js(before)
+	}
+	return props
 }
 
 const createAudit = `CREATE (a:AuditEvent) SET a = $audit`
+
+// Changes to one claim are serialised by a write lock on its node (for a
+// relation, on its RelationId node) taken first in the transaction: Neo4j
+// holds it until the transaction ends, so the next change to the claim
+// waits, then reads what this one committed. The time a change records is
+// the database's clock read after the lock, so a claim's history is in
+// commit order, with one CREATE. The lock is a property set and removed in
+// the same transaction (Cypher has no bare lock statement); MERGE on the
+// unique id makes concurrent creates of one id wait for each other too.
+
+// lockClaim takes the write lock on the node of label with id, creating it
+// (with only its id) when absent. It returns the node's properties before
+// this transaction (nil when it was just created) and the database time.
+func lockClaim(ctx context.Context, tx neo4j.ManagedTransaction, label, id string) (map[string]any, time.Time, error) {
+	// The label is a constant of this package (Source, Entity).
+	recs, err := txRecords(ctx, tx, `
+MERGE (n:`+label+` {id: $id})
+ON CREATE SET n.__created = true
+SET n.__lock = true
+WITH n, coalesce(n.__created, false) AS created
+REMOVE n.__created, n.__lock
+RETURN CASE WHEN created THEN null ELSE properties(n) END AS before, datetime.realtime() AS now`, map[string]any{"id": id})
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return lockResult(recs)
+}
+
+func lockResult(recs []*neo4j.Record) (map[string]any, time.Time, error) {
+	if len(recs) != 1 {
+		return nil, time.Time{}, fmt.Errorf("lock: %d records", len(recs))
+	}
+	before, _, err := neo4j.GetRecordValue[map[string]any](recs[0], "before")
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("lock: before: %w", err)
+	}
+	now, _, err := neo4j.GetRecordValue[time.Time](recs[0], "now")
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("lock: now: %w", err)
+	}
+	return before, now, nil
+}
+
+// lockEntities takes the write locks of the stored entities among ids, in
+// id order (the same order in every transaction keeps deadlocks rare; Neo4j
+// detects the rest and the driver retries).
+func lockEntities(ctx context.Context, tx neo4j.ManagedTransaction, ids ...string) error {
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	_, err := txRecords(ctx, tx, `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+SET n.__lock = true
+REMOVE n.__lock`, map[string]any{"ids": slices.Compact(sorted)})
+	return err
+}
 
 // checkRefs validates one claim with the loader's rules, resolving the ids
 // it names against the store inside the transaction.
@@ -100,37 +166,39 @@ func actionFor(before map[string]any) domain.AuditAction {
 
 func withEdit(props map[string]any, actor string, at time.Time) map[string]any {
 	props["editedBy"] = actor
-	props["editedAt"] = at.UTC().Format(time.RFC3339Nano)
+	props["editedAt"] = formatAuditTime(at)
 	return props
 }
 
 // UpsertSource creates or updates a source, with its audit event.
-func (s *Store) UpsertSource(ctx context.Context, src domain.Source, actor, reason string) (*domain.Source, error) {
+func (s *Store) UpsertSource(ctx context.Context, p *domain.Principal, src domain.Source, reason string) (*domain.Source, error) {
+	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
+		return nil, err
+	}
 	if errs := src.Validate(); len(errs) > 0 {
 		return nil, domain.Errorf(domain.EBADINPUT, "%s", errs[0].Error())
 	}
 	if err := domain.CheckReason(reason, false); err != nil {
 		return nil, err
 	}
-	out, err := s.writeTx(ctx, "upsert-source", func(tx neo4j.ManagedTransaction) (any, error) {
-		now := time.Now()
-		recs, err := txRecords(ctx, tx, `OPTIONAL MATCH (n:Source {id: $id}) RETURN properties(n) AS before`, map[string]any{"id": src.ID})
+	actor := p.Actor()
+	_, err := s.writeTx(ctx, "upsert-source", func(tx neo4j.ManagedTransaction) (any, error) {
+		before, now, err := lockClaim(ctx, tx, "Source", src.ID)
 		if err != nil {
 			return nil, err
 		}
-		before, _, _ := neo4j.GetRecordValue[map[string]any](recs[0], "before")
 		props := withEdit(sourceProps(&src), actor, now)
-		if _, err := txRecords(ctx, tx, `MERGE (n:Source {id: $id}) SET n = $props`, map[string]any{"id": src.ID, "props": props}); err != nil {
+		after, err := writeClaim(ctx, tx, `MATCH (n:Source {id: $id}) SET n = $props`, map[string]any{"id": src.ID, "props": props})
+		if err != nil {
 			return nil, err
 		}
 		if _, err := txRecords(ctx, tx, recomputeBestGradesCypher, map[string]any{"ids": []string{src.ID}}); err != nil {
 			return nil, err
 		}
-		audit := auditProps(actionFor(before), "source", src.ID, actor, reason, before, props, now)
+		audit := auditProps(actionFor(before), "source", src.ID, actor, reason, before, after, now)
 		_, err = txRecords(ctx, tx, createAudit, map[string]any{"audit": audit})
 		return nil, err
 	})
-	_ = out
 	if err != nil {
 		return nil, err
 	}
@@ -142,24 +210,33 @@ func (s *Store) UpsertSource(ctx context.Context, src domain.Source, actor, reas
 }
 
 // UpsertEntity creates or updates an entity. A retracted entity cannot be
-// updated (retractions are final; create a new claim instead).
-func (s *Store) UpsertEntity(ctx context.Context, e domain.Entity, actor, reason string) (*domain.Entity, error) {
+// updated (retractions are final; create a new claim instead), and an
+// entity's kind cannot change: its id and its relations' endpoint rules
+// were checked against it.
+func (s *Store) UpsertEntity(ctx context.Context, p *domain.Principal, e domain.Entity, reason string) (*domain.Entity, error) {
+	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
+		return nil, err
+	}
 	if err := domain.CheckReason(reason, false); err != nil {
 		return nil, err
 	}
+	actor := p.Actor()
 	d := &domain.Dataset{Entities: []domain.Entity{e}}
 	_, err := s.writeTx(ctx, "upsert-entity", func(tx neo4j.ManagedTransaction) (any, error) {
 		if _, err := checkRefs(ctx, tx, d, citedSources(e.Citations)); err != nil {
 			return nil, err
 		}
-		now := time.Now()
-		recs, err := txRecords(ctx, tx, `OPTIONAL MATCH (n:Entity {id: $id}) RETURN properties(n) AS before`, map[string]any{"id": e.ID})
+		before, now, err := lockClaim(ctx, tx, "Entity", e.ID)
 		if err != nil {
 			return nil, err
 		}
-		before, _, _ := neo4j.GetRecordValue[map[string]any](recs[0], "before")
-		if before != nil && before["retractedAt"] != nil {
-			return nil, domain.Errorf(domain.EBADINPUT, "%s was retracted; retractions are final", e.ID)
+		if before != nil {
+			switch kind, _ := before["kind"].(string); {
+			case before["retractedAt"] != nil:
+				return nil, domain.Errorf(domain.EBADINPUT, "%s was retracted; retractions are final", e.ID)
+			case kind != "" && kind != string(e.Kind):
+				return nil, domain.Errorf(domain.EBADINPUT, "%s is a %s; an entity's kind cannot change (retract it and make a new entity)", e.ID, kind)
+			}
 		}
 		props := withEdit(entityProps(&e), actor, now)
 		var others []string
@@ -169,11 +246,12 @@ func (s *Store) UpsertEntity(ctx context.Context, e domain.Entity, actor, reason
 			}
 		}
 		// Labels come from the registry only.
-		if _, err := txRecords(ctx, tx, `MERGE (n:Entity {id: $id}) SET n = $props, n:`+e.Kind.Label()+` REMOVE n:`+strings.Join(others, ":"),
-			map[string]any{"id": e.ID, "props": props}); err != nil {
+		after, err := writeClaim(ctx, tx, `MATCH (n:Entity {id: $id}) SET n = $props, n:`+e.Kind.Label()+` REMOVE n:`+strings.Join(others, ":"),
+			map[string]any{"id": e.ID, "props": props})
+		if err != nil {
 			return nil, err
 		}
-		audit := auditProps(actionFor(before), "entity", e.ID, actor, reason, before, props, now)
+		audit := auditProps(actionFor(before), "entity", e.ID, actor, reason, before, after, now)
 		_, err = txRecords(ctx, tx, createAudit, map[string]any{"audit": audit})
 		return nil, err
 	})
@@ -183,59 +261,133 @@ func (s *Store) UpsertEntity(ctx context.Context, e domain.Entity, actor, reason
 	return s.Entity(ctx, e.ID)
 }
 
-// relationOf finds the type and ends of a relation id, inside a transaction.
-func relationOf(ctx context.Context, tx neo4j.ManagedTransaction, id string) (typ, from, to string, props map[string]any, err error) {
-	recs, err := txRecords(ctx, tx, relationByIDCypher(), map[string]any{"id": id})
-	if err != nil || len(recs) == 0 {
-		return "", "", "", nil, err
+// writeClaim runs cypher, which writes the claim n, and returns n's stored
+// properties: the audit's `after` is what was stored, whatever the
+// statement set besides $props.
+func writeClaim(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) (map[string]any, error) {
+	recs, err := txRecords(ctx, tx, cypher+"\nRETURN properties(n) AS after", params)
+	if err != nil {
+		return nil, err
 	}
-	typ, _, _ = neo4j.GetRecordValue[string](recs[0], "type")
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("write claim: %d records", len(recs))
+	}
+	after, _, err := neo4j.GetRecordValue[map[string]any](recs[0], "after")
+	if err != nil {
+		return nil, fmt.Errorf("write claim: %w", err)
+	}
+	return after, nil
+}
+
+// lockRelationID takes the write lock on the RelationId node of id, which
+// holds the id's one type (the unique constraint on RelationId makes a
+// relation id unique across types), creating it with typ when absent
+// (create). It returns the id's type ("" when absent) and the database time.
+func lockRelationID(ctx context.Context, tx neo4j.ManagedTransaction, id, typ string, create bool) (string, time.Time, error) {
+	cypher := `
+MATCH (k:RelationId {id: $id})
+SET k.__lock = true
+REMOVE k.__lock
+RETURN k.type AS type, datetime.realtime() AS now`
+	if create {
+		cypher = `
+MERGE (k:RelationId {id: $id})
+ON CREATE SET k.type = $type
+SET k.__lock = true
+REMOVE k.__lock
+RETURN k.type AS type, datetime.realtime() AS now`
+	}
+	recs, err := txRecords(ctx, tx, cypher, map[string]any{"id": id, "type": typ})
+	if err != nil || len(recs) == 0 {
+		return "", time.Time{}, err
+	}
+	stored, _, err := neo4j.GetRecordValue[string](recs[0], "type")
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("relation id: type: %w", err)
+	}
+	now, _, err := neo4j.GetRecordValue[time.Time](recs[0], "now")
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("relation id: now: %w", err)
+	}
+	return stored, now, nil
+}
+
+// relationOf reads the relation of type typ with id, inside a transaction.
+func relationOf(ctx context.Context, tx neo4j.ManagedTransaction, typ, id string) (from, to string, props map[string]any, err error) {
+	// The type comes from the registry (through the RelationId node, which
+	// only this package writes).
+	if _, ok := domain.LookupRelationType(typ); !ok {
+		return "", "", nil, fmt.Errorf("relation %s: unknown stored type %q", id, typ)
+	}
+	recs, err := txRecords(ctx, tx, `
+MATCH (a:Entity)-[r:`+typ+` {id: $id}]->(b:Entity)
+RETURN a.id AS from, b.id AS to, properties(r) AS props`, map[string]any{"id": id})
+	if err != nil || len(recs) == 0 {
+		return "", "", nil, err
+	}
 	from, _, _ = neo4j.GetRecordValue[string](recs[0], "from")
 	to, _, _ = neo4j.GetRecordValue[string](recs[0], "to")
 	props, _, _ = neo4j.GetRecordValue[map[string]any](recs[0], "props")
-	return typ, from, to, props, nil
+	return from, to, props, nil
 }
 
 // UpsertRelation creates or updates a relation. Its type cannot change
 // (a relation of another type is another claim, with another id).
-func (s *Store) UpsertRelation(ctx context.Context, r domain.Relation, actor, reason string) (*domain.Relation, error) {
+func (s *Store) UpsertRelation(ctx context.Context, p *domain.Principal, r domain.Relation, reason string) (*domain.Relation, error) {
+	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
+		return nil, err
+	}
 	if err := domain.CheckReason(reason, false); err != nil {
 		return nil, err
 	}
+	// Checked alone first: the type must be a registered one before it
+	// names the id's lock; the transaction checks the rest.
+	if errs := r.Validate(); len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
+			msgs[i] = e.Error()
+		}
+		return nil, domain.Errorf(domain.EBADINPUT, "%s", strings.Join(msgs, "; "))
+	}
+	actor := p.Actor()
 	d := &domain.Dataset{Relations: []domain.Relation{r}}
 	_, err := s.writeTx(ctx, "upsert-relation", func(tx neo4j.ManagedTransaction) (any, error) {
+		typ, now, err := lockRelationID(ctx, tx, r.ID, r.Type, true)
+		if err != nil {
+			return nil, err
+		}
+		if typ != r.Type {
+			return nil, domain.Errorf(domain.EBADINPUT, "%s is a %s relation; its type cannot change (make a new relation)", r.ID, typ)
+		}
+		// The ends are locked too: a retraction of one waits, or is seen.
+		if err := lockEntities(ctx, tx, r.From, r.To); err != nil {
+			return nil, err
+		}
 		known, err := checkRefs(ctx, tx, d, append(citedSources(r.Citations), r.From, r.To))
 		if err != nil {
 			return nil, err
 		}
-		now := time.Now()
-		typ, from, to, before, err := relationOf(ctx, tx, r.ID)
+		from, to, before, err := relationOf(ctx, tx, r.Type, r.ID)
 		if err != nil {
 			return nil, err
 		}
 		if before != nil {
-			switch {
-			case before["retractedAt"] != nil:
+			if before["retractedAt"] != nil {
 				return nil, domain.Errorf(domain.EBADINPUT, "%s was retracted; retractions are final", r.ID)
-			case typ != r.Type:
-				return nil, domain.Errorf(domain.EBADINPUT, "%s is a %s relation; its type cannot change (make a new relation)", r.ID, typ)
 			}
 			before["from"], before["to"] = from, to
 		}
 		props := withEdit(relationProps(&r, domain.BestGrade(r.Citations, knownGrade(known))), actor, now)
 		// The type comes from the registry (validated above).
-		if _, err := txRecords(ctx, tx, `
+		after, err := writeClaim(ctx, tx, `
 OPTIONAL MATCH (:Entity)-[old:`+r.Type+` {id: $id}]->(:Entity)
 CALL (old) { WITH old WHERE old IS NOT NULL DELETE old }
 WITH 1 AS one
 MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
 CREATE (a)-[n:`+r.Type+`]->(b) SET n = $props`+setContested,
-			map[string]any{"id": r.ID, "from": r.From, "to": r.To, "props": props}); err != nil {
+			map[string]any{"id": r.ID, "from": r.From, "to": r.To, "props": props})
+		if err != nil {
 			return nil, err
-		}
-		after := map[string]any{}
-		for k, v := range props {
-			after[k] = v
 		}
 		after["from"], after["to"] = r.From, r.To
 		audit := auditProps(actionFor(before), "relation", r.ID, actor, reason, before, after, now)
@@ -250,46 +402,60 @@ CREATE (a)-[n:`+r.Type+`]->(b) SET n = $props`+setContested,
 
 // RetractEntity withdraws an entity and every relation at it, in one
 // transaction, with an audit event for each.
-func (s *Store) RetractEntity(ctx context.Context, id, actor, reason string) (*domain.Entity, error) {
+func (s *Store) RetractEntity(ctx context.Context, p *domain.Principal, id, reason string) (*domain.Entity, error) {
+	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
+		return nil, err
+	}
 	if err := domain.CheckEntityID(id); err != nil {
 		return nil, err
 	}
 	if err := domain.CheckReason(reason, true); err != nil {
 		return nil, err
 	}
+	actor := p.Actor()
 	_, err := s.writeTx(ctx, "retract-entity", func(tx neo4j.ManagedTransaction) (any, error) {
-		now := time.Now()
-		at := now.UTC().Format(time.RFC3339Nano)
 		recs, err := txRecords(ctx, tx, `
 MATCH (n:Entity {id: $id})
-WITH n, properties(n) AS before
-SET n.retractedAt = coalesce(n.retractedAt, $at), n.retractedBy = coalesce(n.retractedBy, $actor),
-    n.retractedReason = coalesce(n.retractedReason, $reason), n.editedBy = $actor, n.editedAt = $at
-WITH n, before
-OPTIONAL MATCH (n)-[r]-(:Entity) WHERE r.retractedAt IS NULL
-WITH n, before, collect(r) AS rels
-FOREACH (r IN rels | SET r.retractedAt = $at, r.retractedBy = $actor,
-  r.retractedReason = 'entity ' + $id + ' retracted: ' + $reason, r.editedBy = $actor, r.editedAt = $at)
-RETURN before, properties(n) AS after, [r IN rels | {id: r.id, after: properties(r)}] AS rels`,
-			map[string]any{"id": id, "at": at, "actor": actor, "reason": reason})
+SET n.__lock = true
+REMOVE n.__lock
+RETURN properties(n) AS before, datetime.realtime() AS now`, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
 		}
 		if len(recs) == 0 {
 			return nil, domain.Errorf(domain.ENOTFOUND, "no entity with id %q", id)
 		}
-		before, _, _ := neo4j.GetRecordValue[map[string]any](recs[0], "before")
+		before, now, err := lockResult(recs)
+		if err != nil {
+			return nil, err
+		}
 		if before["retractedAt"] != nil {
 			return nil, domain.Errorf(domain.EBADINPUT, "%s is already retracted", id)
 		}
+		recs, err = txRecords(ctx, tx, `
+MATCH (n:Entity {id: $id})
+SET n.retractedAt = $at, n.retractedBy = $actor, n.retractedReason = $reason, n.editedBy = $actor, n.editedAt = $at
+WITH n
+OPTIONAL MATCH (n)-[r]-(:Entity) WHERE r.retractedAt IS NULL
+WITH n, collect(r) AS rels
+WITH n, rels, [r IN rels | {id: r.id, before: properties(r)}] AS befores
+FOREACH (r IN rels | SET r.retractedAt = $at, r.retractedBy = $actor,
+  r.retractedReason = 'entity ' + $id + ' retracted: ' + $reason, r.editedBy = $actor, r.editedAt = $at)
+RETURN properties(n) AS after, befores, [r IN rels | properties(r)] AS afters`,
+			map[string]any{"id": id, "at": formatAuditTime(now), "actor": actor, "reason": reason})
+		if err != nil {
+			return nil, err
+		}
 		after, _, _ := neo4j.GetRecordValue[map[string]any](recs[0], "after")
-		rels, _, _ := neo4j.GetRecordValue[[]any](recs[0], "rels")
+		befores, _, _ := neo4j.GetRecordValue[[]any](recs[0], "befores")
+		afters, _, _ := neo4j.GetRecordValue[[]any](recs[0], "afters")
 		audits := []map[string]any{auditProps(domain.AuditRetract, "entity", id, actor, reason, before, after, now)}
-		for _, x := range rels {
+		for i, x := range befores {
 			m, _ := x.(map[string]any)
 			rid, _ := m["id"].(string)
-			ra, _ := m["after"].(map[string]any)
-			audits = append(audits, auditProps(domain.AuditRetract, "relation", rid, actor, "entity "+id+" retracted: "+reason, nil, ra, now))
+			rb, _ := m["before"].(map[string]any)
+			ra, _ := afters[i].(map[string]any)
+			audits = append(audits, auditProps(domain.AuditRetract, "relation", rid, actor, "entity "+id+" retracted: "+reason, rb, ra, now))
 		}
 		_, err = txRecords(ctx, tx, `UNWIND $audits AS x CREATE (a:AuditEvent) SET a = x`, map[string]any{"audits": audits})
 		return nil, err
@@ -301,18 +467,27 @@ RETURN before, properties(n) AS after, [r IN rels | {id: r.id, after: properties
 }
 
 // RetractRelation withdraws one relation, with its audit event.
-func (s *Store) RetractRelation(ctx context.Context, id, actor, reason string) (*domain.Relation, error) {
+func (s *Store) RetractRelation(ctx context.Context, p *domain.Principal, id, reason string) (*domain.Relation, error) {
+	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
+		return nil, err
+	}
 	if !domain.ValidRelationID(id) {
 		return nil, domain.Errorf(domain.EBADINPUT, "not a relation id")
 	}
 	if err := domain.CheckReason(reason, true); err != nil {
 		return nil, err
 	}
+	actor := p.Actor()
 	_, err := s.writeTx(ctx, "retract-relation", func(tx neo4j.ManagedTransaction) (any, error) {
-		now := time.Now()
-		typ, _, _, before, err := relationOf(ctx, tx, id)
+		typ, now, err := lockRelationID(ctx, tx, id, "", false)
 		if err != nil {
 			return nil, err
+		}
+		var before map[string]any
+		if typ != "" {
+			if _, _, before, err = relationOf(ctx, tx, typ, id); err != nil {
+				return nil, err
+			}
 		}
 		if before == nil {
 			return nil, domain.Errorf(domain.ENOTFOUND, "no relation with id %q", id)
@@ -320,7 +495,7 @@ func (s *Store) RetractRelation(ctx context.Context, id, actor, reason string) (
 		if before["retractedAt"] != nil {
 			return nil, domain.Errorf(domain.EBADINPUT, "%s is already retracted", id)
 		}
-		at := now.UTC().Format(time.RFC3339Nano)
+		at := formatAuditTime(now)
 		recs, err := txRecords(ctx, tx, `
 MATCH (:Entity)-[r:`+typ+` {id: $id}]->(:Entity)
 SET r.retractedAt = $at, r.retractedBy = $actor, r.retractedReason = $reason, r.editedBy = $actor, r.editedAt = $at
@@ -364,7 +539,10 @@ RETURN id, properties(a) AS props`, map[string]any{"ids": targetIDs, "first": fi
 		ev := domain.AuditEvent{
 			ID: d.str("id"), Actor: d.str("actor"), Action: domain.AuditAction(d.str("action")),
 			TargetID: d.str("target"), TargetType: d.str("targetType"), Reason: d.str("reason"),
-			Before: d.str("before"), After: d.str("after"),
+			After: d.str("after"),
+		}
+		if b := d.str("before"); b != "" {
+			ev.Before = &b
 		}
 		at, err := time.Parse(time.RFC3339Nano, d.str("at"))
 		if d.err != nil || err != nil {
@@ -377,9 +555,9 @@ RETURN id, properties(a) AS props`, map[string]any{"ids": targetIDs, "first": fi
 }
 
 // CreateKey makes an API key; only the hash of its secret is stored.
-func (s *Store) CreateKey(ctx context.Context, name string, role domain.Role) (string, *domain.APIKey, error) {
-	if strings.TrimSpace(name) == "" || len(name) > 200 {
-		return "", nil, domain.Errorf(domain.EBADINPUT, "a key needs a name (at most 200 characters)")
+func (s *Store) CreateKey(ctx context.Context, name, label string, role domain.Role) (string, *domain.APIKey, error) {
+	if err := domain.CheckKeyName(name, label); err != nil {
+		return "", nil, err
 	}
 	if !domain.ValidRole(role) {
 		return "", nil, domain.Errorf(domain.EBADINPUT, "unknown role %q (reader, editor, admin)", role)
@@ -389,11 +567,11 @@ func (s *Store) CreateKey(ctx context.Context, name string, role domain.Role) (s
 	rand.Read(raw)
 	secret := base64.RawURLEncoding.EncodeToString(raw)
 	now := time.Now().UTC()
-	if _, err := s.write(ctx, "create-key", `CREATE (k:ApiKey {id: $id, name: $name, role: $role, hash: $hash, created: $created})`,
-		map[string]any{"id": id, "name": name, "role": string(role), "hash": domain.HashSecret(secret), "created": now.Format(time.RFC3339Nano)}); err != nil {
+	if _, err := s.write(ctx, "create-key", `CREATE (k:ApiKey {id: $id, name: $name, label: $label, role: $role, hash: $hash, created: $created})`,
+		map[string]any{"id": id, "name": name, "label": label, "role": string(role), "hash": domain.HashSecret(secret), "created": now.Format(time.RFC3339Nano)}); err != nil {
 		return "", nil, err
 	}
-	return "atk_" + id + "_" + secret, &domain.APIKey{ID: id, Name: name, Role: role, Created: now}, nil
+	return "atk_" + id + "_" + secret, &domain.APIKey{ID: id, Name: name, Label: label, Role: role, Created: now}, nil
 }
 
 // RevokeKey revokes a key.
@@ -432,7 +610,7 @@ func (s *Store) ListKeys(ctx context.Context) ([]domain.APIKey, error) {
 
 func decodeKey(props map[string]any) (*domain.APIKey, error) {
 	d := decoder{props: props}
-	k := &domain.APIKey{ID: d.str("id"), Name: d.str("name"), Role: domain.Role(d.str("role"))}
+	k := &domain.APIKey{ID: d.str("id"), Name: d.str("name"), Label: d.str("label"), Role: domain.Role(d.str("role"))}
 	created, err := time.Parse(time.RFC3339Nano, d.str("created"))
 	if err != nil {
 		return nil, fmt.Errorf("key %s: %w", k.ID, err)
@@ -476,7 +654,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (*domain.Princip
 	if k.Revoked != nil {
 		return nil, domain.Errorf(domain.EUNAUTHENTICATED, "this API key was revoked")
 	}
-	return &domain.Principal{KeyID: k.ID, Name: k.Name, Role: k.Role}, nil
+	return &domain.Principal{KeyID: k.ID, Name: k.Name, Label: k.Label, Role: k.Role}, nil
 }
 
 var (

@@ -20,11 +20,12 @@ import (
 )
 
 var (
-	once     sync.Once
-	uri      string
-	startErr error
-	local    *localneo4j.Server
-	tmpDir   string
+	once           sync.Once
+	uri            string
+	user, password string
+	startErr       error
+	local          *localneo4j.Server
+	tmpDir         string
 )
 
 // Main runs the package's tests and stops the local Neo4j, if one was
@@ -43,6 +44,7 @@ func URI(tb testing.TB) string {
 	tb.Helper()
 	once.Do(func() {
 		if uri = os.Getenv("NEO4J_URI"); uri != "" {
+			user, password = os.Getenv("NEO4J_USER"), os.Getenv("NEO4J_PASSWORD")
 			return
 		}
 		tmpDir, startErr = os.MkdirTemp("", "aidtrace-test-neo4j-")
@@ -56,12 +58,21 @@ func URI(tb testing.TB) string {
 		})
 		if startErr == nil {
 			uri = local.URI()
+			user, password = local.Auth()
 		}
 	})
 	if startErr != nil {
 		tb.Fatalf("neo4j for tests could not start: %v", startErr)
 	}
 	return uri
+}
+
+// Auth returns the user and password of the test Neo4j (empty: none),
+// starting a local one on first use.
+func Auth(tb testing.TB) (string, string) {
+	tb.Helper()
+	URI(tb)
+	return user, password
 }
 
 // MustStore opens a store on the test Neo4j, empties the database, creates
@@ -72,7 +83,7 @@ func MustStore(tb testing.TB) *neo4jstore.Store {
 	u := URI(tb)
 	ctx := context.Background()
 	s, err := neo4jstore.Open(ctx, neo4jstore.Config{
-		URI: u, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
+		URI: u, User: user, Password: password,
 		Database: database(), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -127,11 +138,12 @@ func MustCount(tb testing.TB, cypher string, params map[string]any) int {
 
 func driver(tb testing.TB) neo4j.DriverWithContext {
 	tb.Helper()
+	u := URI(tb)
 	auth := neo4j.NoAuth()
-	if u := os.Getenv("NEO4J_USER"); u != "" {
-		auth = neo4j.BasicAuth(u, os.Getenv("NEO4J_PASSWORD"), "")
+	if user != "" {
+		auth = neo4j.BasicAuth(user, password, "")
 	}
-	drv, err := neo4j.NewDriverWithContext(URI(tb), auth)
+	drv, err := neo4j.NewDriverWithContext(u, auth)
 	if err != nil {
 		tb.Fatalf("driver: %v", err)
 	}

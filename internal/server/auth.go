@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,23 +12,27 @@ import (
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
-// authenticate reads "Authorization: Bearer <key>". A bad key is refused at
-// once (401): a client that sends a key means to use it. Without a key the
-// request is anonymous, which reads allow unless RequireKeyForReads is set;
-// mutations check roles themselves (domain.RequireRole).
+// authenticate reads "Authorization: Bearer <key>" (the scheme in any
+// case, as RFC 9110 says). A bad key is refused at once (401): a client
+// that sends a key means to use it. Without a key the request is
+// anonymous, which reads allow unless RequireKeyForReads is set; the write
+// service checks roles itself (domain.Authorize). Every 401 says how to
+// authenticate (WWW-Authenticate).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
 		if h == "" {
 			if s.cfg.RequireKeyForReads {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="aidtrace"`)
 				writeError(w, domain.Errorf(domain.EUNAUTHENTICATED, "this server needs an API key for every request: send 'Authorization: Bearer <key>'"))
 				return
 			}
 			next.ServeHTTP(w, r)
 			return
 		}
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || s.cfg.Keys == nil {
+		scheme, token, _ := strings.Cut(strings.TrimSpace(h), " ")
+		if !strings.EqualFold(scheme, "Bearer") || s.cfg.Keys == nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="aidtrace"`)
 			writeError(w, domain.Errorf(domain.EUNAUTHENTICATED, "send the key as 'Authorization: Bearer <key>'"))
 			return
 		}
@@ -37,6 +40,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if err != nil {
 			if domain.ErrorCode(err) != domain.EUNAUTHENTICATED {
 				s.log.ErrorContext(r.Context(), "authenticate", "err", err)
+			} else {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="aidtrace", error="invalid_token"`)
 			}
 			writeError(w, err)
 			return
@@ -100,11 +105,7 @@ func (l *limiters) allow(key string, now time.Time) (bool, time.Duration) {
 // LIMIT_EXCEEDED before any work (even authentication) is done.
 func (s *Server) rateLimit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
-		if ok, wait := s.perAddr.allow(host, time.Now()); !ok {
+		if ok, wait := s.perAddr.allow(clientHost(r), time.Now()); !ok {
 			s.tooMany(w, "address", wait)
 			return
 		}

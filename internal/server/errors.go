@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
@@ -56,7 +55,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if errors.As(err, &app) {
 			gerr.Message = app.Message
 			setCode(gerr, app.Code)
-			if app.Code == domain.EUNAVAILABLE || app.Code == domain.EINTERNAL {
+			if app.Code == domain.EUNAVAILABLE || app.Code == domain.EINTERNAL || app.Code == domain.ETIMEOUT {
 				log.WarnContext(ctx, "graphql", "code", app.Code, "path", gerr.Path.String(), "err", err)
 			}
 			return gerr
@@ -91,6 +90,8 @@ var requestErrorCodes = map[string]string{
 	"COMPLEXITY_LIMIT_EXCEEDED": domain.ELIMIT,
 	codeDepthLimit:              domain.ELIMIT,
 	"PERSISTED_QUERY_NOT_FOUND": domain.EBADINPUT,
+	codeTokenLimit:              domain.ELIMIT,
+	codeValidationLimit:         domain.ELIMIT,
 }
 
 func setCode(e *gqlerror.Error, code string) {
@@ -117,6 +118,7 @@ var httpStatus = map[string]int{
 	domain.EFORBIDDEN:       http.StatusForbidden,
 	domain.ELIMIT:           http.StatusBadRequest,
 	domain.EUNAVAILABLE:     http.StatusServiceUnavailable,
+	domain.ETIMEOUT:         http.StatusUnprocessableEntity,
 	domain.EINTERNAL:        http.StatusInternalServerError,
 }
 
@@ -131,58 +133,4 @@ func writeError(w http.ResponseWriter, err error) {
 	writeJSON(w, status, map[string]any{"errors": []map[string]any{{
 		"message": boundMessage(domain.ErrorMessage(err)), "extensions": map[string]string{"code": code},
 	}}})
-}
-
-// unsupported answers the requests no other transport takes (a method
-// other than GET and POST, a POST body that is not application/json) with
-// a coded error, where gqlgen would send a bare "transport not supported".
-// It must be the last transport added.
-type unsupported struct{}
-
-func (unsupported) Supports(*http.Request) bool { return true }
-
-func (unsupported) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	status, msg := http.StatusUnsupportedMediaType, "send a POST body as application/json, or use GET with URL parameters"
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, POST")
-		status, msg = http.StatusMethodNotAllowed, "use GET or POST"
-	}
-	writeJSON(w, status, exec.DispatchError(r.Context(), gqlerror.List{gqlerror.Errorf("%s", msg)}))
-}
-
-// getTransport is gqlgen's GET transport, except that a mutation sent with
-// GET gets 405 with `Allow: POST` and a coded error (gqlgen writes a bare
-// 406 without extensions.code). GraphQL over HTTP: GET is for queries only.
-type getTransport struct{ transport.GET }
-
-func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	t.GET.Do(&queriesOnly{ResponseWriter: w, r: r, exec: exec}, r, exec)
-}
-
-// queriesOnly replaces the GET transport's only 406 answer (an operation
-// other than a query) with a coded one.
-type queriesOnly struct {
-	http.ResponseWriter
-	r       *http.Request
-	exec    graphql.GraphExecutor
-	refused bool
-}
-
-func (q *queriesOnly) WriteHeader(status int) {
-	if status != http.StatusNotAcceptable {
-		q.ResponseWriter.WriteHeader(status)
-		return
-	}
-	q.refused = true
-	q.ResponseWriter.Header().Set("Allow", "POST")
-	err := gqlerror.Errorf("GET is for queries only: send mutations with POST")
-	err.Extensions = map[string]any{"code": string(domain.EBADINPUT)}
-	writeJSON(q.ResponseWriter, http.StatusMethodNotAllowed, q.exec.DispatchError(q.r.Context(), gqlerror.List{err}))
-}
-
-func (q *queriesOnly) Write(b []byte) (int, error) {
-	if q.refused {
-		return len(b), nil // gqlgen's own message, already replaced
-	}
-	return q.ResponseWriter.Write(b)
 }

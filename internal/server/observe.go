@@ -130,6 +130,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap lets http.ResponseController reach the connection (deadlines,
+// flushing).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
@@ -153,6 +157,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
+		// No answer is ever to be read as another type than it says.
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		st := &reqState{}
 		ctx := context.WithValue(domain.WithRequestID(r.Context(), id), reqStateKey{}, st)
 		sw := &statusWriter{ResponseWriter: w, state: st}

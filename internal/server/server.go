@@ -3,20 +3,24 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
@@ -46,6 +50,21 @@ type Config struct {
 	// shed at once with 503 UNAVAILABLE instead of queueing (memory stays
 	// bounded under overload). Default 64.
 	MaxInFlight int
+	// MaxInFlightPerAddr caps the requests one client address has in
+	// flight (its fair share of MaxInFlight); past it that address gets 429
+	// LIMIT_EXCEEDED. 0: no cap.
+	MaxInFlightPerAddr int
+	// BodyTimeout bounds the time a request body may take to arrive; it is
+	// read whole (up to MaxBodyBytes) before the request takes an in-flight
+	// slot, so slow senders hold no slot. Default 10s.
+	BodyTimeout time.Duration
+	// CORSOrigins are the origins whose browser scripts may call the API
+	// (see ParseOrigins); none: CORS is off.
+	CORSOrigins []string
+	// Live reports whether the process can still serve (/healthz): nil
+	// means always. Readiness (ready, /readyz) is about the database now;
+	// liveness fails only when the server cannot recover by itself.
+	Live func() error
 }
 
 // Server serves the API over HTTP.
@@ -59,6 +78,10 @@ type Server struct {
 	perAddr *limiters
 	perKey  *limiters
 	slots   chan struct{}
+	gzip    func(http.Handler) http.HandlerFunc
+	// inFlight counts each client address's requests in flight.
+	mu       sync.Mutex
+	inFlight map[string]int
 }
 
 // New builds the server. ready reports whether the database answers (/readyz).
@@ -81,15 +104,37 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 	if cfg.MaxInFlight == 0 {
 		cfg.MaxInFlight = 64
 	}
+	if cfg.BodyTimeout == 0 {
+		cfg.BodyTimeout = 10 * time.Second
+	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
+	// Both encodings are well supported; the wrapper skips small answers
+	// and formats that are compressed already (zip). An ETag gets a suffix
+	// per encoding, as RFC 9110 wants.
+	gz, err := gzhttp.NewWrapper(gzhttp.SuffixETag("-z"))
+	if err != nil {
+		panic(err) // fixed options: a programming error
+	}
 	s := &Server{cfg: cfg, log: log, mux: http.NewServeMux(), metrics: cfg.Metrics,
 		perAddr: newLimiters(cfg.RatePerAddr), perKey: newLimiters(cfg.RatePerKey),
-		slots: make(chan struct{}, cfg.MaxInFlight)}
+		slots: make(chan struct{}, cfg.MaxInFlight), gzip: gz, inFlight: map[string]int{}}
 	s.mux.Handle("/graphql", s.api(newGraphQLHandler(cfg, schema, log)))
-	s.mux.Handle("/metrics", cfg.Metrics.handler())
+	metrics := cfg.Metrics.handler()
+	if cfg.RequireKeyForReads {
+		// The same rule as the data: any valid key.
+		metrics = s.authenticate(metrics)
+	}
+	s.mux.Handle("/metrics", metrics)
 	s.mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		if cfg.Live != nil {
+			if err := cfg.Live(); err != nil {
+				log.Error("not live", "err", err)
+				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "failed", "reason": domain.ErrorMessage(err)})
+				return
+			}
+		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -97,7 +142,7 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 		defer cancel()
 		if err := ready(ctx); err != nil {
 			log.Warn("not ready", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": domain.ErrorMessage(err)})
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
@@ -117,21 +162,48 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 // Handle adds a handler to the server's mux (before Open), unguarded.
 func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
 
-// HandleAPI adds a data endpoint with the API's guards: authentication,
-// rate limits, body cap and deadline.
+// HandleAPI adds a data endpoint with the API's guards: CORS,
+// authentication, rate limits, body cap, deadline and compression.
 func (s *Server) HandleAPI(pattern string, h http.Handler) { s.mux.Handle(pattern, s.api(h)) }
 
-// api wraps a data endpoint in its guards, cheapest refusal first.
+// api wraps a data endpoint in its guards, cheapest refusal first. The body
+// is read before a slot is taken: a slow sender holds a socket, never a
+// slot.
 func (s *Server) api(h http.Handler) http.Handler {
-	return s.rateLimit(s.shed(s.authenticate(s.rateLimitKeys(s.limits(h)))))
+	return s.cors(s.rateLimit(s.readBody(s.shed(s.authenticate(s.rateLimitKeys(s.limits(s.gzip(h))))))))
 }
 
-// shed serves a request only when one of MaxInFlight slots is free, waiting
-// at most 50ms for one; otherwise it answers 503 UNAVAILABLE at once.
-// Overload then costs a short answer per request, not a goroutine and a
-// buffer queued for each.
+// shed serves a request only when its address is under its fair share of
+// slots (MaxInFlightPerAddr; else 429 LIMIT_EXCEEDED) and one of
+// MaxInFlight slots is free, waiting at most 50ms for one; otherwise it
+// answers 503 UNAVAILABLE at once. Overload then costs a short answer per
+// request, not a goroutine and a buffer queued for each, and one address
+// cannot take every slot.
 func (s *Server) shed(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if max := s.cfg.MaxInFlightPerAddr; max > 0 {
+			host := clientHost(r)
+			s.mu.Lock()
+			if s.inFlight[host] >= max {
+				s.mu.Unlock()
+				s.metrics.rejected.WithLabelValues("in_flight_address").Inc()
+				w.Header().Set("Retry-After", "1")
+				writeJSON(w, http.StatusTooManyRequests, map[string]any{"errors": []map[string]any{{
+					"message":    fmt.Sprintf("this address has %d requests in flight already; wait for their answers", max),
+					"extensions": map[string]string{"code": domain.ELIMIT},
+				}}})
+				return
+			}
+			s.inFlight[host]++
+			s.mu.Unlock()
+			defer func() {
+				s.mu.Lock()
+				if s.inFlight[host]--; s.inFlight[host] == 0 {
+					delete(s.inFlight, host)
+				}
+				s.mu.Unlock()
+			}()
+		}
 		select {
 		case s.slots <- struct{}{}:
 		default:
@@ -182,31 +254,80 @@ func (s *Server) URL() string {
 // Close stops accepting and waits for in-flight requests until ctx ends.
 func (s *Server) Close(ctx context.Context) error { return s.http.Shutdown(ctx) }
 
-// limits caps the request body and gives every request a deadline.
+// limits gives every request a deadline (readBody has capped the body).
 func (s *Server) limits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.cfg.MaxBodyBytes {
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
-				"message":    fmt.Sprintf("the request body is larger than %d bytes", s.cfg.MaxBodyBytes),
-				"extensions": map[string]string{"code": domain.ELIMIT},
-			}}})
-			return
-		}
-		// A body without a length is cut at the cap while it is read.
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
+// readBody reads a request's body whole, up to MaxBodyBytes, within
+// BodyTimeout, and hands the rest of the chain a body in memory. A body
+// over the cap, whether announced by Content-Length or chunked, gets 413
+// LIMIT_EXCEEDED; one that does not arrive in time gets 408 and the
+// connection is closed.
+func (s *Server) readBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		tooLarge := func() {
+			s.metrics.rejected.WithLabelValues("body_size").Inc()
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"errors": []map[string]any{{
+				"message":    fmt.Sprintf("the request body is larger than %d bytes", s.cfg.MaxBodyBytes),
+				"extensions": map[string]string{"code": domain.ELIMIT},
+			}}})
+		}
+		if r.ContentLength > s.cfg.MaxBodyBytes {
+			tooLarge()
+			return
+		}
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
+		body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBodyBytes+1))
+		_ = rc.SetReadDeadline(time.Time{})
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			s.metrics.rejected.WithLabelValues("body_timeout").Inc()
+			w.Header().Set("Connection", "close")
+			writeJSON(w, http.StatusRequestTimeout, map[string]any{"errors": []map[string]any{{
+				"message":    fmt.Sprintf("the request body did not arrive within %s", s.cfg.BodyTimeout),
+				"extensions": map[string]string{"code": domain.ELIMIT},
+			}}})
+			return
+		case err != nil:
+			w.Header().Set("Connection", "close")
+			writeError(w, domain.Errorf(domain.EBADINPUT, "the request body could not be read"))
+			return
+		case int64(len(body)) > s.cfg.MaxBodyBytes:
+			tooLarge()
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientHost is the request's client address without its port.
+func clientHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
 func newGraphQLHandler(cfg Config, schema graphql.ExecutableSchema, log *slog.Logger) http.Handler {
 	h := handler.New(schema)
-	h.AddTransport(getTransport{})
-	h.AddTransport(transport.POST{})
-	h.AddTransport(unsupported{}) // last: a coded error for anything else
-	h.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	h.AddTransport(graphqlHTTP{})
+	cache := lru.New[*ast.QueryDocument](1000)
+	h.SetQueryCache(cache)
 	h.SetParserTokenLimit(cfg.MaxTokens)
+	h.Use(documentGuard{cache: cache, maxTokens: cfg.MaxTokens, maxCost: MaxValidationCost})
 	h.SetDisableSuggestion(true)
 	if cfg.Introspection {
 		h.Use(extension.Introspection{})

@@ -139,6 +139,11 @@ func FuzzGraphQLRequest(f *testing.F) {
 			if len(e.Message) > maxMessageLen+len("…") {
 				t.Fatalf("message of %d bytes", len(e.Message))
 			}
+			for _, m := range []string{"Go value", "Go struct", "interface {}", "map[string]"} {
+				if strings.Contains(e.Message, m) {
+					t.Fatalf("a message names Go types: %q", e.Message)
+				}
+			}
 		}
 		if len(out.Errors) == 0 && rec.Code != http.StatusOK {
 			t.Fatalf("status %d without an error: %.500s", rec.Code, rec.Body)

@@ -2,8 +2,11 @@ package aidtrace;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
@@ -18,7 +21,12 @@ import org.neo4j.io.ByteUnit;
 /**
  * Runs Neo4j Community embedded with Bolt on 127.0.0.1 and nothing else.
  *
- * Usage: Launcher --home DIR --port N [--pagecache-mb N] [--tx-timeout-s N]
+ * Usage: Launcher --home DIR --port N [--pagecache-mb N] [--tx-timeout-s N] [--password-file F]
+ *
+ * With --password-file, Bolt requires authentication, and the user neo4j's
+ * password is set to the file's content (the Go side generates it and keeps
+ * it readable by its owner only), so another local user cannot reach the
+ * database over Bolt. Without it, authentication is off.
  *
  * It prints "AIDTRACE-NEO4J READY" on stdout once the database accepts work,
  * and shuts down cleanly when its standard input closes: the Go parent keeps
@@ -31,6 +39,7 @@ public final class Launcher {
         int port = 7687;
         long pageCacheMb = 256;
         long txTimeoutS = 60;
+        Path passwordFile = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -39,6 +48,7 @@ public final class Launcher {
                 case "--port" -> { port = Integer.parseInt(v); i++; }
                 case "--pagecache-mb" -> { pageCacheMb = Long.parseLong(v); i++; }
                 case "--tx-timeout-s" -> { txTimeoutS = Long.parseLong(v); i++; }
+                case "--password-file" -> { passwordFile = Path.of(v); i++; }
                 default -> {
                     System.err.println("aidtrace-neo4j: unknown argument " + a);
                     System.exit(2);
@@ -62,7 +72,7 @@ public final class Launcher {
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(txTimeoutS))
-                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, passwordFile != null)
                 .build();
 
         Thread stopper = new Thread(() -> {
@@ -73,6 +83,20 @@ public final class Launcher {
             }
         }, "aidtrace-neo4j-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
+
+        if (passwordFile != null) {
+            String password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+            try {
+                // The embedded API is not subject to authentication.
+                dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                        "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+            } catch (RuntimeException e) {
+                // Neo4j refuses to set the password it has already.
+                if (!String.valueOf(e.getMessage()).contains("cannot be the same")) {
+                    throw e;
+                }
+            }
+        }
 
         // Touch the default database so READY means "queries will work".
         dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).executeTransactionally("RETURN 1");
