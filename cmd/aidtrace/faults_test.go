@@ -122,18 +122,28 @@ func TestNeo4jFaultsUnderTraffic(t *testing.T) {
 	env := map[string]string{"NEO4J_URI": n.uri(), "NEO4J_USER": user, "NEO4J_PASSWORD": password,
 		"AIDTRACE_ADDR": "127.0.0.1:0", "AIDTRACE_QUERY_TIMEOUT": queryTimeout.String(), "AIDTRACE_RATE_PER_ADDR": "0"}
 	started := make(chan string, 1)
-	m := &Main{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }, Started: func(u string) { started <- u }}
+	var stderr syncBuffer
+	m := &Main{Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] }, Started: func(u string) { started <- u }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {
 		done <- m.Run(ctx, []string{"serve", "--load", "../../internal/neo4jstore/testdata/fixture.yaml"})
 	}()
-	defer func() { cancel(); <-done }()
+	exited := false
+	defer func() {
+		cancel()
+		if !exited {
+			<-done
+		}
+	}()
 	var base string
 	select {
 	case base = <-started:
+	case code := <-done:
+		exited = true
+		t.Fatalf("serve exited with %d before serving: %s", code, stderr.String())
 	case <-time.After(2 * time.Minute):
-		t.Fatal("serve did not start")
+		t.Fatalf("serve did not start within 2 minutes: %s", stderr.String())
 	}
 
 	// Background traffic: four clients, each answer checked.
@@ -307,3 +317,4 @@ func writeSyntheticDataset(t *testing.T, path string, entities, relations int) {
 		t.Fatal(err)
 	}
 }
+
