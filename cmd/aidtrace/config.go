@@ -36,6 +36,7 @@ type Config struct {
 	RatePerAddr    float64
 	RatePerKey     float64
 	MaxInFlight    int
+	PublicURL      string
 }
 
 func defaultConfig() Config {
@@ -98,6 +99,7 @@ var envVars = []struct {
 	{"AIDTRACE_RATE_PER_ADDR", "rate-per-addr", "requests per second per client address (0: no limit)", floatSetter(func(c *Config) *float64 { return &c.RatePerAddr })},
 	{"AIDTRACE_RATE_PER_KEY", "rate-per-key", "requests per second per API key (0: no limit)", floatSetter(func(c *Config) *float64 { return &c.RatePerKey })},
 	{"AIDTRACE_MAX_IN_FLIGHT", "max-in-flight", "data requests served at once; more are shed with 503", intSetter(func(c *Config) *int { return &c.MaxInFlight })},
+	{"AIDTRACE_PUBLIC_URL", "public-url", "base URL clients reach the server at, for links in the reconciliation manifest (empty: each request's host)", func(c *Config, v string) error { c.PublicURL = v; return nil }},
 	{"AIDTRACE_INTROSPECTION", "introspection", "allow GraphQL introspection (true/false)", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		c.Introspection = b
@@ -185,6 +187,11 @@ func (c Config) validate() error {
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address must not be empty"))
 	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, fmt.Errorf("AIDTRACE_PUBLIC_URL %q: an http(s) base URL such as https://aidtrace.example.org", c.PublicURL))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -210,7 +217,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("introspection", c.Introspection),
 		slog.Int("maxComplexity", c.MaxComplexity), slog.Int("maxDepth", c.MaxDepth),
 		slog.Bool("requireKey", c.RequireKey), slog.Float64("ratePerAddr", c.RatePerAddr), slog.Float64("ratePerKey", c.RatePerKey),
-		slog.Int("maxInFlight", c.MaxInFlight),
+		slog.Int("maxInFlight", c.MaxInFlight), slog.String("publicURL", c.PublicURL),
 	)
 }
 
