@@ -151,11 +151,17 @@ func KnownOn(from, to, d PartialDate) bool {
 // InForceOn says whether the relation is known in force on d, not known,
 // or out of force (its stated period excludes d).
 func (r *Relation) InForceOn(d PartialDate) InForce {
-	if !ActiveOn(r.ValidFrom, r.ValidTo, d) {
+	from, to := r.KnownPeriod()
+	return InForceStatus(r.ValidFrom, r.ValidTo, from, to, d)
+}
+
+// InForceStatus is the rule behind InForceOn, from a relation's stated
+// period (validFrom..validTo) and its known period (KnownPeriod).
+func InForceStatus(validFrom, validTo, knownFrom, knownTo, d PartialDate) InForce {
+	if !ActiveOn(validFrom, validTo, d) {
 		return OutOfForce
 	}
-	from, to := r.KnownPeriod()
-	if KnownOn(from, to, d) {
+	if KnownOn(knownFrom, knownTo, d) {
 		return KnownInForce
 	}
 	return NotKnown

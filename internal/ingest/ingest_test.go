@@ -460,3 +460,28 @@ func TestSeedsValidate(t *testing.T) {
 		}
 	}
 }
+
+// The generated sections of seeds/README.md (kinds, relation types, figures,
+// sources) match the registry and the files: `make generate` rewrites them.
+func TestSeedsREADMEUpToDate(t *testing.T) {
+	p, probs := ingest.Check([]string{"../../seeds"})
+	if len(probs) > 0 {
+		t.Fatal("seeds/ has problems: TestSeedsValidate lists them")
+	}
+	old, err := os.ReadFile("../../seeds/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"kinds", "types", "figures", "sources"} {
+		if !strings.Contains(string(old), "<!-- generated:"+name+" -->") {
+			t.Errorf("seeds/README.md lacks the generated section %q", name)
+		}
+	}
+	got, err := ingest.RenderREADME(string(old), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(old) {
+		t.Error("seeds/README.md is stale: run `make generate` and commit it")
+	}
+}

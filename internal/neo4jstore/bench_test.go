@@ -108,9 +108,10 @@ func BenchmarkChainAssembly(b *testing.B) {
 			for j, rel := range relations {
 				c.Hops = append(c.Hops, domain.Hop{Relation: rel, Upper: nodes[j+1], Lower: nodes[j]})
 			}
+			c.Weigh()
 			chains = append(chains, c)
 		}
-		sortChains(chains)
+		domain.SortChains(chains)
 	}
 }
 

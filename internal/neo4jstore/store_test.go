@@ -129,7 +129,7 @@ func TestRelationsRoundTrip(t *testing.T) {
 		asOf string
 		want int
 	}{{"2009", 0}, {"2010-03", 1}, {"2014-06-30", 1}, {"2014-07", 0}} {
-		rels, err := s.Relations(t.Context(), domain.RelationQuery{IDs: []string{"prefecture:testpref"}, Direction: domain.Incoming, Types: []string{"PAIRED_WITH"}, AsOf: asOf(tt.asOf)})
+		rels, err := s.Relations(t.Context(), domain.RelationQuery{IDs: []string{"prefecture:testpref"}, Direction: domain.Incoming, Types: []string{"PAIRED_WITH"}, Time: domain.Time{AsOf: asOf(tt.asOf)}})
 		if err != nil {
 			t.Fatal(err)
 		}
