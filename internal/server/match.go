@@ -477,7 +477,8 @@ var noiseWords = map[string]bool{
 	"co": true, "company": true, "corp": true, "corporation": true, "inc": true, "incorporated": true,
 	"ltd": true, "limited": true, "llc": true, "plc": true, "gmbh": true, "ag": true, "sa": true,
 	"bv": true, "nv": true, "srl": true, "spa": true, "pte": true, "pty": true, "the": true,
-	"group": true, "holding": true, "holdings": true, "factory": true, "plant": true, "of": true,
+	"group": true, "holding": true, "holdings": true, "factory": true, "plant": true,
+	"of": true, "in": true, "at": true, "and": true,
 }
 
 // adminWords name an administrative level: dropped for comparison, but two

@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
-	"github.com/aidtrace/aidtrace/internal/ingest"
-	"github.com/aidtrace/aidtrace/internal/neo4jtest"
 	"github.com/aidtrace/aidtrace/internal/server"
 )
 
@@ -380,7 +378,9 @@ func TestReconcileErrors(t *testing.T) {
 			}
 			return post("extend", mustJSON(t, map[string]any{"ids": many, "properties": []any{map[string]any{"id": "kind"}}}))
 		}, 413, domain.ELIMIT},
-		{"extend unknown property", func() *http.Response { return post("extend", `{"ids":["county:fx-xiling"],"properties":[{"id":"P31"}]}`) }, 400, domain.EBADINPUT},
+		{"extend unknown property", func() *http.Response {
+			return post("extend", `{"ids":["county:fx-xiling"],"properties":[{"id":"P31"}]}`)
+		}, 400, domain.EBADINPUT},
 		{"PUT", func() *http.Response { return call(t, http.MethodPut, srv.URL+"/reconcile", nil, "", nil) }, 405, domain.EBADINPUT},
 		{"no such endpoint", func() *http.Response { return call(t, http.MethodGet, srv.URL+"/reconcile/nope", nil, "", nil) }, 404, domain.ENOTFOUND},
 		{"preview of an unknown entity", func() *http.Response {
@@ -611,17 +611,7 @@ func TestReconcileExtend(t *testing.T) {
 // the seed dataset: mixed spellings come back with the right entity first,
 // and match:true only where no other candidate is exact too.
 func TestReconcileSeedBatch(t *testing.T) {
-	s := neo4jtest.MustStore(t)
-	// The seeds as they are on this branch: parsed and stored as they
-	// are (their sourcing rules are the validator's tests).
-	p, probs := ingest.ParsePaths([]string{"../../seeds"})
-	if len(probs) > 0 {
-		t.Fatalf("seeds do not parse: %v", probs)
-	}
-	if _, err := s.Load(t.Context(), &p.Dataset, nil); err != nil {
-		t.Fatalf("load seeds: %v", err)
-	}
-	srv := startInterop(t, s, server.InteropConfig{})
+	srv := mustInteropServer(t, server.InteropConfig{}, "../../seeds")
 
 	rows := []struct {
 		query, top string
@@ -672,5 +662,45 @@ func TestReconcileSeedBatch(t *testing.T) {
 	out = reconcile(t, srv.URL, map[string]any{"q0": map[string]any{"query": "Qingdao Taekwong Shoes"}})
 	if res := out["q0"].Result; len(res) == 0 || res[0].ID != "factory:qingdao-taekwang-shoes" || *res[0].Match {
 		t.Errorf("near miss: %v", ids(res))
+	}
+
+	// The supplier check on the seeds: each row's exposure with its
+	// weakest link.
+	var got supplierAnswer
+	list := "name,city\nNike,\n\"Qingdao Taekwang Shoes Co., Ltd.\",Qingdao\nOFILM Nanchang,\nTaekwong Shoes Qingdao,\nAcme Unknown Widgets,\n"
+	if resp := postCSV(t, srv.URL+"/supplier-check", list, &got); resp.StatusCode != 200 || len(got.Rows) != 5 {
+		t.Fatalf("supplier check on the seeds: status %d, %d rows", resp.StatusCode, len(got.Rows))
+	}
+	for i, want := range []struct{ status, id string }{
+		{"match", "buyer:nike"}, {"match", "factory:qingdao-taekwang-shoes"}, {"match", "factory:ofilm-nanchang"},
+		{"candidate", "factory:qingdao-taekwang-shoes"}, {"no match", ""},
+	} {
+		r := got.Rows[i]
+		if r.Status != want.status || (want.id == "") != (r.Entity == nil) || (r.Entity != nil && r.Entity.ID != want.id) {
+			t.Errorf("row %d (%s): %s %+v, want %s %s", i, r.Query, r.Status, r.Entity, want.status, want.id)
+		}
+		x := r.Exposure
+		if x == nil {
+			continue
+		}
+		t.Logf("%s: %d links, strength %q, weakest %+v, contested %v, counter-claims %d", r.Query, x.Links, x.Strength, x.WeakestLink, x.Contested, x.CounterClaims)
+		if (x.Links > 0) != (x.WeakestLink != nil && x.Strength != "") {
+			t.Errorf("%s: %d links but weakest link %+v, strength %q", r.Query, x.Links, x.WeakestLink, x.Strength)
+		}
+		for _, p := range x.Paths {
+			if w := p.Steps[p.WeakestStep]; w.Strength != p.Strength {
+				t.Errorf("%s: path to %s is %s but its weakest step %s is %s", r.Query, p.Target.ID, p.Strength, w.Relation, w.Strength)
+			}
+		}
+	}
+	// Nike is exposed to the programme through Taekwang.
+	viaTaekwang := false
+	if x := got.Rows[0].Exposure; x != nil {
+		for _, p := range x.Paths {
+			viaTaekwang = viaTaekwang || p.Reason == "AIDING_PARTY" && p.Steps[0].From == "factory:qingdao-taekwang-shoes"
+		}
+	}
+	if !viaTaekwang {
+		t.Errorf("Nike's exposure has no path to an aiding party through Taekwang: %+v", got.Rows[0].Exposure)
 	}
 }

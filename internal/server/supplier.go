@@ -371,11 +371,19 @@ type linkOut struct {
 	Steps       []stepOut `json:"steps"`
 }
 
+// targetRef is what an exposure reaches, with its strongest link's strength.
+type targetRef struct {
+	entityRef
+	Strength string `json:"strength"`
+}
+
 type exposureOut struct {
-	Links         int         `json:"links"`
-	Truncated     bool        `json:"truncated"`
-	AidingParties []entityRef `json:"aidingParties"`
-	Designations  []entityRef `json:"designations"`
+	Links     int  `json:"links"`
+	Truncated bool `json:"truncated"`
+	// AidingParties and Designations are the targets reached, each with the
+	// strength of its strongest link.
+	AidingParties []targetRef `json:"aidingParties"`
+	Designations  []targetRef `json:"designations"`
 	// Strength is the strongest link's; WeakestLink is that link's weakest
 	// step: what the best-established exposure rests on.
 	Strength      string    `json:"strength,omitempty"`
@@ -542,7 +550,7 @@ func dedupe(xs []string) []string {
 
 // exposureSummary shapes one entity's exposure for a row.
 func exposureSummary(x *domain.Exposure, counter map[string][]domain.CounterClaim, id string, ref func(string) entityRef) *exposureOut {
-	out := &exposureOut{AidingParties: []entityRef{}, Designations: []entityRef{}, Paths: []linkOut{}}
+	out := &exposureOut{AidingParties: []targetRef{}, Designations: []targetRef{}, Paths: []linkOut{}}
 	if x == nil {
 		return out
 	}
@@ -553,12 +561,14 @@ func exposureSummary(x *domain.Exposure, counter map[string][]domain.CounterClai
 	}
 	seenTarget := map[string]bool{}
 	for i, l := range x.Links {
+		// Links come strongest first: a target's first is its strongest.
 		if !seenTarget[l.Target] {
 			seenTarget[l.Target] = true
+			t := targetRef{ref(l.Target), l.Strength.String()}
 			if l.Reason == domain.ExposureDesignation {
-				out.Designations = append(out.Designations, ref(l.Target))
+				out.Designations = append(out.Designations, t)
 			} else {
-				out.AidingParties = append(out.AidingParties, ref(l.Target))
+				out.AidingParties = append(out.AidingParties, t)
 			}
 		}
 		out.Contested = out.Contested || l.Contested
@@ -605,10 +615,10 @@ func writeSupplierCSV(w io.Writer, s *sheet, res *supplierResult) error {
 	if err := cw.Write(append(append([]string{}, s.header...), supplierCSVColumns...)); err != nil {
 		return err
 	}
-	names := func(rs []entityRef) string {
+	names := func(rs []targetRef) string {
 		var ns []string
 		for _, r := range rs {
-			ns = append(ns, r.Name)
+			ns = append(ns, r.Name+" ("+r.Strength+")")
 		}
 		return strings.Join(ns, "; ")
 	}

@@ -46,8 +46,8 @@ type supplierAnswer struct {
 		}
 		Exposure *struct {
 			Links         int
-			AidingParties []struct{ ID, Name string }
-			Designations  []struct{ ID, Name string }
+			AidingParties []struct{ ID, Name, Strength string }
+			Designations  []struct{ ID, Name, Strength string }
 			Strength      string
 			WeakestLink   *struct{ Relation, Type, Strength, BestGrade string }
 			Contested     bool
@@ -153,10 +153,11 @@ func TestSupplierCheck(t *testing.T) {
 	if x.Links != 2 || len(x.Paths) != 2 {
 		t.Fatalf("brand: %d links, %d paths, want 2", x.Links, len(x.Paths))
 	}
-	if len(x.AidingParties) != 1 || x.AidingParties[0].ID != "province:fx-dongjiang" || x.AidingParties[0].Name != "Dongjiang" {
+	// Each target with the strength of its own strongest link.
+	if len(x.AidingParties) != 1 || x.AidingParties[0].ID != "province:fx-dongjiang" || x.AidingParties[0].Name != "Dongjiang" || x.AidingParties[0].Strength != "WEAK" {
 		t.Errorf("brand: aiding parties %+v", x.AidingParties)
 	}
-	if len(x.Designations) != 1 || x.Designations[0].ID != "designation_list:fx-list" {
+	if len(x.Designations) != 1 || x.Designations[0].ID != "designation_list:fx-list" || x.Designations[0].Strength != "STRONG" {
 		t.Errorf("brand: designations %+v", x.Designations)
 	}
 	if !x.Contested || x.CounterClaims != 1 {
@@ -235,7 +236,7 @@ func TestSupplierCheck(t *testing.T) {
 			brand := recs[1]
 			for h, want := range map[string]string{
 				"Supplier name": "Larkspur Athletics", "Note": "the brand", "aidtrace_status": "match", "aidtrace_id": "buyer:fx-larkspur",
-				"aidtrace_match": "true", "exposure_links": "2", "aiding_parties": "Dongjiang", "designations": "Fixture Entity List",
+				"aidtrace_match": "true", "exposure_links": "2", "aiding_parties": "Dongjiang (WEAK)", "designations": "Fixture Entity List (STRONG)",
 				"exposure_strength": "STRONG", "contested": "true", "counter_claims": "1",
 			} {
 				if brand[col[h]] != want {
@@ -296,7 +297,9 @@ func TestSupplierCheckShapes(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"too many rows", func() *http.Response { return postCSV(t, srv.URL+"/supplier-check", rows(server.MaxSupplierRows+1), nil) }, 413, domain.ELIMIT},
+		{"too many rows", func() *http.Response {
+			return postCSV(t, srv.URL+"/supplier-check", rows(server.MaxSupplierRows+1), nil)
+		}, 413, domain.ELIMIT},
 		{"too many bytes", func() *http.Response {
 			return upload(t, srv.URL+"/supplier-check", "name\n"+strings.Repeat("x", server.MaxSupplierBytes), nil)
 		}, 413, domain.ELIMIT},
@@ -307,7 +310,9 @@ func TestSupplierCheckShapes(t *testing.T) {
 		{"empty", func() *http.Response { return postCSV(t, srv.URL+"/supplier-check", "\n", nil) }, 400, domain.EBADINPUT},
 		{"header only", func() *http.Response { return postCSV(t, srv.URL+"/supplier-check", "name,city\n", nil) }, 400, domain.EBADINPUT},
 		{"no such column", func() *http.Response { return postCSV(t, srv.URL+"/supplier-check?name=Vendor", "name\nA\n", nil) }, 400, domain.EBADINPUT},
-		{"a header without a name column", func() *http.Response { return postCSV(t, srv.URL+"/supplier-check", "city,country\nHaigang,China\n", nil) }, 400, domain.EBADINPUT},
+		{"a header without a name column", func() *http.Response {
+			return postCSV(t, srv.URL+"/supplier-check", "city,country\nHaigang,China\n", nil)
+		}, 400, domain.EBADINPUT},
 		{"JSON body", func() *http.Response {
 			return call(t, http.MethodPost, srv.URL+"/supplier-check", strings.NewReader(`{"rows":[]}`), "application/json", nil)
 		}, 400, domain.EBADINPUT},
