@@ -268,9 +268,44 @@ type ChainResult struct {
 }
 
 // TopAuthorityKinds are the kinds at which a chain up is complete when no
-// further step is possible: central party and state bodies, and the persons
-// who lead bodies.
-var TopAuthorityKinds = []Kind{"party_body", "state_body", "person"}
+// further step is possible: the central party and state bodies.
+var TopAuthorityKinds = []Kind{"party_body", "state_body"}
+
+// ReachesTop reports whether a maximal chain up whose entities have kinds
+// (root first) ends at a top authority, or at the person who leads one
+// (its last hop is LEADS). A chain that stops at a province, a region or a
+// person leading some other body is a dead end: no source read says who
+// answers for it.
+func ReachesTop(kinds []Kind, lastType string) bool {
+	if len(kinds) == 0 {
+		return false
+	}
+	top := func(k Kind) bool { return oneOf(k, TopAuthorityKinds) }
+	n := len(kinds)
+	return top(kinds[n-1]) || (lastType == "LEADS" && n >= 2 && top(kinds[n-2]))
+}
+
+// Consistent reports whether a sequence of relations can have held together:
+// no two neighbours have stated periods that exclude each other (one ends,
+// by its validTo, before the other starts, by its validFrom). A chain through
+// a pairing that ended in 2010 and a transfer that began in 2017 is no chain
+// of responsibility. Unstated bounds are open.
+func Consistent(rels []Relation) bool { return ConsistentPrefix(rels) == len(rels) }
+
+// ConsistentPrefix is how many relations of the sequence, from the first,
+// can have held together (see Consistent).
+func ConsistentPrefix(rels []Relation) int {
+	for i := 1; i < len(rels); i++ {
+		a, b := &rels[i-1], &rels[i]
+		if !a.ValidTo.IsZero() && !b.ValidFrom.IsZero() && a.ValidTo.End() < b.ValidFrom.Start() {
+			return i
+		}
+		if !b.ValidTo.IsZero() && !a.ValidFrom.IsZero() && b.ValidTo.End() < a.ValidFrom.Start() {
+			return i
+		}
+	}
+	return len(rels)
+}
 
 // PathMode chooses which paths to return.
 type PathMode string

@@ -32,6 +32,6 @@ MATCH (root:Entity {id: $id})
 CALL (root) {
 ` + strings.Join(parts, "\n  UNION ALL\n") + `
 }
-RETURN [n IN nodes(p) | n.id] AS ids, ` + relationMaps + ` AS rels, complete, last(nodes(p)).kind AS endKind
+RETURN [n IN nodes(p) | n.id] AS ids, ` + relationMaps + ` AS rels, complete, [n IN nodes(p) | n.kind] AS kinds
 LIMIT $limit`
 }

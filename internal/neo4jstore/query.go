@@ -231,19 +231,24 @@ func (s *Store) Chains(ctx context.Context, q domain.ChainQuery) (*domain.ChainR
 	if err != nil {
 		return nil, err
 	}
-	top := map[string]bool{}
-	for _, k := range domain.TopAuthorityKinds {
-		top[string(k)] = true
-	}
 	res := &domain.ChainResult{Root: q.ID, Chains: []domain.Chain{}}
 	var all []domain.Chain
+	seen := map[string]bool{}
 	for _, r := range recs {
 		ids, _, e1 := neo4j.GetRecordValue[[]any](r, "ids")
 		rels, _, e2 := neo4j.GetRecordValue[[]any](r, "rels")
 		maximal, _, e3 := neo4j.GetRecordValue[bool](r, "complete")
-		endKind, _, e4 := neo4j.GetRecordValue[string](r, "endKind")
+		kindList, _, e4 := neo4j.GetRecordValue[[]any](r, "kinds")
 		if err := firstErr(e1, e2, e3, e4); err != nil {
 			return nil, fmt.Errorf("chains: decode: %w", err)
+		}
+		kindNames, err := anyStrings(kindList)
+		if err != nil {
+			return nil, fmt.Errorf("chains: %w", err)
+		}
+		kinds := make([]domain.Kind, len(kindNames))
+		for i, k := range kindNames {
+			kinds[i] = domain.Kind(k)
 		}
 		nodes, err := anyStrings(ids)
 		if err != nil {
@@ -253,7 +258,20 @@ func (s *Store) Chains(ctx context.Context, q domain.ChainQuery) (*domain.ChainR
 		if err != nil {
 			return nil, fmt.Errorf("chains: %w", err)
 		}
-		c := domain.Chain{End: nodes[len(nodes)-1], Complete: maximal && (!q.Up || top[endKind])}
+		// A chain whose hops cannot have held together stops before the
+		// first hop that contradicts the one before (it is then incomplete).
+		if n := domain.ConsistentPrefix(relations); n < len(relations) {
+			relations, nodes, maximal = relations[:n], nodes[:n+1], false
+		}
+		key := ""
+		for _, rel := range relations {
+			key += rel.ID + "|"
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		c := domain.Chain{End: nodes[len(nodes)-1], Complete: maximal && (!q.Up || domain.ReachesTop(kinds[:len(nodes)], relations[len(relations)-1].Type))}
 		for i, rel := range relations {
 			// nodes[i] is nearer the root; the step from it went up or down.
 			near, far := nodes[i], nodes[i+1]
@@ -301,7 +319,7 @@ WITH p, end, NOT EXISTS {
 } AS complete
 WHERE complete OR length(p) = %d
 WITH p, complete ORDER BY length(p)
-RETURN [n IN nodes(p) | n.id] AS ids, `+relationMaps+` AS rels, complete, last(nodes(p)).kind AS endKind
+RETURN [n IN nodes(p) | n.id] AS ids, `+relationMaps+` AS rels, complete, [n IN nodes(p) | n.kind] AS kinds
 LIMIT $limit`, stepClause("r", "a"), activeClause("r"), maxDepth, stepClause("r2", "end"), activeClause("r2"), maxDepth)
 }
 
@@ -622,6 +640,9 @@ func (s *Store) Exposure(ctx context.Context, q domain.ExposureQuery) (*domain.E
 		relations, err := decodeRelationMaps(rels)
 		if err != nil {
 			return nil, fmt.Errorf("exposure: %w", err)
+		}
+		if !domain.Consistent(relations) {
+			continue
 		}
 		l := domain.ExposureLink{Target: target, Reason: domain.ExposureReason(reason)}
 		var key strings.Builder

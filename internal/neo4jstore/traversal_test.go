@@ -151,6 +151,36 @@ func TestContextLinksCarryNoResponsibility(t *testing.T) {
 	}
 }
 
+// A chain never joins hops whose stated periods exclude each other: up from
+// the factory, the 2017 transfer from the south does not continue into East's
+// pairing with the south that ended in 2010; it stops there, incomplete.
+func TestChainsHoldTogetherInTime(t *testing.T) {
+	s := traversalStore(t)
+	res := mustChains(t, s, domain.ChainQuery{ID: "factory:t-factory", Up: true})
+	found := false
+	for _, c := range res.Chains {
+		ids := chainRels([]domain.Chain{c})[0]
+		if strings.Contains(ids, "rel:t-pair-east-south") {
+			t.Errorf("chain joins the 2017 transfer to the pairing that ended in 2010: %s", ids)
+		}
+		if ids == "rel:t-transfer-south" {
+			found = true
+			if c.Complete {
+				t.Error("the cut chain is marked complete")
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the transfer from the south is lost instead of cut: %v", chainRels(res.Chains))
+	}
+	down := mustChains(t, s, domain.ChainQuery{ID: "province:t-east", Up: false})
+	for _, c := range down.Chains {
+		if ids := chainRels([]domain.Chain{c})[0]; strings.Contains(ids, "rel:t-pair-east-south>rel:t-transfer-south") {
+			t.Errorf("chain down joins hops that cannot have held together: %s", ids)
+		}
+	}
+}
+
 // Chains come complete first, then strongest, then shortest, and page
 // with the total known.
 func TestChainsSortedAndPaged(t *testing.T) {
