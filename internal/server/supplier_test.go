@@ -341,11 +341,12 @@ func TestSupplierCheckShapes(t *testing.T) {
 
 	// asOf: in 2019 the brand is known to be exposed to the aiding
 	// province (every hop attested then), not yet to the list (2023); in
-	// 2021 the supply link had ended (2016–2020).
+	// 2023 to the list, and the transfer is no longer attested; in 2025
+	// the supply link had ended (2016–2024).
 	for _, tc := range []struct {
 		asOf  string
 		links int
-	}{{"2019", 1}, {"2021", 0}} {
+	}{{"2019", 1}, {"2023", 1}, {"2025", 0}} {
 		var got supplierAnswer
 		postCSV(t, srv.URL+"/supplier-check?asOf="+tc.asOf, "name\nLarkspur Athletics\n", &got)
 		if len(got.Rows) != 1 || got.Rows[0].Exposure == nil || got.Rows[0].Exposure.Links != tc.links {
