@@ -52,7 +52,7 @@ type interopServer struct {
 	Log   *syncBuffer
 }
 
-func mustInteropServer(t *testing.T, cfg server.InteropConfig, paths ...string) *interopServer {
+func mustInteropServer(t testing.TB, cfg server.InteropConfig, paths ...string) *interopServer {
 	t.Helper()
 	s := neo4jtest.MustStore(t)
 	if len(paths) > 0 {
@@ -63,7 +63,7 @@ func mustInteropServer(t *testing.T, cfg server.InteropConfig, paths ...string) 
 	return startInterop(t, s, cfg)
 }
 
-func startInterop(t *testing.T, s *neo4jstore.Store, cfg server.InteropConfig) *interopServer {
+func startInterop(t testing.TB, s *neo4jstore.Store, cfg server.InteropConfig) *interopServer {
 	t.Helper()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -144,7 +144,7 @@ func form(vals ...string) url.Values {
 	return v
 }
 
-func mustJSON(t *testing.T, v any) string {
+func mustJSON(t testing.TB, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
