@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
-// Two pages: the explorer (served at / and /embed) and GraphiQL (/graphiql).
+// Three pages: the explorer (served at / and /embed), GraphiQL (/graphiql)
+// and the supplier-list check (/supplier).
 // Everything is bundled; nothing is fetched from a CDN at run time.
 export default defineConfig({
   base: '/',
@@ -24,6 +25,7 @@ export default defineConfig({
       input: {
         explorer: resolve(import.meta.dirname, 'index.html'),
         graphiql: resolve(import.meta.dirname, 'graphiql.html'),
+        supplier: resolve(import.meta.dirname, 'supplier.html'),
       },
     },
   },
@@ -32,6 +34,7 @@ export default defineConfig({
     proxy: {
       '/graphql': 'http://127.0.0.1:8080',
       '/export': 'http://127.0.0.1:8080',
+      '/supplier-check': 'http://127.0.0.1:8080',
     },
   },
 });

@@ -4,6 +4,7 @@
 //	/            the explorer (its state is in the query string)
 //	/embed       the same app with minimal chrome, for iframes in articles
 //	/graphiql    GraphiQL, bundled from npm, pointed at /graphql
+//	/supplier    the supplier-list check (it posts to /supplier-check)
 //	/assets/...  hashed JS and CSS: cached for a year, immutable
 //
 // Unknown paths without a file extension get the explorer (SPA fallback);
@@ -44,6 +45,7 @@ const (
 	// no X-Frame-Options).
 	cspEmbed    = cspBase
 	cspGraphiQL = cspBase + "; frame-ancestors 'self'"
+	cspSupplier = cspBase + "; frame-ancestors 'self'"
 )
 
 // file is one embedded file, with its gzip form made on first request.
@@ -73,6 +75,7 @@ type handler struct {
 	files    map[string]*file // by path without the leading slash
 	index    *file
 	graphiql *file
+	supplier *file
 }
 
 // Handler serves the explorer, the embed mode, GraphiQL and their assets.
@@ -112,8 +115,8 @@ func newHandler(root fs.FS) (*handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.index, h.graphiql = h.files["index.html"], h.files["graphiql.html"]
-	if h.index == nil || h.graphiql == nil {
+	h.index, h.graphiql, h.supplier = h.files["index.html"], h.files["graphiql.html"], h.files["supplier.html"]
+	if h.index == nil || h.graphiql == nil || h.supplier == nil {
 		return nil, fs.ErrNotExist
 	}
 	return h, nil
@@ -132,6 +135,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case p == "/graphiql" || p == "/graphiql.html":
 		h.page(w, r, h.graphiql, cspGraphiQL)
+	case p == "/supplier" || p == "/supplier.html":
+		h.page(w, r, h.supplier, cspSupplier)
 	case p == "/embed" || strings.HasPrefix(p, "/embed/"):
 		h.page(w, r, h.index, cspEmbed)
 	case strings.HasPrefix(p, "/assets/"):

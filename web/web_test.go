@@ -36,6 +36,7 @@ func TestPages(t *testing.T) {
 		{"/embed?id=prefecture:aksu&mode=up", `<div id="cy"`, ""}, // framable by any page, file:// included
 		{"/embed/anything", `<div id="cy"`, ""},                   // framable by any page, file:// included
 		{"/graphiql", `<div id="graphiql"`, "frame-ancestors 'self'"},
+		{"/supplier", `<form id="sc-form"`, "frame-ancestors 'self'"},
 		{"/some/unknown/page", `<div id="cy"`, "frame-ancestors 'self'"}, // SPA fallback
 	}
 	for _, tt := range tests {
@@ -95,7 +96,7 @@ func TestAssets(t *testing.T) {
 	h := Handler()
 	wantType := map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 	seen := map[string]bool{}
-	for _, page := range []string{"/", "/graphiql"} {
+	for _, page := range []string{"/", "/graphiql", "/supplier"} {
 		html := get(t, h, http.MethodGet, page, nil).Body.String()
 		refs := assetRefs(t, html)
 		var js, css int

@@ -166,6 +166,11 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		CORSOrigins: origins, Live: live,
 	}, schema, ready, log)
 	srv.HandleAPI("/export/", server.ExportHandler(store, log))
+	interop := server.InteropConfig{PublicURL: cfg.PublicURL}
+	reconcile := server.ReconcileHandler(store, interop, log)
+	srv.HandleAPI("/reconcile", reconcile)
+	srv.HandleAPI("/reconcile/", reconcile)
+	srv.HandleAPI("/supplier-check", server.SupplierCheckHandler(store, interop, log))
 	srv.Handle("/", web.Handler()) // explorer, /embed, /graphiql, /assets
 	if err := srv.Open(); err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

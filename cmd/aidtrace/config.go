@@ -42,6 +42,7 @@ type Config struct {
 	MaxInFlightPerAddr int
 	BodyTimeout        time.Duration
 	CORSOrigins        []string
+	PublicURL          string
 }
 
 func defaultConfig() Config {
@@ -123,6 +124,7 @@ var envVars = []struct {
 		}
 		return nil
 	}},
+	{"AIDTRACE_PUBLIC_URL", "public-url", "base URL clients reach the server at, for links in the reconciliation manifest (empty: each request's host)", func(c *Config, v string) error { c.PublicURL = v; return nil }},
 	{"AIDTRACE_INTROSPECTION", "introspection", "allow GraphQL introspection (true/false)", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		c.Introspection = b
@@ -219,6 +221,11 @@ func (c Config) validate() error {
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address must not be empty"))
 	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, fmt.Errorf("AIDTRACE_PUBLIC_URL %q: an http(s) base URL such as https://aidtrace.example.org", c.PublicURL))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -246,6 +253,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Bool("requireKey", c.RequireKey), slog.Float64("ratePerAddr", c.RatePerAddr), slog.Float64("ratePerKey", c.RatePerKey),
 		slog.Int("maxInFlight", c.MaxInFlight), slog.Int("maxInFlightPerAddr", c.MaxInFlightPerAddr),
 		slog.String("bodyTimeout", c.BodyTimeout.String()), slog.String("corsOrigins", strings.Join(c.CORSOrigins, ",")),
+		slog.Int("maxInFlight", c.MaxInFlight), slog.String("publicURL", c.PublicURL),
 	)
 }
 
