@@ -83,7 +83,7 @@ func benchmarkWrite(b *testing.B, f Format) {
 	cw := &countWriter{}
 	for b.Loop() {
 		cw.n = 0
-		if err := Write(cw, f, g); err != nil {
+		if err := Write(cw, f, g, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -20,34 +20,6 @@ const utf8BOM = "\uFEFF"
 // earliest time the zip format can store.
 var zipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// WriteCSV writes g as a zip of README.txt, nodes.csv, edges.csv,
-// sources.csv and citations.csv (see the package documentation).
-func WriteCSV(w io.Writer, g *domain.Subgraph) error {
-	x, err := newIndex(g)
-	if err != nil {
-		return wrap(err, "csv")
-	}
-	return wrap(writeCSVZip(w, x), "csv")
-}
-
-// WriteCSVNodes writes g's entities as one CSV table (NodeColumns).
-func WriteCSVNodes(w io.Writer, g *domain.Subgraph) error {
-	x, err := newIndex(g)
-	if err != nil {
-		return wrap(err, "csv nodes")
-	}
-	return wrap(writeTable(w, x.writeNodes), "csv nodes")
-}
-
-// WriteCSVEdges writes g's relations as one CSV table (EdgeColumns).
-func WriteCSVEdges(w io.Writer, g *domain.Subgraph) error {
-	x, err := newIndex(g)
-	if err != nil {
-		return wrap(err, "csv edges")
-	}
-	return wrap(writeTable(w, x.writeEdges), "csv edges")
-}
-
 func writeCSVZip(w io.Writer, x *index) error {
 	z := zip.NewWriter(w)
 	files := []struct {
@@ -214,7 +186,10 @@ func cell(s string) string {
 func (x *index) readme() string {
 	var b strings.Builder
 	b.WriteString("aidtrace export\n===============\n\n")
-	fmt.Fprintf(&b, "%d entities (nodes.csv), %d relations (edges.csv), %d sources (sources.csv).\n",
+	for _, l := range x.headerLines() {
+		b.WriteString(l + "\n")
+	}
+	fmt.Fprintf(&b, "\nThe tables: %d entities (nodes.csv), %d relations (edges.csv), %d sources (sources.csv).\n",
 		len(x.entities), len(x.relations), len(x.sources))
 	if x.truncated {
 		b.WriteString("TRUNCATED: a limit cut this subgraph short; it is not complete.\n")

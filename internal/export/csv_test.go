@@ -64,10 +64,10 @@ func TestCSVZipLayout(t *testing.T) {
 func TestCSVSingleTables(t *testing.T) {
 	g := testSubgraph(t)
 	var nodes, edges bytes.Buffer
-	if err := WriteCSVNodes(&nodes, g); err != nil {
+	if err := Write(&nodes, CSVNodes, g, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteCSVEdges(&edges, g); err != nil {
+	if err := Write(&edges, CSVEdges, g, nil); err != nil {
 		t.Fatal(err)
 	}
 	// The single tables are the zip's tables, byte for byte.
@@ -102,7 +102,7 @@ func TestCSVFormulaInjection(t *testing.T) {
 		{ID: "company:d", Name: "a=b", Description: "1-2"}, // only a leading character starts a formula
 	}}
 	var buf bytes.Buffer
-	if err := WriteCSVNodes(&buf, g); err != nil {
+	if err := Write(&buf, CSVNodes, g, nil); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := readCSVFile(buf.Bytes())

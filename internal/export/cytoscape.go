@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-
-	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
 // cyNode is the data of a Cytoscape.js node. Field names match nodeFields.
@@ -23,6 +21,8 @@ type cyNode struct {
 	Quantities  []quantityJSON `json:"quantities,omitempty"`
 	Synthetic   bool           `json:"synthetic"`
 	Citations   []citationJSON `json:"citations,omitempty"`
+	Color       string         `json:"color,omitempty"`
+	Shape       string         `json:"shape,omitempty"`
 }
 
 // cyEdge is the data of a Cytoscape.js edge. Field names match edgeFields.
@@ -44,25 +44,35 @@ type cyEdge struct {
 }
 
 type cyGraphData struct {
+	Title     string       `json:"title,omitempty"`
+	AsOf      string       `json:"asOf,omitempty"`
+	View      string       `json:"view,omitempty"`
+	Credit    string       `json:"credit"`
 	Truncated bool         `json:"truncated"`
 	Sources   []sourceJSON `json:"sources"`
 }
 
-// WriteCytoscapeJSON writes g as Cytoscape.js JSON:
+type cyPosition struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+}
+
+// cyStyle is the style sheet written with drawn nodes: it draws each node
+// with the colour and shape in its data, as the explorer drew it.
+const cyStyle = `[{"selector":"node","style":{"label":"data(label)"}},` +
+	`{"selector":"node[color]","style":{"background-color":"data(color)"}},` +
+	`{"selector":"node[shape]","style":{"shape":"data(shape)"}},` +
+	`{"selector":"edge","style":{"label":"data(label)","curve-style":"bezier","target-arrow-shape":"triangle"}}]`
+
+// writeCytoscape writes Cytoscape.js JSON:
 //
-//	{"data":{"truncated":false,"sources":[…]},
-//	 "elements":{"nodes":[{"data":{"id":…}}],"edges":[{"data":{"id":…,"source":…,"target":…}}]}}
+//	{"data":{"credit":…,"truncated":false,"sources":[…]},
+//	 "elements":{"nodes":[{"data":{"id":…},"position":{"x":…,"y":…}}],"edges":[{"data":{"id":…,"source":…,"target":…}}]},
+//	 "style":[…]}
 //
 // which cy.json() and Cytoscape desktop (File > Import > Network from File,
 // .cyjs) read. Multi-valued fields are native JSON arrays and objects here.
-func WriteCytoscapeJSON(w io.Writer, g *domain.Subgraph) error {
-	x, err := newIndex(g)
-	if err != nil {
-		return wrap(err, "cytoscape")
-	}
-	return wrap(writeCytoscape(w, x), "cytoscape")
-}
-
+// "position" and "style" are written only for drawn nodes.
 func writeCytoscape(w io.Writer, x *index) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw)
@@ -76,7 +86,9 @@ func writeCytoscape(w io.Writer, x *index) error {
 	if err := put(`{"data":`); err != nil {
 		return err
 	}
-	if err := enc.Encode(cyGraphData{Truncated: x.truncated, Sources: x.sourcesJSON()}); err != nil {
+	m := x.opt.Meta
+	if err := enc.Encode(cyGraphData{Title: m.Title, AsOf: m.AsOf.String(), View: m.View, Credit: Credit,
+		Truncated: x.truncated, Sources: x.sourcesJSON()}); err != nil {
 		return fmt.Errorf("encode graph data: %w", err)
 	}
 	if err := put(`,"elements":{"nodes":[` + "\n"); err != nil {
@@ -94,9 +106,17 @@ func writeCytoscape(w io.Writer, x *index) error {
 			ValidFrom: e.ValidFrom.String(), ValidTo: e.ValidTo.String(),
 			Quantities: quantities(e.Quantities), Synthetic: e.Synthetic, Citations: x.citations(e.Citations),
 		}
+		var pos *cyPosition
+		if st, ok := x.style(e.ID); ok {
+			n.Color, n.Shape = st.Color, st.Shape
+			if st.Pos != nil {
+				pos = &cyPosition{X: st.Pos.X, Y: st.Pos.Y}
+			}
+		}
 		if err := enc.Encode(struct {
-			Data cyNode `json:"data"`
-		}{n}); err != nil {
+			Data     cyNode      `json:"data"`
+			Position *cyPosition `json:"position,omitempty"`
+		}{n, pos}); err != nil {
 			return fmt.Errorf("encode entity %q: %w", e.ID, err)
 		}
 	}
@@ -121,7 +141,11 @@ func writeCytoscape(w io.Writer, x *index) error {
 			return fmt.Errorf("encode relation %q: %w", r.ID, err)
 		}
 	}
-	if err := put("]}}\n"); err != nil {
+	end := "]}}\n"
+	if x.hasStyles() {
+		end = "]},\n\"style\":" + cyStyle + "}\n"
+	}
+	if err := put(end); err != nil {
 		return err
 	}
 	return bw.Flush()

@@ -17,7 +17,7 @@ type Query struct {
 	Types []string
 	Kinds []domain.Kind
 	AsOf  domain.PartialDate
-	Limit int // most entities; 0: domain.MaxExportLimit
+	Limit int // most entities of a neighbourhood; 0: domain.MaxExportLimit
 
 	Chain string // export the responsibility chains from this entity
 	Down  bool   // with Chain: follow responsibility down instead of up
