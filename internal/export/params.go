@@ -189,7 +189,7 @@ func (q Query) Describe() (entity, mode, title string) {
 	return "all", "whole-graph", "The whole graph"
 }
 
-var fileNameUnsafe = regexp.MustCompile(`[^a-z0-9._-]+`)
+var fileNameUnsafe = regexp.MustCompile(`[^a-z0-9.-]+`) // "_" separates the parts
 
 // FileName is the name to save an export as: what it is about, the mode
 // and the date, e.g. "aidtrace_county-moyu_chain-up_2019-06.graphml".
