@@ -301,8 +301,8 @@ func TestExportRefusals(t *testing.T) {
 	list := `{"nodes":[{"id":"county:synth-000000"}]}`
 	tests := []struct {
 		name, method, path, contentType, body string
-		status                                 int
-		code, msg                              string
+		status                                int
+		code, msg                             string
 	}{
 		{"unknown format", "GET", "/export/pdf", "", "", 400, domain.EBADINPUT, "unknown export format"},
 		{"unknown parameter", "GET", "/export/graphml?id=county:synth-000001", "", "", 400, domain.EBADINPUT, `unknown export parameter "id"`},
@@ -458,4 +458,3 @@ func TestExportMemoryBounded(t *testing.T) {
 		t.Errorf("peak heap %.1f MB for 4 exports of %.1f MB: the exports are held in memory", float64(peak)/1e6, float64(size.Load())/1e6)
 	}
 }
-
