@@ -46,13 +46,14 @@ test-tools: .venv/installed
 	.venv/bin/pip install --quiet --disable-pip-version-check -r test-requirements.txt
 	touch $@
 
-## generate: regenerate gqlgen code from schema/*.graphqls
+## generate: regenerate gqlgen code from schema/*.graphqls and the generated sections of seeds/README.md
 generate:
 	$(GO) generate ./graph/...
+	$(GO) run ./cmd/aidtrace validate --readme seeds/README.md seeds
 
 ## check-generated: fail when the committed generated code is stale
 check-generated: generate
-	@git diff --quiet --exit-code -- graph/ schema/ || { git --no-pager diff --stat -- graph/ schema/; echo "generated code is stale: run 'make generate' and commit it"; exit 1; }
+	@git diff --quiet --exit-code -- graph/ schema/ seeds/README.md || { git --no-pager diff --stat -- graph/ schema/ seeds/README.md; echo "generated code is stale: run 'make generate' and commit it"; exit 1; }
 	@if [ -n "$$(git ls-files --others --exclude-standard -- graph/ schema/)" ]; then echo "untracked generated files in graph/ or schema/: commit them"; exit 1; fi
 
 ## web: build the explorer (web/dist is embedded in the binary and committed)

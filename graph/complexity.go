@@ -29,11 +29,16 @@ func (r *Resolver) Config() generated.Config {
 	q.Entities = func(child int, _ *model.EntityFilter, first *int, _ *string) int { return times(first, 20, child) }
 	q.Search = func(child int, _ string, _ []domain.Kind, first *int) int { return times(first, 10, child) }
 	q.Sources = func(child int, _ *domain.Grade, first *int, _ *string) int { return times(first, 50, child) }
-	q.ResponsibilityChain = func(child int, _ string, _ *model.ChainDirection, _ *domain.PartialDate, maxDepth *int, _ []model.RelationType, first *int) int {
+	q.ResponsibilityChain = func(child int, _ string, _ *model.ChainDirection, _ *domain.PartialDate, _ *bool, maxDepth *int, _ []model.RelationType, _ *model.Strength, first *int, _ *string) int {
 		// child counts one chain with one hop: a chain may have maxDepth hops.
 		return rootCost + intOr(first, 50)*intOr(maxDepth, 8)*child/4
 	}
-	q.Paths = func(child int, _, _ string, mode *model.PathMode, maxLength *int, _ []model.RelationType, _ *domain.PartialDate, first *int) int {
+	q.Exposure = func(child int, _ string, _ *domain.PartialDate, _ *bool, first *int) int {
+		// child counts one link with one step: a link may have
+		// ExposureSupplyDepth + ExposureChainDepth steps.
+		return rootCost + intOr(first, 50)*(domain.ExposureSupplyDepth+domain.ExposureChainDepth)*child/4
+	}
+	q.Paths = func(child int, _, _ string, mode *model.PathMode, maxLength *int, _ []model.RelationType, _ *domain.PartialDate, _ *bool, _ *domain.PathDirection, _ *bool, first *int) int {
 		cost := rootCost + intOr(first, 5)*intOr(maxLength, 6)*child/2
 		if mode != nil && *mode == model.PathModeAllSimple {
 			// ALL_SIMPLE enumerates every path up to maxLength before it
@@ -44,7 +49,7 @@ func (r *Resolver) Config() generated.Config {
 		}
 		return cost
 	}
-	q.Neighborhood = func(child int, _ []string, _ *int, _ []model.RelationType, _ []domain.Kind, _ *domain.PartialDate, limit *int) int {
+	q.Neighborhood = func(child int, _ []string, _ *int, _ []model.RelationType, _ []domain.Kind, _ *domain.PartialDate, _ *bool, limit *int) int {
 		// nodes and edges are the children; charge per 10 entities.
 		return rootCost + (intOr(limit, 200)/10+1)*child
 	}

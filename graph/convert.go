@@ -3,6 +3,8 @@ package graph
 import (
 	"encoding/base64"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/aidtrace/aidtrace/graph/model"
 	"github.com/aidtrace/aidtrace/internal/domain"
@@ -32,7 +34,7 @@ func date(d *domain.PartialDate) domain.PartialDate {
 func quantities(qs []domain.Quantity) []model.Quantity {
 	out := make([]model.Quantity, len(qs))
 	for i, q := range qs {
-		out[i] = model.Quantity{Name: q.Name, Value: q.Value, Unit: optString(q.Unit)}
+		out[i] = model.Quantity{Name: q.Name, Value: q.Value, Unit: optString(q.Unit), SourceID: q.Source}
 	}
 	return out
 }
@@ -40,7 +42,7 @@ func quantities(qs []domain.Quantity) []model.Quantity {
 func citations(cs []domain.Citation) []model.Citation {
 	out := make([]model.Citation, len(cs))
 	for i, c := range cs {
-		out[i] = model.Citation{SourceID: c.SourceID, Quote: optString(c.Quote), Locator: optString(c.Locator)}
+		out[i] = model.Citation{SourceID: c.SourceID, Quote: optString(c.Quote), Locator: optString(c.Locator), Attests: optDate(c.Attests)}
 	}
 	return out
 }
@@ -75,18 +77,51 @@ func toRelation(r *domain.Relation) model.Relation {
 		attrs = append(attrs, model.Attribute{Key: k, Value: v})
 	}
 	sort.Slice(attrs, func(i, j int) bool { return attrs[i].Key < attrs[j].Key })
+	kf, kt := r.KnownPeriod()
+	var best *domain.Grade
+	if r.BestGrade != "" {
+		g := r.BestGrade
+		best = &g
+	}
 	return model.Relation{
 		ID: r.ID, Type: model.RelationType(r.Type), Responsibility: responsibility(t.Responsibility),
 		FromID: r.From, ToID: r.To, ValidFrom: optDate(r.ValidFrom), ValidTo: optDate(r.ValidTo),
-		Confidence: r.Confidence, Role: optString(r.Role), Quantities: quantities(r.Quantities),
+		KnownFrom: optDate(kf), KnownTo: optDate(kt), Dated: !kf.IsZero(),
+		Confidence: r.Confidence, Inferred: r.Inferred, BestGrade: best, Strength: strength(r.Strength()),
+		Contested: r.IsContested(), Role: optString(r.Role), Quantities: quantities(r.Quantities),
 		Attributes: attrs, Note: optString(r.Note), Citations: citations(r.Citations), Synthetic: r.Synthetic,
 		Retraction: r.Retraction,
 	}
 }
 
+// strength converts an evidence strength to its GraphQL enum.
+func strength(s domain.Strength) model.Strength { return model.Strength(s.String()) }
+
+// domainStrength reads the GraphQL enum (nil: the weakest, i.e. no filter).
+func domainStrength(s *model.Strength) (domain.Strength, error) {
+	if s == nil {
+		return domain.StrengthWeak, nil
+	}
+	return domain.ParseStrength(string(*s))
+}
+
+func optInForce(f domain.InForce) *domain.InForce {
+	if f == "" {
+		return nil
+	}
+	return &f
+}
+
+func toCounterClaim(c *domain.CounterClaim) *model.CounterClaim {
+	return &model.CounterClaim{
+		ID: c.ID, Kind: c.Kind, ContestsID: c.Contests, ByID: c.By, Date: optDate(c.Date),
+		Statement: c.Statement, Citations: citations(c.Citations),
+	}
+}
+
 func toSource(s *domain.Source) *model.Source {
 	return &model.Source{
-		ID: s.ID, Title: s.Title, Publisher: optString(s.Publisher), URL: optString(s.URL),
+		ID: s.ID, Title: s.Title, Publisher: optString(s.Publisher), MirrorOf: optString(s.MirrorOf), URL: optString(s.URL), Document: optString(s.Document),
 		Published: optDate(s.Published), Type: s.Type, Grade: s.Grade, Note: optString(s.Note),
 	}
 }
@@ -176,4 +211,25 @@ func relationFromInput(in model.RelationInput) domain.Relation {
 		ValidFrom: date(in.ValidFrom), ValidTo: date(in.ValidTo), Confidence: in.Confidence, Role: str(in.Role),
 		Quantities: quantitiesFromInput(in.Quantities), Attributes: attrs, Note: str(in.Note),
 		Citations: citationsFromInput(in.Citations)}
+}
+
+// timeArgs reads the asOf and includeNotKnown arguments of a traversal.
+func timeArgs(asOf *domain.PartialDate, includeNotKnown *bool) domain.Time {
+	return domain.Time{AsOf: date(asOf), IncludeNotKnown: includeNotKnown != nil && *includeNotKnown}
+}
+
+// Chain cursors are opaque to clients: the base64 of "o:" and the number of
+// chains of the earlier pages.
+func encodeOffset(n int) string { return encodeCursor("o:" + strconv.Itoa(n)) }
+
+func decodeOffset(c *string) (int, error) {
+	s, err := decodeCursor(c)
+	if err != nil || s == "" {
+		return 0, err
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(s, "o:"))
+	if !strings.HasPrefix(s, "o:") || err != nil || n < 0 {
+		return 0, domain.Errorf(domain.EBADINPUT, "after: not a cursor returned by this API")
+	}
+	return n, nil
 }

@@ -22,6 +22,23 @@ func (r *citationResolver) Source(ctx context.Context, obj *model.Citation) (*mo
 	return toSource(s), nil
 }
 
+// By is the resolver for the by field.
+func (r *counterClaimResolver) By(ctx context.Context, obj *model.CounterClaim) (*model.Entity, error) {
+	if obj.ByID == "" {
+		return nil, nil
+	}
+	e, err := r.entity(ctx, obj.ByID)
+	if err != nil {
+		return nil, err
+	}
+	return toEntity(e), nil
+}
+
+// CounterClaims is the resolver for the counterClaims field.
+func (r *entityResolver) CounterClaims(ctx context.Context, obj *model.Entity) ([]model.CounterClaim, error) {
+	return r.counterClaims(ctx, obj.ID)
+}
+
 // History is the resolver for the history field.
 func (r *entityResolver) History(ctx context.Context, obj *model.Entity, first *int) ([]domain.AuditEvent, error) {
 	return r.history(ctx, obj.ID, first)
@@ -48,6 +65,18 @@ func (r *entityResolver) Relations(ctx context.Context, obj *model.Entity, direc
 	return conn, nil
 }
 
+// Source is the resolver for the source field.
+func (r *quantityResolver) Source(ctx context.Context, obj *model.Quantity) (*model.Source, error) {
+	if obj.SourceID == "" {
+		return nil, nil
+	}
+	s, err := r.source(ctx, obj.SourceID)
+	if err != nil {
+		return nil, err
+	}
+	return toSource(s), nil
+}
+
 // From is the resolver for the from field.
 func (r *relationResolver) From(ctx context.Context, obj *model.Relation) (*model.Entity, error) {
 	e, err := r.entity(ctx, obj.FromID)
@@ -64,6 +93,19 @@ func (r *relationResolver) To(ctx context.Context, obj *model.Relation) (*model.
 		return nil, err
 	}
 	return toEntity(e), nil
+}
+
+// InForce is the resolver for the inForce field.
+func (r *relationResolver) InForce(ctx context.Context, obj *model.Relation, on domain.PartialDate) (domain.InForce, error) {
+	if on.IsZero() {
+		return "", domain.Errorf(domain.EBADINPUT, "on: a date is required")
+	}
+	return domain.InForceStatus(date(obj.ValidFrom), date(obj.ValidTo), date(obj.KnownFrom), date(obj.KnownTo), on), nil
+}
+
+// CounterClaims is the resolver for the counterClaims field.
+func (r *relationResolver) CounterClaims(ctx context.Context, obj *model.Relation) ([]model.CounterClaim, error) {
+	return r.counterClaims(ctx, obj.ID)
 }
 
 // History is the resolver for the history field.
@@ -107,8 +149,14 @@ func (r *sourceResolver) Claims(ctx context.Context, obj *model.Source, first *i
 // Citation returns generated.CitationResolver implementation.
 func (r *Resolver) Citation() generated.CitationResolver { return &citationResolver{r} }
 
+// CounterClaim returns generated.CounterClaimResolver implementation.
+func (r *Resolver) CounterClaim() generated.CounterClaimResolver { return &counterClaimResolver{r} }
+
 // Entity returns generated.EntityResolver implementation.
 func (r *Resolver) Entity() generated.EntityResolver { return &entityResolver{r} }
+
+// Quantity returns generated.QuantityResolver implementation.
+func (r *Resolver) Quantity() generated.QuantityResolver { return &quantityResolver{r} }
 
 // Relation returns generated.RelationResolver implementation.
 func (r *Resolver) Relation() generated.RelationResolver { return &relationResolver{r} }
@@ -117,8 +165,10 @@ func (r *Resolver) Relation() generated.RelationResolver { return &relationResol
 func (r *Resolver) Source() generated.SourceResolver { return &sourceResolver{r} }
 
 type (
-	citationResolver struct{ *Resolver }
-	entityResolver   struct{ *Resolver }
-	relationResolver struct{ *Resolver }
-	sourceResolver   struct{ *Resolver }
+	citationResolver     struct{ *Resolver }
+	counterClaimResolver struct{ *Resolver }
+	entityResolver       struct{ *Resolver }
+	quantityResolver     struct{ *Resolver }
+	relationResolver     struct{ *Resolver }
+	sourceResolver       struct{ *Resolver }
 )

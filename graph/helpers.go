@@ -45,3 +45,29 @@ func (r *Resolver) history(ctx context.Context, id string, first *int) ([]domain
 	}
 	return r.loaders(ctx).history.Load(ctx, key)
 }
+
+// entitiesNeeded fetches the entities among ids in one query, converted
+// once each; an id that is not stored is a NOT_FOUND error.
+func (r *Resolver) entitiesNeeded(ctx context.Context, ids []string) (map[string]*model.Entity, error) {
+	seen := map[string]bool{}
+	uniq := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	found, err := r.Read.EntitiesByID(ctx, uniq)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*model.Entity, len(found))
+	for _, id := range uniq {
+		e := found[id]
+		if e == nil {
+			return nil, errNotFound(id)
+		}
+		out[id] = toEntity(e)
+	}
+	return out, nil
+}

@@ -17,7 +17,7 @@ type relKey struct {
 	ID        string
 	Direction domain.Direction
 	Types     string // comma-separated
-	AsOf      domain.PartialDate
+	Time      domain.Time
 	First     int
 	After     string
 }
@@ -46,7 +46,7 @@ func relationsKey(id string, direction *domain.Direction, types []model.Relation
 			return relKey{}, domain.Errorf(domain.EBADINPUT, "direction: OUT, IN or BOTH")
 		}
 	}
-	return relKey{ID: id, Direction: dir, Types: strings.Join(ts, ","), AsOf: date(asOf), First: n, After: cursor}, nil
+	return relKey{ID: id, Direction: dir, Types: strings.Join(ts, ","), Time: domain.Time{AsOf: date(asOf)}, First: n, After: cursor}, nil
 }
 
 func splitTypes(s string) []string {
@@ -101,6 +101,8 @@ type loaders struct {
 	entities  *dataloadgen.Loader[string, *domain.Entity]
 	sources   *dataloadgen.Loader[string, *domain.Source]
 	relations *dataloadgen.Loader[relKey, domain.RelationPage]
+	// counter holds the counter-claims contesting each claim id.
+	counter *dataloadgen.Loader[string, []domain.CounterClaim]
 }
 
 type loadersKey struct{}
@@ -169,6 +171,18 @@ func newLoaders(svc domain.ReadService, write domain.WriteService, batchWait tim
 		sources: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*domain.Source, error) {
 			return svc.SourcesByID(ctx, ids)
 		}, wait),
+		counter: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([][]domain.CounterClaim, []error) {
+			m, err := svc.CounterClaims(ctx, ids)
+			out := make([][]domain.CounterClaim, len(ids))
+			errs := make([]error, len(ids))
+			for i, id := range ids {
+				out[i], errs[i] = m[id], err
+				if out[i] == nil {
+					out[i] = []domain.CounterClaim{}
+				}
+			}
+			return out, errs
+		}, wait),
 		relations: dataloadgen.NewLoader(func(ctx context.Context, keys []relKey) ([]domain.RelationPage, []error) {
 			out := make([]domain.RelationPage, len(keys))
 			errs := make([]error, len(keys))
@@ -177,7 +191,7 @@ func newLoaders(svc domain.ReadService, write domain.WriteService, batchWait tim
 				groups[k.args()] = append(groups[k.args()], i)
 			}
 			for args, idx := range groups {
-				q := domain.RelationQuery{Direction: args.Direction, AsOf: args.AsOf, IDs: make([]string, len(idx)), Types: splitTypes(args.Types)}
+				q := domain.RelationQuery{Direction: args.Direction, Time: args.Time, IDs: make([]string, len(idx)), Types: splitTypes(args.Types)}
 				for j, i := range idx {
 					q.IDs[j] = keys[i].ID
 				}
@@ -218,4 +232,17 @@ func (r *Resolver) source(ctx context.Context, id string) (*domain.Source, error
 		return nil, domain.Errorf(domain.ENOTFOUND, "no source with id %q", id)
 	}
 	return s, err
+}
+
+// counterClaims returns the counter-claims contesting a claim, batched.
+func (r *Resolver) counterClaims(ctx context.Context, id string) ([]model.CounterClaim, error) {
+	ccs, err := r.loaders(ctx).counter.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.CounterClaim, len(ccs))
+	for i := range ccs {
+		out[i] = *toCounterClaim(&ccs[i])
+	}
+	return out, nil
 }

@@ -291,7 +291,7 @@ func (p *prefetch) entityFields(ctx context.Context, ns []need[string]) ([]need[
 	var out []need[*domain.Relation]
 	for _, args := range groups.order {
 		g := groups.by[args]
-		q := domain.RelationQuery{Direction: args.Direction, AsOf: args.AsOf, IDs: g.ids, Types: splitTypes(args.Types)}
+		q := domain.RelationQuery{Direction: args.Direction, Time: args.Time, IDs: g.ids, Types: splitTypes(args.Types)}
 		pages, err := p.r.Read.RelationPages(ctx, q, args.First, args.After)
 		if err != nil {
 			return nil, err

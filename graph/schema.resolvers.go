@@ -25,6 +25,15 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		return s, nil
 	case strings.HasPrefix(id, "rel:"):
 		return r.relationByID(ctx, id)
+	case strings.HasPrefix(id, "cc:"):
+		if !domain.ValidCounterClaimID(id) {
+			return nil, domain.Errorf(domain.EBADINPUT, "%.80q is not a counter-claim id (cc:...)", id)
+		}
+		c, err := r.Read.CounterClaimByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return toCounterClaim(c), nil
 	}
 	e, err := r.Entity(ctx, id)
 	if err != nil {
@@ -96,14 +105,22 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []domain.
 }
 
 // ResponsibilityChain is the resolver for the responsibilityChain field.
-func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, direction *model.ChainDirection, asOf *domain.PartialDate, maxDepth *int, types []model.RelationType, first *int) (*model.ChainResult, error) {
+func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, direction *model.ChainDirection, asOf *domain.PartialDate, includeNotKnown *bool, maxDepth *int, types []model.RelationType, minStrength *model.Strength, first *int, after *string) (*model.ChainResult, error) {
 	dir := model.ChainDirectionUp
 	if direction != nil {
 		dir = *direction
 	}
+	min, err := domainStrength(minStrength)
+	if err != nil {
+		return nil, err
+	}
+	offset, err := decodeOffset(after)
+	if err != nil {
+		return nil, err
+	}
 	res, err := r.Read.Chains(ctx, domain.ChainQuery{
-		ID: id, Up: dir == model.ChainDirectionUp, AsOf: date(asOf), MaxDepth: intOr(maxDepth, 8),
-		Types: typeStrings(types), First: intOr(first, 50),
+		ID: id, Up: dir == model.ChainDirectionUp, Time: timeArgs(asOf, includeNotKnown), MaxDepth: intOr(maxDepth, 8),
+		Types: typeStrings(types), MinStrength: min, First: intOr(first, 50), After: offset,
 	})
 	if err != nil {
 		return nil, err
@@ -128,17 +145,24 @@ func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, dire
 		converted[id] = toEntity(e)
 		return converted[id], nil
 	}
-	out := &model.ChainResult{RootID: res.Root, Direction: dir, Truncated: res.Truncated, Chains: make([]model.Chain, len(res.Chains))}
+	out := &model.ChainResult{RootID: res.Root, Direction: dir, Truncated: res.Truncated, TotalCount: res.Total,
+		Chains: make([]model.Chain, len(res.Chains))}
+	end := ""
+	if len(res.Chains) > 0 {
+		end = encodeOffset(offset + len(res.Chains))
+	}
+	out.PageInfo = model.PageInfo{HasNextPage: res.HasNext, EndCursor: optString(end)}
 	if out.Root, err = pick(res.Root, want.root); err != nil {
 		return nil, err
 	}
 	for i, c := range res.Chains {
-		mc := model.Chain{EndID: c.End, Complete: c.Complete, Hops: make([]model.Hop, len(c.Hops))}
+		mc := model.Chain{EndID: c.End, Complete: c.Complete, Strength: strength(c.Strength), WeakestHop: c.WeakestHop,
+			Contested: c.Contested, Hops: make([]model.Hop, len(c.Hops))}
 		if mc.End, err = pick(c.End, want.end); err != nil {
 			return nil, err
 		}
 		for j, h := range c.Hops {
-			mh := model.Hop{Relation: toRelation(&h.Relation), UpperID: h.Upper, LowerID: h.Lower}
+			mh := model.Hop{Relation: toRelation(&h.Relation), UpperID: h.Upper, LowerID: h.Lower, InForce: optInForce(h.InForce)}
 			if mh.Upper, err = pick(h.Upper, want.upper); err != nil {
 				return nil, err
 			}
@@ -152,15 +176,49 @@ func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, dire
 	return out, nil
 }
 
+// Exposure is the resolver for the exposure field.
+func (r *queryResolver) Exposure(ctx context.Context, id string, asOf *domain.PartialDate, includeNotKnown *bool, first *int) (*model.Exposure, error) {
+	res, err := r.Read.Exposure(ctx, domain.ExposureQuery{ID: id, Time: timeArgs(asOf, includeNotKnown), First: intOr(first, 50)})
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{res.Root}
+	for _, l := range res.Links {
+		ids = append(ids, l.Target)
+		for _, s := range l.Steps {
+			ids = append(ids, s.Start, s.End)
+		}
+	}
+	es, err := r.entitiesNeeded(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.Exposure{Root: es[res.Root], TotalCount: res.Total, Truncated: res.Truncated, Links: make([]model.ExposureLink, len(res.Links))}
+	for i, l := range res.Links {
+		ml := model.ExposureLink{Target: es[l.Target], Reason: l.Reason, Strength: strength(l.Strength), WeakestStep: l.WeakestStep,
+			Contested: l.Contested, Steps: make([]model.Step, len(l.Steps))}
+		for j, s := range l.Steps {
+			ml.Steps[j] = model.Step{Relation: toRelation(&s.Relation), Start: es[s.Start], End: es[s.End], InForce: optInForce(s.InForce)}
+		}
+		out.Links[i] = ml
+	}
+	return out, nil
+}
+
 // Paths is the resolver for the paths field.
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode *model.PathMode, maxLength *int, types []model.RelationType, asOf *domain.PartialDate, first *int) ([]model.Path, error) {
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode *model.PathMode, maxLength *int, types []model.RelationType, asOf *domain.PartialDate, includeNotKnown *bool, direction *domain.PathDirection, responsibilityOnly *bool, first *int) ([]model.Path, error) {
 	m := model.PathModeShortest
 	if mode != nil {
 		m = *mode
 	}
+	dir := domain.PathAny
+	if direction != nil {
+		dir = *direction
+	}
 	paths, err := r.Read.Paths(ctx, domain.PathQuery{
 		From: from, To: to, Mode: domain.PathMode(m), MaxLength: intOr(maxLength, 6),
-		Types: typeStrings(types), AsOf: date(asOf), First: intOr(first, 5),
+		Types: typeStrings(types), Time: timeArgs(asOf, includeNotKnown), Direction: dir,
+		ResponsibilityOnly: responsibilityOnly != nil && *responsibilityOnly, First: intOr(first, 5),
 	})
 	if err != nil {
 		return nil, err
@@ -171,7 +229,8 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode 
 	}
 	out := make([]model.Path, len(paths))
 	for i, p := range paths {
-		mp := model.Path{Length: len(p.Relations), Nodes: make([]model.Entity, len(p.Nodes)), Relations: make([]model.Relation, len(p.Relations))}
+		mp := model.Path{Length: len(p.Relations), Nodes: make([]model.Entity, len(p.Nodes)), Relations: make([]model.Relation, len(p.Relations)),
+			Strength: strength(p.Strength()), Responsibility: p.Responsibility()}
 		for j, id := range p.Nodes {
 			e := entities[id]
 			if e == nil {
@@ -188,9 +247,9 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode 
 }
 
 // Neighborhood is the resolver for the neighborhood field.
-func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *int, types []model.RelationType, kinds []domain.Kind, asOf *domain.PartialDate, limit *int) (*model.Graph, error) {
+func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *int, types []model.RelationType, kinds []domain.Kind, asOf *domain.PartialDate, includeNotKnown *bool, limit *int) (*model.Graph, error) {
 	q := domain.SubgraphQuery{
-		IDs: ids, Depth: intOr(depth, 1), Types: typeStrings(types), Kinds: kinds, AsOf: date(asOf), Limit: intOr(limit, 200),
+		IDs: ids, Depth: intOr(depth, 1), Types: typeStrings(types), Kinds: kinds, Time: timeArgs(asOf, includeNotKnown), Limit: intOr(limit, 200),
 	}
 	if len(ids) == 0 {
 		return nil, domain.Errorf(domain.EBADINPUT, "ids must name at least one entity")
@@ -205,7 +264,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *i
 	if err := r.prefetchGraph(ctx, g); err != nil {
 		return nil, err
 	}
-	out := &model.Graph{Truncated: g.Truncated, Nodes: make([]model.Entity, len(g.Entities)), Edges: make([]model.Relation, len(g.Relations))}
+	out := &model.Graph{AsOf: asOf, Truncated: g.Truncated, Nodes: make([]model.Entity, len(g.Entities)), Edges: make([]model.Relation, len(g.Relations))}
 	for i := range g.Entities {
 		out.Nodes[i] = *toEntity(&g.Entities[i])
 	}

@@ -229,6 +229,7 @@ func (m *Main) printSummary(s *domain.LoadSummary, took time.Duration) {
 func (m *Main) validate(args []string) error {
 	fs := flag.NewFlagSet("aidtrace validate", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
+	readme := fs.String("readme", "", "after validating, rewrite the generated sections of this README (kinds, types, figures, sources)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -245,7 +246,23 @@ func (m *Main) validate(args []string) error {
 		return exitCode(1)
 	}
 	d := p.Dataset
-	fmt.Fprintf(m.Stdout, "ok: %d sources, %d entities, %d relations\n", len(d.Sources), len(d.Entities), len(d.Relations))
+	fmt.Fprintf(m.Stdout, "ok: %d sources, %d entities, %d relations, %d counter-claims\n", len(d.Sources), len(d.Entities), len(d.Relations), len(d.CounterClaims))
+	if *readme != "" {
+		old, err := os.ReadFile(*readme)
+		if err != nil {
+			return err
+		}
+		text, err := ingest.RenderREADME(string(old), p)
+		if err != nil {
+			return err
+		}
+		if text != string(old) {
+			if err := os.WriteFile(*readme, []byte(text), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "wrote %s\n", *readme)
+		}
+	}
 	return nil
 }
 

@@ -97,15 +97,18 @@ func (m *Main) synth(ctx context.Context, args []string) error {
 		}
 	}
 	log.Info("synth", "scale", scale, "seed", seed, "entities", sz.Entities(), "relations", sz.Relations(), "load", load, "out", out)
-	kinds := map[string]domain.Kind{synth.SourceID: "source"}
-	known := func(id string) (domain.Kind, bool) { k, ok := kinds[id]; return k, ok }
+	kinds := map[string]domain.Known{}
+	for _, src := range synth.Sources {
+		kinds[src.ID] = domain.Known{Kind: domain.KindSource, Grade: src.Grade}
+	}
+	known := func(id string) (domain.Known, bool) { k, ok := kinds[id]; return k, ok }
 	began := time.Now()
 	err = g.Chunks(synthChunk, func(d *domain.Dataset) error {
 		if errs := d.Validate(known); len(errs) > 0 {
 			return fmt.Errorf("generated data does not validate (a bug in internal/synth): %v (and %d more)", errs[0], len(errs)-1)
 		}
 		for _, e := range d.Entities {
-			kinds[e.ID] = e.Kind
+			kinds[e.ID] = domain.Known{Kind: e.Kind}
 		}
 		if w != nil {
 			if err := w.write(d); err != nil {

@@ -32,8 +32,10 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	AuditEvent() AuditEventResolver
 	Citation() CitationResolver
+	CounterClaim() CounterClaimResolver
 	Entity() EntityResolver
 	Mutation() MutationResolver
+	Quantity() QuantityResolver
 	Query() QueryResolver
 	Relation() RelationResolver
 	Retraction() RetractionResolver
@@ -60,19 +62,25 @@ type ComplexityRoot struct {
 	}
 
 	Chain struct {
-		Complete func(childComplexity int) int
-		End      func(childComplexity int) int
-		Hops     func(childComplexity int) int
+		Complete   func(childComplexity int) int
+		Contested  func(childComplexity int) int
+		End        func(childComplexity int) int
+		Hops       func(childComplexity int) int
+		Strength   func(childComplexity int) int
+		WeakestHop func(childComplexity int) int
 	}
 
 	ChainResult struct {
-		Chains    func(childComplexity int) int
-		Direction func(childComplexity int) int
-		Root      func(childComplexity int) int
-		Truncated func(childComplexity int) int
+		Chains     func(childComplexity int) int
+		Direction  func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		Root       func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+		Truncated  func(childComplexity int) int
 	}
 
 	Citation struct {
+		Attests func(childComplexity int) int
 		Locator func(childComplexity int) int
 		Quote   func(childComplexity int) int
 		Source  func(childComplexity int) int
@@ -93,21 +101,32 @@ type ComplexityRoot struct {
 		Key   func(childComplexity int) int
 	}
 
+	CounterClaim struct {
+		By         func(childComplexity int) int
+		Citations  func(childComplexity int) int
+		ContestsID func(childComplexity int) int
+		Date       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Statement  func(childComplexity int) int
+	}
+
 	Entity struct {
-		Aliases     func(childComplexity int) int
-		Citations   func(childComplexity int) int
-		Description func(childComplexity int) int
-		History     func(childComplexity int, first *int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		NameZh      func(childComplexity int) int
-		Quantities  func(childComplexity int) int
-		Relations   func(childComplexity int, direction *domain.Direction, types []model.RelationType, asOf *domain.PartialDate, first *int, after *string) int
-		Retraction  func(childComplexity int) int
-		Synthetic   func(childComplexity int) int
-		ValidFrom   func(childComplexity int) int
-		ValidTo     func(childComplexity int) int
+		Aliases       func(childComplexity int) int
+		Citations     func(childComplexity int) int
+		CounterClaims func(childComplexity int) int
+		Description   func(childComplexity int) int
+		History       func(childComplexity int, first *int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Name          func(childComplexity int) int
+		NameZh        func(childComplexity int) int
+		Quantities    func(childComplexity int) int
+		Relations     func(childComplexity int, direction *domain.Direction, types []model.RelationType, asOf *domain.PartialDate, first *int, after *string) int
+		Retraction    func(childComplexity int) int
+		Synthetic     func(childComplexity int) int
+		ValidFrom     func(childComplexity int) int
+		ValidTo       func(childComplexity int) int
 	}
 
 	EntityConnection struct {
@@ -120,13 +139,31 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Exposure struct {
+		Links      func(childComplexity int) int
+		Root       func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+		Truncated  func(childComplexity int) int
+	}
+
+	ExposureLink struct {
+		Contested   func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		Steps       func(childComplexity int) int
+		Strength    func(childComplexity int) int
+		Target      func(childComplexity int) int
+		WeakestStep func(childComplexity int) int
+	}
+
 	Graph struct {
+		AsOf      func(childComplexity int) int
 		Edges     func(childComplexity int) int
 		Nodes     func(childComplexity int) int
 		Truncated func(childComplexity int) int
 	}
 
 	Hop struct {
+		InForce  func(childComplexity int) int
 		Lower    func(childComplexity int) int
 		Relation func(childComplexity int) int
 		Upper    func(childComplexity int) int
@@ -146,25 +183,29 @@ type ComplexityRoot struct {
 	}
 
 	Path struct {
-		Length    func(childComplexity int) int
-		Nodes     func(childComplexity int) int
-		Relations func(childComplexity int) int
+		Length         func(childComplexity int) int
+		Nodes          func(childComplexity int) int
+		Relations      func(childComplexity int) int
+		Responsibility func(childComplexity int) int
+		Strength       func(childComplexity int) int
 	}
 
 	Quantity struct {
-		Name  func(childComplexity int) int
-		Unit  func(childComplexity int) int
-		Value func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Source func(childComplexity int) int
+		Unit   func(childComplexity int) int
+		Value  func(childComplexity int) int
 	}
 
 	Query struct {
 		Entities            func(childComplexity int, filter *model.EntityFilter, first *int, after *string) int
 		Entity              func(childComplexity int, id string) int
-		Neighborhood        func(childComplexity int, ids []string, depth *int, types []model.RelationType, kinds []domain.Kind, asOf *domain.PartialDate, limit *int) int
+		Exposure            func(childComplexity int, id string, asOf *domain.PartialDate, includeNotKnown *bool, first *int) int
+		Neighborhood        func(childComplexity int, ids []string, depth *int, types []model.RelationType, kinds []domain.Kind, asOf *domain.PartialDate, includeNotKnown *bool, limit *int) int
 		Node                func(childComplexity int, id string) int
-		Paths               func(childComplexity int, from string, to string, mode *model.PathMode, maxLength *int, types []model.RelationType, asOf *domain.PartialDate, first *int) int
+		Paths               func(childComplexity int, from string, to string, mode *model.PathMode, maxLength *int, types []model.RelationType, asOf *domain.PartialDate, includeNotKnown *bool, direction *domain.PathDirection, responsibilityOnly *bool, first *int) int
 		RelationTypes       func(childComplexity int) int
-		ResponsibilityChain func(childComplexity int, id string, direction *model.ChainDirection, asOf *domain.PartialDate, maxDepth *int, types []model.RelationType, first *int) int
+		ResponsibilityChain func(childComplexity int, id string, direction *model.ChainDirection, asOf *domain.PartialDate, includeNotKnown *bool, maxDepth *int, types []model.RelationType, minStrength *model.Strength, first *int, after *string) int
 		Search              func(childComplexity int, text string, kinds []domain.Kind, first *int) int
 		Source              func(childComplexity int, id string) int
 		Sources             func(childComplexity int, grade *domain.Grade, first *int, after *string) int
@@ -173,17 +214,26 @@ type ComplexityRoot struct {
 
 	Relation struct {
 		Attributes     func(childComplexity int) int
+		BestGrade      func(childComplexity int) int
 		Citations      func(childComplexity int) int
 		Confidence     func(childComplexity int) int
+		Contested      func(childComplexity int) int
+		CounterClaims  func(childComplexity int) int
+		Dated          func(childComplexity int) int
 		From           func(childComplexity int) int
 		FromID         func(childComplexity int) int
 		History        func(childComplexity int, first *int) int
 		ID             func(childComplexity int) int
+		InForce        func(childComplexity int, on domain.PartialDate) int
+		Inferred       func(childComplexity int) int
+		KnownFrom      func(childComplexity int) int
+		KnownTo        func(childComplexity int) int
 		Note           func(childComplexity int) int
 		Quantities     func(childComplexity int) int
 		Responsibility func(childComplexity int) int
 		Retraction     func(childComplexity int) int
 		Role           func(childComplexity int) int
+		Strength       func(childComplexity int) int
 		Synthetic      func(childComplexity int) int
 		To             func(childComplexity int) int
 		ToID           func(childComplexity int) int
@@ -224,9 +274,11 @@ type ComplexityRoot struct {
 
 	Source struct {
 		Claims    func(childComplexity int, first *int, after *string) int
+		Document  func(childComplexity int) int
 		Grade     func(childComplexity int) int
 		History   func(childComplexity int, first *int) int
 		ID        func(childComplexity int) int
+		MirrorOf  func(childComplexity int) int
 		Note      func(childComplexity int) int
 		Published func(childComplexity int) int
 		Publisher func(childComplexity int) int
@@ -253,6 +305,13 @@ type ComplexityRoot struct {
 		Sources         func(childComplexity int) int
 		SourcesByGrade  func(childComplexity int) int
 	}
+
+	Step struct {
+		End      func(childComplexity int) int
+		InForce  func(childComplexity int) int
+		Relation func(childComplexity int) int
+		Start    func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -265,7 +324,11 @@ type AuditEventResolver interface {
 type CitationResolver interface {
 	Source(ctx context.Context, obj *model.Citation) (*model.Source, error)
 }
+type CounterClaimResolver interface {
+	By(ctx context.Context, obj *model.CounterClaim) (*model.Entity, error)
+}
 type EntityResolver interface {
+	CounterClaims(ctx context.Context, obj *model.Entity) ([]model.CounterClaim, error)
 	History(ctx context.Context, obj *model.Entity, first *int) ([]domain.AuditEvent, error)
 	Relations(ctx context.Context, obj *model.Entity, direction *domain.Direction, types []model.RelationType, asOf *domain.PartialDate, first *int, after *string) (*model.RelationConnection, error)
 }
@@ -276,14 +339,18 @@ type MutationResolver interface {
 	RetractEntity(ctx context.Context, id string, reason string) (*model.Entity, error)
 	RetractRelation(ctx context.Context, id string, reason string) (*model.Relation, error)
 }
+type QuantityResolver interface {
+	Source(ctx context.Context, obj *model.Quantity) (*model.Source, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Entity(ctx context.Context, id string) (*model.Entity, error)
 	Entities(ctx context.Context, filter *model.EntityFilter, first *int, after *string) (*model.EntityConnection, error)
 	Search(ctx context.Context, text string, kinds []domain.Kind, first *int) ([]model.SearchHit, error)
-	ResponsibilityChain(ctx context.Context, id string, direction *model.ChainDirection, asOf *domain.PartialDate, maxDepth *int, types []model.RelationType, first *int) (*model.ChainResult, error)
-	Paths(ctx context.Context, from string, to string, mode *model.PathMode, maxLength *int, types []model.RelationType, asOf *domain.PartialDate, first *int) ([]model.Path, error)
-	Neighborhood(ctx context.Context, ids []string, depth *int, types []model.RelationType, kinds []domain.Kind, asOf *domain.PartialDate, limit *int) (*model.Graph, error)
+	ResponsibilityChain(ctx context.Context, id string, direction *model.ChainDirection, asOf *domain.PartialDate, includeNotKnown *bool, maxDepth *int, types []model.RelationType, minStrength *model.Strength, first *int, after *string) (*model.ChainResult, error)
+	Exposure(ctx context.Context, id string, asOf *domain.PartialDate, includeNotKnown *bool, first *int) (*model.Exposure, error)
+	Paths(ctx context.Context, from string, to string, mode *model.PathMode, maxLength *int, types []model.RelationType, asOf *domain.PartialDate, includeNotKnown *bool, direction *domain.PathDirection, responsibilityOnly *bool, first *int) ([]model.Path, error)
+	Neighborhood(ctx context.Context, ids []string, depth *int, types []model.RelationType, kinds []domain.Kind, asOf *domain.PartialDate, includeNotKnown *bool, limit *int) (*model.Graph, error)
 	Source(ctx context.Context, id string) (*model.Source, error)
 	Sources(ctx context.Context, grade *domain.Grade, first *int, after *string) (*model.SourceConnection, error)
 	Stats(ctx context.Context) (*domain.Stats, error)
@@ -292,6 +359,10 @@ type QueryResolver interface {
 type RelationResolver interface {
 	From(ctx context.Context, obj *model.Relation) (*model.Entity, error)
 	To(ctx context.Context, obj *model.Relation) (*model.Entity, error)
+
+	InForce(ctx context.Context, obj *model.Relation, on domain.PartialDate) (domain.InForce, error)
+
+	CounterClaims(ctx context.Context, obj *model.Relation) ([]model.CounterClaim, error)
 
 	History(ctx context.Context, obj *model.Relation, first *int) ([]domain.AuditEvent, error)
 }
@@ -383,6 +454,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Chain.Complete(childComplexity), true
+	case "Chain.contested":
+		if e.ComplexityRoot.Chain.Contested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chain.Contested(childComplexity), true
 	case "Chain.end":
 		if e.ComplexityRoot.Chain.End == nil {
 			break
@@ -395,6 +472,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Chain.Hops(childComplexity), true
+	case "Chain.strength":
+		if e.ComplexityRoot.Chain.Strength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chain.Strength(childComplexity), true
+	case "Chain.weakestHop":
+		if e.ComplexityRoot.Chain.WeakestHop == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Chain.WeakestHop(childComplexity), true
 
 	case "ChainResult.chains":
 		if e.ComplexityRoot.ChainResult.Chains == nil {
@@ -408,12 +497,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChainResult.Direction(childComplexity), true
+	case "ChainResult.pageInfo":
+		if e.ComplexityRoot.ChainResult.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainResult.PageInfo(childComplexity), true
 	case "ChainResult.root":
 		if e.ComplexityRoot.ChainResult.Root == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ChainResult.Root(childComplexity), true
+	case "ChainResult.totalCount":
+		if e.ComplexityRoot.ChainResult.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainResult.TotalCount(childComplexity), true
 	case "ChainResult.truncated":
 		if e.ComplexityRoot.ChainResult.Truncated == nil {
 			break
@@ -421,6 +522,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChainResult.Truncated(childComplexity), true
 
+	case "Citation.attests":
+		if e.ComplexityRoot.Citation.Attests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Attests(childComplexity), true
 	case "Citation.locator":
 		if e.ComplexityRoot.Citation.Locator == nil {
 			break
@@ -479,6 +586,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Count.Key(childComplexity), true
 
+	case "CounterClaim.by":
+		if e.ComplexityRoot.CounterClaim.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CounterClaim.By(childComplexity), true
+	case "CounterClaim.citations":
+		if e.ComplexityRoot.CounterClaim.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CounterClaim.Citations(childComplexity), true
+	case "CounterClaim.contestsId":
+		if e.ComplexityRoot.CounterClaim.ContestsID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CounterClaim.ContestsID(childComplexity), true
+	case "CounterClaim.date":
+		if e.ComplexityRoot.CounterClaim.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CounterClaim.Date(childComplexity), true
+	case "CounterClaim.id":
+		if e.ComplexityRoot.CounterClaim.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CounterClaim.ID(childComplexity), true
+	case "CounterClaim.kind":
+		if e.ComplexityRoot.CounterClaim.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CounterClaim.Kind(childComplexity), true
+	case "CounterClaim.statement":
+		if e.ComplexityRoot.CounterClaim.Statement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CounterClaim.Statement(childComplexity), true
+
 	case "Entity.aliases":
 		if e.ComplexityRoot.Entity.Aliases == nil {
 			break
@@ -491,6 +641,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Citations(childComplexity), true
+	case "Entity.counterClaims":
+		if e.ComplexityRoot.Entity.CounterClaims == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entity.CounterClaims(childComplexity), true
 	case "Entity.description":
 		if e.ComplexityRoot.Entity.Description == nil {
 			break
@@ -600,6 +756,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EntityEdge.Node(childComplexity), true
 
+	case "Exposure.links":
+		if e.ComplexityRoot.Exposure.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Links(childComplexity), true
+	case "Exposure.root":
+		if e.ComplexityRoot.Exposure.Root == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Root(childComplexity), true
+	case "Exposure.totalCount":
+		if e.ComplexityRoot.Exposure.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.TotalCount(childComplexity), true
+	case "Exposure.truncated":
+		if e.ComplexityRoot.Exposure.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exposure.Truncated(childComplexity), true
+
+	case "ExposureLink.contested":
+		if e.ComplexityRoot.ExposureLink.Contested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExposureLink.Contested(childComplexity), true
+	case "ExposureLink.reason":
+		if e.ComplexityRoot.ExposureLink.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExposureLink.Reason(childComplexity), true
+	case "ExposureLink.steps":
+		if e.ComplexityRoot.ExposureLink.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExposureLink.Steps(childComplexity), true
+	case "ExposureLink.strength":
+		if e.ComplexityRoot.ExposureLink.Strength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExposureLink.Strength(childComplexity), true
+	case "ExposureLink.target":
+		if e.ComplexityRoot.ExposureLink.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExposureLink.Target(childComplexity), true
+	case "ExposureLink.weakestStep":
+		if e.ComplexityRoot.ExposureLink.WeakestStep == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExposureLink.WeakestStep(childComplexity), true
+
+	case "Graph.asOf":
+		if e.ComplexityRoot.Graph.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Graph.AsOf(childComplexity), true
 	case "Graph.edges":
 		if e.ComplexityRoot.Graph.Edges == nil {
 			break
@@ -619,6 +843,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Graph.Truncated(childComplexity), true
 
+	case "Hop.inForce":
+		if e.ComplexityRoot.Hop.InForce == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hop.InForce(childComplexity), true
 	case "Hop.lower":
 		if e.ComplexityRoot.Hop.Lower == nil {
 			break
@@ -725,6 +955,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Path.Relations(childComplexity), true
+	case "Path.responsibility":
+		if e.ComplexityRoot.Path.Responsibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Responsibility(childComplexity), true
+	case "Path.strength":
+		if e.ComplexityRoot.Path.Strength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Strength(childComplexity), true
 
 	case "Quantity.name":
 		if e.ComplexityRoot.Quantity.Name == nil {
@@ -732,6 +974,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Quantity.Name(childComplexity), true
+	case "Quantity.source":
+		if e.ComplexityRoot.Quantity.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Quantity.Source(childComplexity), true
 	case "Quantity.unit":
 		if e.ComplexityRoot.Quantity.Unit == nil {
 			break
@@ -767,6 +1015,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Entity(childComplexity, args["id"].(string)), true
+	case "Query.exposure":
+		if e.ComplexityRoot.Query.Exposure == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exposure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Exposure(childComplexity, args["id"].(string), args["asOf"].(*domain.PartialDate), args["includeNotKnown"].(*bool), args["first"].(*int)), true
 
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
@@ -778,7 +1037,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["ids"].([]string), args["depth"].(*int), args["types"].([]model.RelationType), args["kinds"].([]domain.Kind), args["asOf"].(*domain.PartialDate), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["ids"].([]string), args["depth"].(*int), args["types"].([]model.RelationType), args["kinds"].([]domain.Kind), args["asOf"].(*domain.PartialDate), args["includeNotKnown"].(*bool), args["limit"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -800,7 +1059,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["mode"].(*model.PathMode), args["maxLength"].(*int), args["types"].([]model.RelationType), args["asOf"].(*domain.PartialDate), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["mode"].(*model.PathMode), args["maxLength"].(*int), args["types"].([]model.RelationType), args["asOf"].(*domain.PartialDate), args["includeNotKnown"].(*bool), args["direction"].(*domain.PathDirection), args["responsibilityOnly"].(*bool), args["first"].(*int)), true
 	case "Query.relationTypes":
 		if e.ComplexityRoot.Query.RelationTypes == nil {
 			break
@@ -817,7 +1076,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ResponsibilityChain(childComplexity, args["id"].(string), args["direction"].(*model.ChainDirection), args["asOf"].(*domain.PartialDate), args["maxDepth"].(*int), args["types"].([]model.RelationType), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.ResponsibilityChain(childComplexity, args["id"].(string), args["direction"].(*model.ChainDirection), args["asOf"].(*domain.PartialDate), args["includeNotKnown"].(*bool), args["maxDepth"].(*int), args["types"].([]model.RelationType), args["minStrength"].(*model.Strength), args["first"].(*int), args["after"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -864,6 +1123,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.Attributes(childComplexity), true
+	case "Relation.bestGrade":
+		if e.ComplexityRoot.Relation.BestGrade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.BestGrade(childComplexity), true
 	case "Relation.citations":
 		if e.ComplexityRoot.Relation.Citations == nil {
 			break
@@ -876,6 +1141,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.Confidence(childComplexity), true
+	case "Relation.contested":
+		if e.ComplexityRoot.Relation.Contested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.Contested(childComplexity), true
+	case "Relation.counterClaims":
+		if e.ComplexityRoot.Relation.CounterClaims == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.CounterClaims(childComplexity), true
+	case "Relation.dated":
+		if e.ComplexityRoot.Relation.Dated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.Dated(childComplexity), true
 	case "Relation.from":
 		if e.ComplexityRoot.Relation.From == nil {
 			break
@@ -905,6 +1188,35 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.ID(childComplexity), true
+	case "Relation.inForce":
+		if e.ComplexityRoot.Relation.InForce == nil {
+			break
+		}
+
+		args, err := ec.field_Relation_inForce_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Relation.InForce(childComplexity, args["on"].(domain.PartialDate)), true
+	case "Relation.inferred":
+		if e.ComplexityRoot.Relation.Inferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.Inferred(childComplexity), true
+	case "Relation.knownFrom":
+		if e.ComplexityRoot.Relation.KnownFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.KnownFrom(childComplexity), true
+	case "Relation.knownTo":
+		if e.ComplexityRoot.Relation.KnownTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.KnownTo(childComplexity), true
 	case "Relation.note":
 		if e.ComplexityRoot.Relation.Note == nil {
 			break
@@ -935,6 +1247,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.Role(childComplexity), true
+	case "Relation.strength":
+		if e.ComplexityRoot.Relation.Strength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.Strength(childComplexity), true
 	case "Relation.synthetic":
 		if e.ComplexityRoot.Relation.Synthetic == nil {
 			break
@@ -1078,6 +1396,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Claims(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Source.document":
+		if e.ComplexityRoot.Source.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Document(childComplexity), true
 	case "Source.grade":
 		if e.ComplexityRoot.Source.Grade == nil {
 			break
@@ -1101,6 +1425,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.ID(childComplexity), true
+	case "Source.mirrorOf":
+		if e.ComplexityRoot.Source.MirrorOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.MirrorOf(childComplexity), true
 	case "Source.note":
 		if e.ComplexityRoot.Source.Note == nil {
 			break
@@ -1200,6 +1530,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Stats.SourcesByGrade(childComplexity), true
+
+	case "Step.end":
+		if e.ComplexityRoot.Step.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Step.End(childComplexity), true
+	case "Step.inForce":
+		if e.ComplexityRoot.Step.InForce == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Step.InForce(childComplexity), true
+	case "Step.relation":
+		if e.ComplexityRoot.Step.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Step.Relation(childComplexity), true
+	case "Step.start":
+		if e.ComplexityRoot.Step.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Step.Start(childComplexity), true
 
 	}
 	return 0, false
@@ -1319,6 +1674,8 @@ type Entity implements Node {
   synthetic: Boolean!
   "Set when the entity was withdrawn. Retracted entities stay readable here but leave every traversal, search and listing."
   retraction: Retraction
+  "Denials, terminations, audits and corrections that contest this entity's claims, oldest first."
+  counterClaims: [CounterClaim!]!
   "Changes made through the API, newest first (loads from dataset files are not listed)."
   history("At most this many events, 1 to 100." first: Int = 20): [AuditEvent!]!
   "Relations at this entity, ordered by id, a page at a time."
@@ -1327,7 +1684,7 @@ type Entity implements Node {
     direction: Direction = BOTH
     "Only these types. Omitted: all."
     types: [RelationType!]
-    "Only relations active on this date."
+    "Only relations known to be in force on this date (see ` + "`" + `Relation.inForce` + "`" + `)."
     asOf: PartialDate
     "Page size, 1 to 100."
     first: Int = 50
@@ -1352,12 +1709,38 @@ type Relation implements Node {
   fromId: ID!
   "Id of the to-end, without fetching it (for graph libraries)."
   toId: ID!
-  "When the relation began, when known."
+  "When the relation began, as a source states it."
   validFrom: PartialDate
-  "When it ended, when known; null while it is believed current or unknown."
+  "When it ended, as a source states it; null when no source gives an end."
   validTo: PartialDate
+  """
+  The start of the period the evidence puts the relation in force: ` + "`" + `validFrom` + "`" + `,
+  or else the earliest date a citation attests it (or its ` + "`" + `validTo` + "`" + `). Null when
+  nothing dates it.
+  """
+  knownFrom: PartialDate
+  """
+  The end of that period: ` + "`" + `validTo` + "`" + `, or else the latest date a citation attests
+  it (or its ` + "`" + `validFrom` + "`" + `). A relation is known to be in force only between
+  ` + "`" + `knownFrom` + "`" + ` and ` + "`" + `knownTo` + "`" + `.
+  """
+  knownTo: PartialDate
+  "Whether any source dates it (a start, an end or an attestation). An undated relation is never known to be in force on a date."
+  dated: Boolean!
+  "Whether the relation is known to be in force on a date: KNOWN, NOT_KNOWN, or OUT_OF_FORCE (its stated period excludes it)."
+  inForce("The date." on: PartialDate!): InForce!
   "How firmly it is established."
   confidence: Confidence!
+  "True when no source states it and it joins claims that are stated (its note names them). An inference is never confirmed."
+  inferred: Boolean!
+  "The best reliability grade among the sources it cites."
+  bestGrade: Grade
+  "Evidence strength, from the best source grade and the confidence."
+  strength: Strength!
+  "True when a counter-claim contests it or its sources disagree (` + "`" + `disputed` + "`" + `): read both sides."
+  contested: Boolean!
+  "Denials, terminations, audits and corrections that contest it, oldest first."
+  counterClaims: [CounterClaim!]!
   "The from-end's role, e.g. a person's post."
   role: String
   "Figures: headcounts, amounts."
@@ -1384,6 +1767,8 @@ type Citation {
   quote: String
   "Where in the source: page, section, paragraph."
   locator: String
+  "A date on which this passage shows the claim in force, when it does."
+  attests: PartialDate
 }
 
 "A figure."
@@ -1394,6 +1779,8 @@ type Quantity {
   value: Float!
   "The unit, e.g. ` + "`" + `person-times` + "`" + `, ` + "`" + `bn yuan` + "`" + `."
   unit: String
+  "The source that gives this figure, where sources give different ones."
+  source: Source
 }
 
 "A key and value."
@@ -1410,10 +1797,14 @@ type Source implements Node {
   id: ID!
   "Title."
   title: String!
-  "Publisher."
+  "Publisher (for a mirror: the site that carries the copy)."
   publisher: String
+  "The original publisher, when what was read is a mirror, reprint or copy (then the grade is C)."
+  mirrorOf: String
   "Where it was read."
   url: String
+  "An official document number and where it is published."
+  document: String
   "Publication date, when known."
   published: PartialDate
   "What kind of publication."
@@ -1584,6 +1975,64 @@ type ClaimEdge {
   cursor: String!
   "The entity or relation."
   node: Claim!
+}
+
+"""
+Evidence strength: STRONG, confirmed by an A or B source; MODERATE, an A or B
+source supports it but it is reported, inferred or disputed; WEAK, only
+grade-C sources (mirrors, forums, blogs) support it. A chain is as strong as
+its weakest hop.
+"""
+enum Strength {
+  "Only grade-C sources support it."
+  WEAK
+  "An A or B source supports it, but it is reported, inferred or disputed."
+  MODERATE
+  "Confirmed by an A or B source."
+  STRONG
+}
+
+"Whether a relation is known to be in force on a date."
+enum InForce {
+  "A source puts the date inside its period."
+  KNOWN
+  "No source puts the date inside its period (undated, or after its last attestation with no stated end): it may or may not have been in force."
+  NOT_KNOWN
+  "Its stated period excludes the date."
+  OUT_OF_FORCE
+}
+
+"What a counter-claim does to the claim it contests."
+enum CounterClaimKind {
+  "A party denies the claim."
+  denial
+  "The link was ended (a contract, a supply relationship, a transfer)."
+  termination
+  "An audit or assessment found otherwise."
+  audit
+  "A source corrects another."
+  correction
+}
+
+"""
+A denial, termination, audit or correction: a claim of its own, cited and
+dated, attached to the relation or entity it contests.
+"""
+type CounterClaim implements Node {
+  "Stable id, ` + "`" + `cc:...` + "`" + `."
+  id: ID!
+  "What it does to the contested claim."
+  kind: CounterClaimKind!
+  "Id of the relation or entity it contests."
+  contestsId: ID!
+  "Who makes it, when that entity is in the graph."
+  by: Entity
+  "When it was made."
+  date: PartialDate
+  "What is said, in neutral words."
+  statement: String!
+  "The evidence, with verbatim quotes."
+  citations: [Citation!]!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/mutation.graphqls", Input: `"""
@@ -1792,6 +2241,10 @@ enum EntityKind {
   industrial_park
   "A 'vocational training' or 'education' centre."
   training_centre
+  "A school or vocational school (e.g. one that sent students to factories)."
+  school
+  "A chamber of commerce, trade or business association."
+  association
   "A buyer or brand supplied by a factory."
   buyer
   "A named person, in a public role."
@@ -1821,7 +2274,7 @@ enum RelationType {
   ABOUT
   "The event (a forum or conference) launched or reframed the programme."
   ADOPTED
-  "The cadre batch was posted to the to-place, where its cadres hold posts. Carries responsibility: the from-entity answers for the to-entity."
+  "The cadre batch was posted to the to-place, where its cadres hold posts (context: a batch spread across a region does not answer for every unit in it)."
   ASSIGNED_TO
   "The body or person convened (or chaired) the event."
   CONVENED
@@ -1857,17 +2310,19 @@ enum RelationType {
   PAIRED_WITH
   "The from-entity took part in the event or programme (role: how, e.g. pilot)."
   PARTICIPATED_IN
-  "The from-entity is part of (subordinate to) the to-entity: a department of a ministry, a county of a prefecture, a phase of a programme. Carries responsibility: the to-entity answers for the from-entity."
+  "The from-entity lies within or belongs to the to-entity as context, not command: a county within a prefecture, a prefecture within the region, a phase of a programme, a unit within a zone."
   PART_OF
   "The firm recruits workers from the to-place or centre."
   RECRUITS_FROM
   "The person made the statement."
   STATED
+  "The from-body answers to the to-body, as a source states: a bureau of a county or prefecture government, a department of a ministry, a ministry under the State Council, a sub-headquarters under a provincial headquarters. Carries responsibility: the to-entity answers for the from-entity."
+  SUBORDINATE_TO
   "The from-entity supervises the to-entity. Carries responsibility: the from-entity answers for the to-entity."
   SUPERVISES
-  "The factory or company supplies the buyer."
+  "The factory or company supplies the buyer (attribute link: direct, indirect or claimed, as the source words it; validTo: when the link ended)."
   SUPPLIES
-  "The from-entity moves workers to the to-entity (quantities: headcount; dates: the period). Carries responsibility: the from-entity answers for the to-entity."
+  "The from-entity sends workers to the to-entity: role ` + "`" + `origin` + "`" + ` for the place they came from, ` + "`" + `organiser` + "`" + ` for the body that organised the transfer (quantities: headcount; dates: the period). Carries responsibility: the from-entity answers for the to-entity."
   TRANSFERS_WORKERS_TO
 }
 `, BuiltIn: false},
@@ -1888,7 +2343,7 @@ schema {
 
 "The read-only entry points."
 type Query {
-  "Any object by its global id: entity ids (` + "`" + `county:aksu-city` + "`" + `), relation ids (` + "`" + `rel:...` + "`" + `) or source ids (` + "`" + `src:...` + "`" + `)."
+  "Any object by its global id: entity ids (` + "`" + `county:aksu-city` + "`" + `), relation ids (` + "`" + `rel:...` + "`" + `), source ids (` + "`" + `src:...` + "`" + `) or counter-claim ids (` + "`" + `cc:...` + "`" + `)."
   node("The global id." id: ID!): Node
 
   "One entity by id, e.g. ` + "`" + `prefecture:aksu` + "`" + `. Null (with a NOT_FOUND error) if there is none."
@@ -1922,29 +2377,58 @@ type Query {
   """
   Every distinct chain of responsibility from an entity up to the top
   authorities (UP) or down to the leaves (DOWN), following only relation types
-  that carry responsibility, each in its declared direction. Each hop gives
-  its relation with dates, confidence, quantities and citations.
+  that carry responsibility, each in its declared direction (context links —
+  part of a region, located in, a cadre batch posted across a region, supply,
+  sectors — never carry it). Each hop gives its relation with dates, evidence
+  strength, counter-claims and citations. Chains come complete first, then
+  strongest, then shortest, a page at a time.
   """
   responsibilityChain(
     "The entity to start from."
     id: ID!
     "UP: towards who answers for the entity. DOWN: towards what it answers for."
     direction: ChainDirection = UP
-    "Only relations active on this date (every hop)."
+    "Only relations known to be in force on this date, on every hop."
     asOf: PartialDate
+    "With ` + "`" + `asOf` + "`" + `: also follow relations not known to be in force on that date (undated, or after their last attestation); each hop says which it is."
+    includeNotKnown: Boolean = false
     "Longest chain, in hops, 1 to 12."
     maxDepth: Int = 8
     "Only these responsibility-bearing types. Omitted: all of them."
     types: [RelationType!]
-    "At most this many chains, 1 to 200."
+    "Only chains whose every hop is at least this strong (MODERATE: only chains resting on A/B sources)."
+    minStrength: Strength = WEAK
+    "Chains on this page, 1 to 200."
     first: Int = 50
+    "Cursor from ` + "`" + `pageInfo.endCursor` + "`" + `."
+    after: String
   ): ChainResult!
 
   """
-  Paths between two entities over relations in either direction.
-  SHORTEST: one shortest path. ALL_SHORTEST: every shortest path.
-  K_SHORTEST: the ` + "`" + `first` + "`" + ` shortest paths. ALL_SIMPLE: paths without repeated
-  entities up to ` + "`" + `maxLength` + "`" + `, at most ` + "`" + `first` + "`" + ` of them, shortest first.
+  How a brand, firm or factory is linked to the pairing programme and to
+  designation lists, and how firmly: supply and ownership steps from it to a
+  site, then chains of responsibility up to an aiding party, or designations of
+  the site. Each step gives its relation with evidence, dates and
+  counter-claims (denials, ended contracts).
+  """
+  exposure(
+    "The entity to start from (a buyer, company or factory)."
+    id: ID!
+    "Only relations known to be in force on this date, on every step."
+    asOf: PartialDate
+    "With ` + "`" + `asOf` + "`" + `: also follow relations not known to be in force on that date; each step says which it is."
+    includeNotKnown: Boolean = false
+    "At most this many links, 1 to 200."
+    first: Int = 50
+  ): Exposure!
+
+  """
+  Paths between two entities. SHORTEST: one shortest path. ALL_SHORTEST:
+  every shortest path. K_SHORTEST: the ` + "`" + `first` + "`" + ` shortest paths. ALL_SIMPLE:
+  paths without repeated entities up to ` + "`" + `maxLength` + "`" + `, at most ` + "`" + `first` + "`" + ` of them,
+  shortest first. By default a path may follow any relation either way: it
+  shows a connection, not responsibility. With ` + "`" + `responsibilityOnly` + "`" + ` it follows
+  only relations that carry responsibility, the way it runs (` + "`" + `direction` + "`" + `).
   """
   paths(
     "Start entity."
@@ -1957,8 +2441,14 @@ type Query {
     maxLength: Int = 6
     "Only these relation types. Omitted: all."
     types: [RelationType!]
-    "Only relations active on this date."
+    "Only relations known to be in force on this date."
     asOf: PartialDate
+    "With ` + "`" + `asOf` + "`" + `: also follow relations not known to be in force on that date."
+    includeNotKnown: Boolean = false
+    "Which way relations are followed."
+    direction: PathDirection = ANY
+    "Follow only relations that carry responsibility, each step the way it runs (with ANY: the whole path one way, down or up)."
+    responsibilityOnly: Boolean = false
     "At most this many paths (K for K_SHORTEST), 1 to 50."
     first: Int = 5
   ): [Path!]!
@@ -1976,8 +2466,10 @@ type Query {
     types: [RelationType!]
     "Only entities of these kinds (start entities are always kept). Omitted: all."
     kinds: [EntityKind!]
-    "Only relations active on this date."
+    "Only relations known to be in force on this date."
     asOf: PartialDate
+    "With ` + "`" + `asOf` + "`" + `: also relations not known to be in force on that date (read each edge's ` + "`" + `inForce(on:)` + "`" + `)."
+    includeNotKnown: Boolean = false
     "At most this many entities, 1 to 2000; ` + "`" + `truncated` + "`" + ` says when the limit cut."
     limit: Int = 200
   ): Graph!
@@ -2010,8 +2502,11 @@ interface Node {
 
 """
 A date known to the year (` + "`" + `2010` + "`" + `), the month (` + "`" + `2010-03` + "`" + `) or the day
-(` + "`" + `2010-03-29` + "`" + `). As a filter it is an interval: a relation is active on D when
-it started no later than the end of D and ended no earlier than the start of D.
+(` + "`" + `2010-03-29` + "`" + `). As a filter it is an interval. A relation is known to be in
+force on D when its sources put D inside its period: its start (` + "`" + `validFrom` + "`" + `,
+or else the earliest date a citation attests) is no later than the end of D,
+and its end (` + "`" + `validTo` + "`" + `, or else the latest date attested) no earlier than the
+start of D. An undated relation is never known to be in force.
 """
 scalar PartialDate
 
@@ -2055,36 +2550,53 @@ enum ChainDirection {
   DOWN
 }
 
-"The chains of responsibility from one entity."
+"The chains of responsibility from one entity: one page of them."
 type ChainResult {
   "The entity the chains start from."
   root: Entity!
   "The direction followed."
   direction: ChainDirection!
-  "Every distinct chain, shortest first (when ` + "`" + `first` + "`" + ` cuts the list, the shortest are kept)."
+  "This page of chains: complete chains first, then the strongest, then the shortest."
   chains: [Chain!]!
-  "True when ` + "`" + `first` + "`" + ` cut the list of chains."
+  "How many chains were found in all (at most 2,000; see ` + "`" + `truncated` + "`" + `)."
+  totalCount: Int!
+  "True when there were more than 2,000 chains: the longest were not enumerated."
   truncated: Boolean!
+  "Paging: pass ` + "`" + `endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` for the next page."
+  pageInfo: PageInfo!
 }
 
 "One chain: hops from the root to an end."
 type Chain {
   "The hops, in order from the root."
   hops: [Hop!]!
-  "The last entity: a top authority (UP) or a leaf (DOWN) when ` + "`" + `complete` + "`" + `."
+  "The last entity."
   end: Entity!
-  "False when the chain stopped at maxDepth before reaching a top authority or leaf."
+  """
+  UP: true when the chain reaches a top authority (a central party or state
+  body, or a person who leads a body) with no step further. DOWN: true when it
+  reaches a leaf. False when it stopped at maxDepth or at an entity for which
+  no source read says who answers.
+  """
   complete: Boolean!
+  "Evidence strength of the chain: that of its weakest hop."
+  strength: Strength!
+  "Index (in ` + "`" + `hops` + "`" + `) of the first hop with the chain's strength."
+  weakestHop: Int!
+  "True when a hop is contested (a counter-claim, or sources that disagree)."
+  contested: Boolean!
 }
 
 "One step of a chain of responsibility."
 type Hop {
-  "The relation this hop follows (with its dates, confidence and citations)."
+  "The relation this hop follows (with its dates, confidence, evidence and citations)."
   relation: Relation!
   "The entity that answers for ` + "`" + `lower` + "`" + ` through this relation."
   upper: Entity!
   "The entity ` + "`" + `upper` + "`" + ` answers for."
   lower: Entity!
+  "With ` + "`" + `asOf` + "`" + `: whether this relation is known to be in force on that date (KNOWN), or not known (NOT_KNOWN, only with ` + "`" + `includeNotKnown` + "`" + `). Null without ` + "`" + `asOf` + "`" + `."
+  inForce: InForce
 }
 
 "How to choose paths."
@@ -2099,6 +2611,16 @@ enum PathMode {
   ALL_SIMPLE
 }
 
+"Which way a path may follow relations."
+enum PathDirection {
+  "Either way: a connection, not necessarily a line of responsibility."
+  ANY
+  "Each relation from its from-end to its to-end; with ` + "`" + `responsibilityOnly` + "`" + `, each step from an entity to what it answers for (the start answers for the end)."
+  FORWARD
+  "The reverse of FORWARD (the end answers for the start)."
+  BACKWARD
+}
+
 "A path between two entities."
 type Path {
   "Number of hops."
@@ -2107,10 +2629,68 @@ type Path {
   nodes: [Entity!]!
   "The relations, in path order (each may point either way)."
   relations: [Relation!]!
+  "Evidence strength of the path: that of its weakest relation."
+  strength: Strength!
+  "True when the path is a line of responsibility: every relation carries responsibility and each entity answers for the next (or each for the one before). False: a connection only."
+  responsibility: Boolean!
+}
+
+"How an entity is linked to the pairing programme and to designation lists."
+type Exposure {
+  "The entity asked about."
+  root: Entity!
+  "The links, strongest first, then shortest."
+  links: [ExposureLink!]!
+  "How many links were found (at most 2,000)."
+  totalCount: Int!
+  "True when there were more links than were enumerated."
+  truncated: Boolean!
+}
+
+"What an exposure link reaches."
+enum ExposureReason {
+  "A chain of responsibility reaches a party of the pairing programme: an aiding province, city or district, or a front-line headquarters."
+  AIDING_PARTY
+  "A designation list (e.g. the UFLPA Entity List) names an entity on the way."
+  DESIGNATION
+}
+
+"""
+One way an entity is linked: supply or ownership steps from it to a site (a
+factory it buys from, a firm it owns), then responsibility up to an aiding
+party, or a designation of the site.
+"""
+type ExposureLink {
+  "The aiding party or designation list reached."
+  target: Entity!
+  "What the link reaches."
+  reason: ExposureReason!
+  "The steps, outwards from the entity asked about."
+  steps: [Step!]!
+  "Evidence strength of the link: that of its weakest step."
+  strength: Strength!
+  "Index (in ` + "`" + `steps` + "`" + `) of the first step with the link's strength."
+  weakestStep: Int!
+  "True when a step is contested (read its counter-claims)."
+  contested: Boolean!
+}
+
+"One relation of an exposure link, walked from ` + "`" + `start` + "`" + ` to ` + "`" + `end` + "`" + `."
+type Step {
+  "The relation (with its evidence, dates and counter-claims)."
+  relation: Relation!
+  "The entity nearer the one asked about."
+  start: Entity!
+  "The entity further out."
+  end: Entity!
+  "With ` + "`" + `asOf` + "`" + `: whether the relation is known to be in force on that date. Null without ` + "`" + `asOf` + "`" + `."
+  inForce: InForce
 }
 
 "A subgraph shaped for graph libraries."
 type Graph {
+  "The date asked for (` + "`" + `asOf` + "`" + `), if any: read each edge's ` + "`" + `inForce(on:)` + "`" + ` against it."
+  asOf: PartialDate
   "The entities."
   nodes: [Entity!]!
   "The relations among them."
@@ -2178,6 +2758,12 @@ func (ec *executionContext) childFields_Chain(ctx context.Context, field graphql
 		return ec.fieldContext_Chain_end(ctx, field)
 	case "complete":
 		return ec.fieldContext_Chain_complete(ctx, field)
+	case "strength":
+		return ec.fieldContext_Chain_strength(ctx, field)
+	case "weakestHop":
+		return ec.fieldContext_Chain_weakestHop(ctx, field)
+	case "contested":
+		return ec.fieldContext_Chain_contested(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Chain", field.Name)
 }
@@ -2190,8 +2776,12 @@ func (ec *executionContext) childFields_ChainResult(ctx context.Context, field g
 		return ec.fieldContext_ChainResult_direction(ctx, field)
 	case "chains":
 		return ec.fieldContext_ChainResult_chains(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ChainResult_totalCount(ctx, field)
 	case "truncated":
 		return ec.fieldContext_ChainResult_truncated(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ChainResult_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChainResult", field.Name)
 }
@@ -2204,6 +2794,8 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_quote(ctx, field)
 	case "locator":
 		return ec.fieldContext_Citation_locator(ctx, field)
+	case "attests":
+		return ec.fieldContext_Citation_attests(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
 }
@@ -2238,6 +2830,26 @@ func (ec *executionContext) childFields_Count(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Count", field.Name)
 }
 
+func (ec *executionContext) childFields_CounterClaim(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CounterClaim_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_CounterClaim_kind(ctx, field)
+	case "contestsId":
+		return ec.fieldContext_CounterClaim_contestsId(ctx, field)
+	case "by":
+		return ec.fieldContext_CounterClaim_by(ctx, field)
+	case "date":
+		return ec.fieldContext_CounterClaim_date(ctx, field)
+	case "statement":
+		return ec.fieldContext_CounterClaim_statement(ctx, field)
+	case "citations":
+		return ec.fieldContext_CounterClaim_citations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CounterClaim", field.Name)
+}
+
 func (ec *executionContext) childFields_Entity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2264,6 +2876,8 @@ func (ec *executionContext) childFields_Entity(ctx context.Context, field graphq
 		return ec.fieldContext_Entity_synthetic(ctx, field)
 	case "retraction":
 		return ec.fieldContext_Entity_retraction(ctx, field)
+	case "counterClaims":
+		return ec.fieldContext_Entity_counterClaims(ctx, field)
 	case "history":
 		return ec.fieldContext_Entity_history(ctx, field)
 	case "relations":
@@ -2292,8 +2906,42 @@ func (ec *executionContext) childFields_EntityEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type EntityEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Exposure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "root":
+		return ec.fieldContext_Exposure_root(ctx, field)
+	case "links":
+		return ec.fieldContext_Exposure_links(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_Exposure_totalCount(ctx, field)
+	case "truncated":
+		return ec.fieldContext_Exposure_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Exposure", field.Name)
+}
+
+func (ec *executionContext) childFields_ExposureLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "target":
+		return ec.fieldContext_ExposureLink_target(ctx, field)
+	case "reason":
+		return ec.fieldContext_ExposureLink_reason(ctx, field)
+	case "steps":
+		return ec.fieldContext_ExposureLink_steps(ctx, field)
+	case "strength":
+		return ec.fieldContext_ExposureLink_strength(ctx, field)
+	case "weakestStep":
+		return ec.fieldContext_ExposureLink_weakestStep(ctx, field)
+	case "contested":
+		return ec.fieldContext_ExposureLink_contested(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExposureLink", field.Name)
+}
+
 func (ec *executionContext) childFields_Graph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_Graph_asOf(ctx, field)
 	case "nodes":
 		return ec.fieldContext_Graph_nodes(ctx, field)
 	case "edges":
@@ -2312,6 +2960,8 @@ func (ec *executionContext) childFields_Hop(ctx context.Context, field graphql.C
 		return ec.fieldContext_Hop_upper(ctx, field)
 	case "lower":
 		return ec.fieldContext_Hop_lower(ctx, field)
+	case "inForce":
+		return ec.fieldContext_Hop_inForce(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Hop", field.Name)
 }
@@ -2334,6 +2984,10 @@ func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.
 		return ec.fieldContext_Path_nodes(ctx, field)
 	case "relations":
 		return ec.fieldContext_Path_relations(ctx, field)
+	case "strength":
+		return ec.fieldContext_Path_strength(ctx, field)
+	case "responsibility":
+		return ec.fieldContext_Path_responsibility(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Path", field.Name)
 }
@@ -2346,6 +3000,8 @@ func (ec *executionContext) childFields_Quantity(ctx context.Context, field grap
 		return ec.fieldContext_Quantity_value(ctx, field)
 	case "unit":
 		return ec.fieldContext_Quantity_unit(ctx, field)
+	case "source":
+		return ec.fieldContext_Quantity_source(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Quantity", field.Name)
 }
@@ -2370,8 +3026,26 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 		return ec.fieldContext_Relation_validFrom(ctx, field)
 	case "validTo":
 		return ec.fieldContext_Relation_validTo(ctx, field)
+	case "knownFrom":
+		return ec.fieldContext_Relation_knownFrom(ctx, field)
+	case "knownTo":
+		return ec.fieldContext_Relation_knownTo(ctx, field)
+	case "dated":
+		return ec.fieldContext_Relation_dated(ctx, field)
+	case "inForce":
+		return ec.fieldContext_Relation_inForce(ctx, field)
 	case "confidence":
 		return ec.fieldContext_Relation_confidence(ctx, field)
+	case "inferred":
+		return ec.fieldContext_Relation_inferred(ctx, field)
+	case "bestGrade":
+		return ec.fieldContext_Relation_bestGrade(ctx, field)
+	case "strength":
+		return ec.fieldContext_Relation_strength(ctx, field)
+	case "contested":
+		return ec.fieldContext_Relation_contested(ctx, field)
+	case "counterClaims":
+		return ec.fieldContext_Relation_counterClaims(ctx, field)
 	case "role":
 		return ec.fieldContext_Relation_role(ctx, field)
 	case "quantities":
@@ -2460,8 +3134,12 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_title(ctx, field)
 	case "publisher":
 		return ec.fieldContext_Source_publisher(ctx, field)
+	case "mirrorOf":
+		return ec.fieldContext_Source_mirrorOf(ctx, field)
 	case "url":
 		return ec.fieldContext_Source_url(ctx, field)
+	case "document":
+		return ec.fieldContext_Source_document(ctx, field)
 	case "published":
 		return ec.fieldContext_Source_published(ctx, field)
 	case "type":
@@ -2514,6 +3192,20 @@ func (ec *executionContext) childFields_Stats(ctx context.Context, field graphql
 		return ec.fieldContext_Stats_sourcesByGrade(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Stats", field.Name)
+}
+
+func (ec *executionContext) childFields_Step(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "relation":
+		return ec.fieldContext_Step_relation(ctx, field)
+	case "start":
+		return ec.fieldContext_Step_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Step_end(ctx, field)
+	case "inForce":
+		return ec.fieldContext_Step_inForce(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Step", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2860,6 +3552,44 @@ func (ec *executionContext) field_Query_entity_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_exposure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.PartialDate, error) {
+			return ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPartialDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeNotKnown",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeNotKnown"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2903,14 +3633,22 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 		return nil, err
 	}
 	args["asOf"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "includeNotKnown",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeNotKnown"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["limit"] = arg5
+	args["limit"] = arg6
 	return args, nil
 }
 
@@ -2979,14 +3717,38 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["asOf"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeNotKnown",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeNotKnown"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*domain.PathDirection, error) {
+			return ec.unmarshalOPathDirection2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPathDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "responsibilityOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["responsibilityOnly"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg6
+	args["first"] = arg9
 	return args, nil
 }
 
@@ -3017,30 +3779,54 @@ func (ec *executionContext) field_Query_responsibilityChain_args(ctx context.Con
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "maxDepth",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeNotKnown",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeNotKnown"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxDepth",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["maxDepth"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+	args["maxDepth"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "types",
 		func(ctx context.Context, v any) ([]model.RelationType, error) {
 			return ec.unmarshalORelationType2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["types"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["types"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "minStrength",
+		func(ctx context.Context, v any) (*model.Strength, error) {
+			return ec.unmarshalOStrength2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStrength(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minStrength"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg5
+	args["first"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg8
 	return args, nil
 }
 
@@ -3129,6 +3915,20 @@ func (ec *executionContext) field_Relation_history_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Relation_inForce_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "on",
+		func(ctx context.Context, v any) (domain.PartialDate, error) {
+			return ec.unmarshalNPartialDate2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPartialDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["on"] = arg0
 	return args, nil
 }
 
@@ -3536,6 +4336,75 @@ func (ec *executionContext) fieldContext_Chain_complete(_ context.Context, field
 	return graphql.NewScalarFieldContext("Chain", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Chain_strength(ctx context.Context, field graphql.CollectedField, obj *model.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chain_strength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Strength) graphql.Marshaler {
+			return ec.marshalNStrength2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStrength(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chain_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chain", field, false, false, "Strength")
+}
+
+func (ec *executionContext) _Chain_weakestHop(ctx context.Context, field graphql.CollectedField, obj *model.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chain_weakestHop(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeakestHop, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chain_weakestHop(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chain", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Chain_contested(ctx context.Context, field graphql.CollectedField, obj *model.Chain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Chain_contested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Chain_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Chain", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _ChainResult_root(ctx context.Context, field graphql.CollectedField, obj *model.ChainResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3623,6 +4492,29 @@ func (ec *executionContext) fieldContext_ChainResult_chains(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _ChainResult_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ChainResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainResult_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainResult_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChainResult", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ChainResult_truncated(ctx context.Context, field graphql.CollectedField, obj *model.ChainResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3644,6 +4536,38 @@ func (ec *executionContext) _ChainResult_truncated(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_ChainResult_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChainResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ChainResult_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChainResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChainResult_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChainResult_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChainResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
@@ -3722,6 +4646,29 @@ func (ec *executionContext) _Citation_locator(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Citation_locator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Citation_attests(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_attests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_attests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _ClaimConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ClaimConnection) (ret graphql.Marshaler) {
@@ -3878,6 +4825,185 @@ func (ec *executionContext) _Count_count(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Count_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Count", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CounterClaim_id(ctx context.Context, field graphql.CollectedField, obj *model.CounterClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CounterClaim_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CounterClaim_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CounterClaim", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CounterClaim_kind(ctx context.Context, field graphql.CollectedField, obj *model.CounterClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CounterClaim_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.CounterClaimKind) graphql.Marshaler {
+			return ec.marshalNCounterClaimKind2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCounterClaimKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CounterClaim_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CounterClaim", field, false, false, "CounterClaimKind")
+}
+
+func (ec *executionContext) _CounterClaim_contestsId(ctx context.Context, field graphql.CollectedField, obj *model.CounterClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CounterClaim_contestsId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContestsID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CounterClaim_contestsId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CounterClaim", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CounterClaim_by(ctx context.Context, field graphql.CollectedField, obj *model.CounterClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CounterClaim_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CounterClaim().By(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CounterClaim_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CounterClaim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CounterClaim_date(ctx context.Context, field graphql.CollectedField, obj *model.CounterClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CounterClaim_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CounterClaim_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CounterClaim", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _CounterClaim_statement(ctx context.Context, field graphql.CollectedField, obj *model.CounterClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CounterClaim_statement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CounterClaim_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CounterClaim", field, false, false, "String")
+}
+
+func (ec *executionContext) _CounterClaim_citations(ctx context.Context, field graphql.CollectedField, obj *model.CounterClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CounterClaim_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CounterClaim_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CounterClaim",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Entity_id(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -4183,6 +5309,38 @@ func (ec *executionContext) fieldContext_Entity_retraction(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Entity_counterClaims(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_counterClaims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Entity().CounterClaims(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CounterClaim) graphql.Marshaler {
+			return ec.marshalNCounterClaim2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCounterClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_counterClaims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CounterClaim(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Entity_history(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4390,6 +5548,295 @@ func (ec *executionContext) fieldContext_EntityEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Exposure_root(ctx context.Context, field graphql.CollectedField, obj *model.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_root(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Root, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_root(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Exposure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Exposure_links(ctx context.Context, field graphql.CollectedField, obj *model.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ExposureLink) graphql.Marshaler {
+			return ec.marshalNExposureLink2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐExposureLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Exposure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExposureLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Exposure_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Exposure_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Exposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exposure_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exposure_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exposure", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ExposureLink_target(ctx context.Context, field graphql.CollectedField, obj *model.ExposureLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExposureLink_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExposureLink_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExposureLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExposureLink_reason(ctx context.Context, field graphql.CollectedField, obj *model.ExposureLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExposureLink_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.ExposureReason) graphql.Marshaler {
+			return ec.marshalNExposureReason2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐExposureReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExposureLink_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExposureLink", field, false, false, "ExposureReason")
+}
+
+func (ec *executionContext) _ExposureLink_steps(ctx context.Context, field graphql.CollectedField, obj *model.ExposureLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExposureLink_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Step) graphql.Marshaler {
+			return ec.marshalNStep2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExposureLink_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExposureLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Step(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExposureLink_strength(ctx context.Context, field graphql.CollectedField, obj *model.ExposureLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExposureLink_strength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Strength) graphql.Marshaler {
+			return ec.marshalNStrength2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStrength(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExposureLink_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExposureLink", field, false, false, "Strength")
+}
+
+func (ec *executionContext) _ExposureLink_weakestStep(ctx context.Context, field graphql.CollectedField, obj *model.ExposureLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExposureLink_weakestStep(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeakestStep, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExposureLink_weakestStep(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExposureLink", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExposureLink_contested(ctx context.Context, field graphql.CollectedField, obj *model.ExposureLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExposureLink_contested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExposureLink_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExposureLink", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Graph_asOf(ctx context.Context, field graphql.CollectedField, obj *model.Graph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Graph_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Graph_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Graph", field, false, false, "PartialDate")
+}
+
 func (ec *executionContext) _Graph_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Graph) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4571,6 +6018,29 @@ func (ec *executionContext) fieldContext_Hop_lower(_ context.Context, field grap
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Hop_inForce(ctx context.Context, field graphql.CollectedField, obj *model.Hop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hop_inForce(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InForce, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InForce) graphql.Marshaler {
+			return ec.marshalOInForce2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐInForce(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Hop_inForce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Hop", field, false, false, "InForce")
 }
 
 func (ec *executionContext) _Mutation_upsertSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -4926,6 +6396,52 @@ func (ec *executionContext) fieldContext_Path_relations(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Path_strength(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_strength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Strength) graphql.Marshaler {
+			return ec.marshalNStrength2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStrength(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Path", field, false, false, "Strength")
+}
+
+func (ec *executionContext) _Path_responsibility(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_responsibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Responsibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_responsibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Path", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Quantity_name(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4993,6 +6509,38 @@ func (ec *executionContext) _Quantity_unit(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Quantity_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "String")
+}
+
+func (ec *executionContext) _Quantity_source(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Quantity_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Quantity().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
+			return ec.marshalOSource2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Quantity_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Quantity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -5181,7 +6729,7 @@ func (ec *executionContext) _Query_responsibilityChain(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ResponsibilityChain(ctx, fc.Args["id"].(string), fc.Args["direction"].(*model.ChainDirection), fc.Args["asOf"].(*domain.PartialDate), fc.Args["maxDepth"].(*int), fc.Args["types"].([]model.RelationType), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().ResponsibilityChain(ctx, fc.Args["id"].(string), fc.Args["direction"].(*model.ChainDirection), fc.Args["asOf"].(*domain.PartialDate), fc.Args["includeNotKnown"].(*bool), fc.Args["maxDepth"].(*int), fc.Args["types"].([]model.RelationType), fc.Args["minStrength"].(*model.Strength), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ChainResult) graphql.Marshaler {
@@ -5215,6 +6763,50 @@ func (ec *executionContext) fieldContext_Query_responsibilityChain(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_exposure(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exposure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Exposure(ctx, fc.Args["id"].(string), fc.Args["asOf"].(*domain.PartialDate), fc.Args["includeNotKnown"].(*bool), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Exposure) graphql.Marshaler {
+			return ec.marshalNExposure2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐExposure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exposure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exposure(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exposure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5225,7 +6817,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["mode"].(*model.PathMode), fc.Args["maxLength"].(*int), fc.Args["types"].([]model.RelationType), fc.Args["asOf"].(*domain.PartialDate), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["mode"].(*model.PathMode), fc.Args["maxLength"].(*int), fc.Args["types"].([]model.RelationType), fc.Args["asOf"].(*domain.PartialDate), fc.Args["includeNotKnown"].(*bool), fc.Args["direction"].(*domain.PathDirection), fc.Args["responsibilityOnly"].(*bool), fc.Args["first"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Path) graphql.Marshaler {
@@ -5269,7 +6861,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["ids"].([]string), fc.Args["depth"].(*int), fc.Args["types"].([]model.RelationType), fc.Args["kinds"].([]domain.Kind), fc.Args["asOf"].(*domain.PartialDate), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["ids"].([]string), fc.Args["depth"].(*int), fc.Args["types"].([]model.RelationType), fc.Args["kinds"].([]domain.Kind), fc.Args["asOf"].(*domain.PartialDate), fc.Args["includeNotKnown"].(*bool), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Graph) graphql.Marshaler {
@@ -5756,6 +7348,119 @@ func (ec *executionContext) fieldContext_Relation_validTo(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "PartialDate")
 }
 
+func (ec *executionContext) _Relation_knownFrom(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_knownFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KnownFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_knownFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _Relation_knownTo(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_knownTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KnownTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_knownTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _Relation_dated(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_dated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_dated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Relation_inForce(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_inForce(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Relation().InForce(ctx, obj, fc.Args["on"].(domain.PartialDate))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.InForce) graphql.Marshaler {
+			return ec.marshalNInForce2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐInForce(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_inForce(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Relation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type InForce does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Relation_inForce_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Relation_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5777,6 +7482,130 @@ func (ec *executionContext) _Relation_confidence(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Relation_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "Confidence")
+}
+
+func (ec *executionContext) _Relation_inferred(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_inferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inferred, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_inferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Relation_bestGrade(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_bestGrade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BestGrade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Grade) graphql.Marshaler {
+			return ec.marshalOGrade2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐGrade(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_bestGrade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, false, false, "Grade")
+}
+
+func (ec *executionContext) _Relation_strength(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_strength(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Strength, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Strength) graphql.Marshaler {
+			return ec.marshalNStrength2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStrength(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_strength(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, false, false, "Strength")
+}
+
+func (ec *executionContext) _Relation_contested(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_contested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_contested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Relation_counterClaims(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_counterClaims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Relation().CounterClaims(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CounterClaim) graphql.Marshaler {
+			return ec.marshalNCounterClaim2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCounterClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_counterClaims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Relation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CounterClaim(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Relation_role(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
@@ -6470,6 +8299,29 @@ func (ec *executionContext) fieldContext_Source_publisher(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
 }
 
+func (ec *executionContext) _Source_mirrorOf(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_mirrorOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MirrorOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_mirrorOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+}
+
 func (ec *executionContext) _Source_url(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6490,6 +8342,29 @@ func (ec *executionContext) _Source_url(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Source_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+}
+
+func (ec *executionContext) _Source_document(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
 }
 
@@ -6955,6 +8830,125 @@ func (ec *executionContext) fieldContext_Stats_sourcesByGrade(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Step_relation(ctx context.Context, field graphql.CollectedField, obj *model.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Step_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Step_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Step",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Step_start(ctx context.Context, field graphql.CollectedField, obj *model.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Step_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Step_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Step",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Step_end(ctx context.Context, field graphql.CollectedField, obj *model.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Step_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Step_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Step",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Step_inForce(ctx context.Context, field graphql.CollectedField, obj *model.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Step_inForce(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InForce, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.InForce) graphql.Marshaler {
+			return ec.marshalOInForce2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐInForce(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Step_inForce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Step", field, false, false, "InForce")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -8618,6 +10612,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Entity(ctx, sel, obj)
+	case model.CounterClaim:
+		return ec._CounterClaim(ctx, sel, &obj)
+	case *model.CounterClaim:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CounterClaim(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -8759,6 +10760,21 @@ func (ec *executionContext) _Chain(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "strength":
+			out.Values[i] = ec._Chain_strength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weakestHop":
+			out.Values[i] = ec._Chain_weakestHop(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contested":
+			out.Values[i] = ec._Chain_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8802,8 +10818,18 @@ func (ec *executionContext) _ChainResult(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "totalCount":
+			out.Values[i] = ec._ChainResult_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "truncated":
 			out.Values[i] = ec._ChainResult_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ChainResult_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -8848,6 +10874,11 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "locator":
 			out.Values[i] = ec._Citation_locator(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attests":
+			out.Values[i] = ec._Citation_attests(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -8982,6 +11013,70 @@ func (ec *executionContext) _Count(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var counterClaimImplementors = []string{"CounterClaim", "Node"}
+
+func (ec *executionContext) _CounterClaim(ctx context.Context, sel ast.SelectionSet, obj *model.CounterClaim) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, counterClaimImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CounterClaim")
+		case "id":
+			out.Values[i] = ec._CounterClaim_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._CounterClaim_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contestsId":
+			out.Values[i] = ec._CounterClaim_contestsId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "by":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CounterClaim_by(ctx, field, obj)
+				})
+		case "date":
+			out.Values[i] = ec._CounterClaim_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statement":
+			out.Values[i] = ec._CounterClaim_statement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citations":
+			out.Values[i] = ec._CounterClaim_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var entityImplementors = []string{"Entity", "Node", "Claim"}
 
 func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, obj *model.Entity) graphql.Marshaler {
@@ -9053,6 +11148,12 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "counterClaims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_counterClaims(ctx, field, obj)
+				})
 		case "history":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -9158,6 +11259,112 @@ func (ec *executionContext) _EntityEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var exposureImplementors = []string{"Exposure"}
+
+func (ec *executionContext) _Exposure(ctx context.Context, sel ast.SelectionSet, obj *model.Exposure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exposureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Exposure")
+		case "root":
+			out.Values[i] = ec._Exposure_root(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._Exposure_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._Exposure_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._Exposure_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exposureLinkImplementors = []string{"ExposureLink"}
+
+func (ec *executionContext) _ExposureLink(ctx context.Context, sel ast.SelectionSet, obj *model.ExposureLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exposureLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExposureLink")
+		case "target":
+			out.Values[i] = ec._ExposureLink_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ExposureLink_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "steps":
+			out.Values[i] = ec._ExposureLink_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "strength":
+			out.Values[i] = ec._ExposureLink_strength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weakestStep":
+			out.Values[i] = ec._ExposureLink_weakestStep(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contested":
+			out.Values[i] = ec._ExposureLink_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var graphImplementors = []string{"Graph"}
 
 func (ec *executionContext) _Graph(ctx context.Context, sel ast.SelectionSet, obj *model.Graph) graphql.Marshaler {
@@ -9169,6 +11376,11 @@ func (ec *executionContext) _Graph(ctx context.Context, sel ast.SelectionSet, ob
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Graph")
+		case "asOf":
+			out.Values[i] = ec._Graph_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._Graph_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -9225,6 +11437,11 @@ func (ec *executionContext) _Hop(ctx context.Context, sel ast.SelectionSet, obj 
 		case "lower":
 			out.Values[i] = ec._Hop_lower(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inForce":
+			out.Values[i] = ec._Hop_inForce(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -9379,6 +11596,16 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "strength":
+			out.Values[i] = ec._Path_strength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "responsibility":
+			out.Values[i] = ec._Path_responsibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9410,18 +11637,24 @@ func (ec *executionContext) _Quantity(ctx context.Context, sel ast.SelectionSet,
 		case "name":
 			out.Values[i] = ec._Quantity_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "value":
 			out.Values[i] = ec._Quantity_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unit":
 			out.Values[i] = ec._Quantity_unit(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Quantity_source(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9487,6 +11720,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_responsibilityChain(ctx, field)
+				})
+		case "exposure":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exposure(ctx, field)
 				})
 		case "paths":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -9613,11 +11852,58 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "knownFrom":
+			out.Values[i] = ec._Relation_knownFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "knownTo":
+			out.Values[i] = ec._Relation_knownTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dated":
+			out.Values[i] = ec._Relation_dated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inForce":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Relation_inForce(ctx, field, obj)
+				})
 		case "confidence":
 			out.Values[i] = ec._Relation_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "inferred":
+			out.Values[i] = ec._Relation_inferred(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bestGrade":
+			out.Values[i] = ec._Relation_bestGrade(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "strength":
+			out.Values[i] = ec._Relation_strength(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contested":
+			out.Values[i] = ec._Relation_contested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "counterClaims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Relation_counterClaims(ctx, field, obj)
+				})
 		case "role":
 			out.Values[i] = ec._Relation_role(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -9918,8 +12204,18 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "mirrorOf":
+			out.Values[i] = ec._Source_mirrorOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "url":
 			out.Values[i] = ec._Source_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "document":
+			out.Values[i] = ec._Source_document(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -10087,6 +12383,54 @@ func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, ob
 		case "sourcesByGrade":
 			out.Values[i] = ec._Stats_sourcesByGrade(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stepImplementors = []string{"Step"}
+
+func (ec *executionContext) _Step(ctx context.Context, sel ast.SelectionSet, obj *model.Step) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Step")
+		case "relation":
+			out.Values[i] = ec._Step_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._Step_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._Step_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inForce":
+			out.Values[i] = ec._Step_inForce(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -10690,6 +13034,41 @@ func (ec *executionContext) marshalNCount2ᚕgithubᚗcomᚋaidtraceᚋaidtrace�
 	return ret
 }
 
+func (ec *executionContext) marshalNCounterClaim2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCounterClaim(ctx context.Context, sel ast.SelectionSet, v model.CounterClaim) graphql.Marshaler {
+	return ec._CounterClaim(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCounterClaim2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCounterClaimᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CounterClaim) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCounterClaim2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCounterClaim(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCounterClaimKind2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCounterClaimKind(ctx context.Context, v any) (domain.CounterClaimKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.CounterClaimKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCounterClaimKind2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCounterClaimKind(ctx context.Context, sel ast.SelectionSet, v domain.CounterClaimKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CounterClaimKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
 	return ec._Entity(ctx, sel, &v)
 }
@@ -10796,6 +13175,49 @@ func (ec *executionContext) marshalNEntityKind2ᚕgithubᚗcomᚋaidtraceᚋaidt
 	return ret
 }
 
+func (ec *executionContext) marshalNExposure2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐExposure(ctx context.Context, sel ast.SelectionSet, v *model.Exposure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Exposure!")
+		return graphql.Null
+	}
+	return ec._Exposure(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExposureLink2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐExposureLink(ctx context.Context, sel ast.SelectionSet, v model.ExposureLink) graphql.Marshaler {
+	return ec._ExposureLink(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExposureLink2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐExposureLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ExposureLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExposureLink2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐExposureLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNExposureReason2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐExposureReason(ctx context.Context, v any) (domain.ExposureReason, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ExposureReason(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExposureReason2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐExposureReason(ctx context.Context, sel ast.SelectionSet, v domain.ExposureReason) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ExposureReason!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -10896,6 +13318,21 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalNInForce2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐInForce(ctx context.Context, v any) (domain.InForce, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.InForce(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInForce2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐInForce(ctx context.Context, sel ast.SelectionSet, v domain.InForce) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "InForce!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -10920,12 +13357,30 @@ func (ec *executionContext) marshalNMatchKind2githubᚗcomᚋaidtraceᚋaidtrace
 	return v
 }
 
+func (ec *executionContext) marshalNPageInfo2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+	return ec._PageInfo(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPartialDate2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPartialDate(ctx context.Context, v any) (domain.PartialDate, error) {
+	res, err := scalars.UnmarshalPartialDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartialDate2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPartialDate(ctx context.Context, sel ast.SelectionSet, v domain.PartialDate) graphql.Marshaler {
+	_ = sel
+	res := scalars.MarshalPartialDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PartialDate!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNPath2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPath(ctx context.Context, sel ast.SelectionSet, v model.Path) graphql.Marshaler {
@@ -11156,6 +13611,36 @@ func (ec *executionContext) marshalNStats2ᚖgithubᚗcomᚋaidtraceᚋaidtrace�
 		return graphql.Null
 	}
 	return ec._Stats(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStep2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStep(ctx context.Context, sel ast.SelectionSet, v model.Step) graphql.Marshaler {
+	return ec._Step(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStep2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStepᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Step) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStep2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNStrength2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStrength(ctx context.Context, v any) (model.Strength, error) {
+	var res model.Strength
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStrength2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStrength(ctx context.Context, sel ast.SelectionSet, v model.Strength) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -11495,6 +13980,25 @@ func (ec *executionContext) marshalOGrade2ᚖgithubᚗcomᚋaidtraceᚋaidtrace�
 	return res
 }
 
+func (ec *executionContext) unmarshalOInForce2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐInForce(ctx context.Context, v any) (*domain.InForce, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.InForce(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInForce2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐInForce(ctx context.Context, sel ast.SelectionSet, v *domain.InForce) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -11535,6 +14039,25 @@ func (ec *executionContext) marshalOPartialDate2ᚖgithubᚗcomᚋaidtraceᚋaid
 	_ = sel
 	_ = ctx
 	res := scalars.MarshalPartialDate(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOPathDirection2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPathDirection(ctx context.Context, v any) (*domain.PathDirection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PathDirection(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPathDirection2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPathDirection(ctx context.Context, sel ast.SelectionSet, v *domain.PathDirection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 
@@ -11619,6 +14142,22 @@ func (ec *executionContext) marshalOSource2ᚖgithubᚗcomᚋaidtraceᚋaidtrace
 		return graphql.Null
 	}
 	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOStrength2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStrength(ctx context.Context, v any) (*model.Strength, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Strength)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStrength2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStrength(ctx context.Context, sel ast.SelectionSet, v *model.Strength) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -115,6 +115,8 @@ type EntityInput struct {
 
 // A subgraph shaped for graph libraries.
 type Graph struct {
+	// The date asked for (`asOf`), if any: read each edge's `inForce(on:)` against it.
+	AsOf *domain.PartialDate `json:"asOf,omitempty"`
 	// The entities.
 	Nodes []Entity `json:"nodes"`
 	// The relations among them.
@@ -139,16 +141,6 @@ type PageInfo struct {
 	HasNextPage bool `json:"hasNextPage"`
 	// Cursor of the last item on this page; pass as `after` for the next page.
 	EndCursor *string `json:"endCursor,omitempty"`
-}
-
-// A figure.
-type Quantity struct {
-	// What is counted, e.g. `headcount`, `transfers`.
-	Name string `json:"name"`
-	// The value.
-	Value float64 `json:"value"`
-	// The unit, e.g. `person-times`, `bn yuan`.
-	Unit *string `json:"unit,omitempty"`
 }
 
 // A figure.
@@ -451,7 +443,7 @@ const (
 	RelationTypeAbout RelationType = "ABOUT"
 	// The event (a forum or conference) launched or reframed the programme.
 	RelationTypeAdopted RelationType = "ADOPTED"
-	// The cadre batch was posted to the to-place, where its cadres hold posts. Carries responsibility: the from-entity answers for the to-entity.
+	// The cadre batch was posted to the to-place, where its cadres hold posts (context: a batch spread across a region does not answer for every unit in it).
 	RelationTypeAssignedTo RelationType = "ASSIGNED_TO"
 	// The body or person convened (or chaired) the event.
 	RelationTypeConvened RelationType = "CONVENED"
@@ -487,17 +479,19 @@ const (
 	RelationTypePairedWith RelationType = "PAIRED_WITH"
 	// The from-entity took part in the event or programme (role: how, e.g. pilot).
 	RelationTypeParticipatedIn RelationType = "PARTICIPATED_IN"
-	// The from-entity is part of (subordinate to) the to-entity: a department of a ministry, a county of a prefecture, a phase of a programme. Carries responsibility: the to-entity answers for the from-entity.
+	// The from-entity lies within or belongs to the to-entity as context, not command: a county within a prefecture, a prefecture within the region, a phase of a programme, a unit within a zone.
 	RelationTypePartOf RelationType = "PART_OF"
 	// The firm recruits workers from the to-place or centre.
 	RelationTypeRecruitsFrom RelationType = "RECRUITS_FROM"
 	// The person made the statement.
 	RelationTypeStated RelationType = "STATED"
+	// The from-body answers to the to-body, as a source states: a bureau of a county or prefecture government, a department of a ministry, a ministry under the State Council, a sub-headquarters under a provincial headquarters. Carries responsibility: the to-entity answers for the from-entity.
+	RelationTypeSubordinateTo RelationType = "SUBORDINATE_TO"
 	// The from-entity supervises the to-entity. Carries responsibility: the from-entity answers for the to-entity.
 	RelationTypeSupervises RelationType = "SUPERVISES"
-	// The factory or company supplies the buyer.
+	// The factory or company supplies the buyer (attribute link: direct, indirect or claimed, as the source words it; validTo: when the link ended).
 	RelationTypeSupplies RelationType = "SUPPLIES"
-	// The from-entity moves workers to the to-entity (quantities: headcount; dates: the period). Carries responsibility: the from-entity answers for the to-entity.
+	// The from-entity sends workers to the to-entity: role `origin` for the place they came from, `organiser` for the body that organised the transfer (quantities: headcount; dates: the period). Carries responsibility: the from-entity answers for the to-entity.
 	RelationTypeTransfersWorkersTo RelationType = "TRANSFERS_WORKERS_TO"
 )
 
@@ -525,6 +519,7 @@ var AllRelationType = []RelationType{
 	RelationTypePartOf,
 	RelationTypeRecruitsFrom,
 	RelationTypeStated,
+	RelationTypeSubordinateTo,
 	RelationTypeSupervises,
 	RelationTypeSupplies,
 	RelationTypeTransfersWorkersTo,
@@ -532,7 +527,7 @@ var AllRelationType = []RelationType{
 
 func (e RelationType) IsValid() bool {
 	switch e {
-	case RelationTypeAbout, RelationTypeAdopted, RelationTypeAssignedTo, RelationTypeConvened, RelationTypeCoordinates, RelationTypeDeployed, RelationTypeDesignated, RelationTypeDirects, RelationTypeEstablished, RelationTypeFunds, RelationTypeInSector, RelationTypeLeads, RelationTypeLicenses, RelationTypeLocatedIn, RelationTypeMadeAt, RelationTypeManages, RelationTypeOperates, RelationTypeOwns, RelationTypePairedWith, RelationTypeParticipatedIn, RelationTypePartOf, RelationTypeRecruitsFrom, RelationTypeStated, RelationTypeSupervises, RelationTypeSupplies, RelationTypeTransfersWorkersTo:
+	case RelationTypeAbout, RelationTypeAdopted, RelationTypeAssignedTo, RelationTypeConvened, RelationTypeCoordinates, RelationTypeDeployed, RelationTypeDesignated, RelationTypeDirects, RelationTypeEstablished, RelationTypeFunds, RelationTypeInSector, RelationTypeLeads, RelationTypeLicenses, RelationTypeLocatedIn, RelationTypeMadeAt, RelationTypeManages, RelationTypeOperates, RelationTypeOwns, RelationTypePairedWith, RelationTypeParticipatedIn, RelationTypePartOf, RelationTypeRecruitsFrom, RelationTypeStated, RelationTypeSubordinateTo, RelationTypeSupervises, RelationTypeSupplies, RelationTypeTransfersWorkersTo:
 		return true
 	}
 	return false
@@ -629,6 +624,70 @@ func (e *Responsibility) UnmarshalJSON(b []byte) error {
 }
 
 func (e Responsibility) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Evidence strength: STRONG, confirmed by an A or B source; MODERATE, an A or B
+// source supports it but it is reported, inferred or disputed; WEAK, only
+// grade-C sources (mirrors, forums, blogs) support it. A chain is as strong as
+// its weakest hop.
+type Strength string
+
+const (
+	// Only grade-C sources support it.
+	StrengthWeak Strength = "WEAK"
+	// An A or B source supports it, but it is reported, inferred or disputed.
+	StrengthModerate Strength = "MODERATE"
+	// Confirmed by an A or B source.
+	StrengthStrong Strength = "STRONG"
+)
+
+var AllStrength = []Strength{
+	StrengthWeak,
+	StrengthModerate,
+	StrengthStrong,
+}
+
+func (e Strength) IsValid() bool {
+	switch e {
+	case StrengthWeak, StrengthModerate, StrengthStrong:
+		return true
+	}
+	return false
+}
+
+func (e Strength) String() string {
+	return string(e)
+}
+
+func (e *Strength) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Strength(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Strength", str)
+	}
+	return nil
+}
+
+func (e Strength) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Strength) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Strength) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -2,19 +2,36 @@ package domain
 
 import "fmt"
 
-// Dataset is a set of sources, entities and relations to be checked and
-// loaded together.
+// Dataset is a set of sources, entities, relations and counter-claims to be
+// checked and loaded together.
 type Dataset struct {
-	Sources   []Source
-	Entities  []Entity
-	Relations []Relation
+	Sources       []Source
+	Entities      []Entity
+	Relations     []Relation
+	CounterClaims []CounterClaim
 }
 
 // Section names, used in ItemError.
 const (
-	SectionSources   = "sources"
-	SectionEntities  = "entities"
-	SectionRelations = "relations"
+	SectionSources       = "sources"
+	SectionEntities      = "entities"
+	SectionRelations     = "relations"
+	SectionCounterClaims = "counterClaims"
+)
+
+// Known describes a stored item that a dataset may name without defining
+// it: an entity (its kind), a source (kind KindSource, with its grade and
+// date) or a relation (kind KindRelation).
+type Known struct {
+	Kind      Kind
+	Grade     Grade
+	Published PartialDate
+}
+
+// Pseudo-kinds of Known for items that are not entities.
+const (
+	KindSource   Kind = "source"
+	KindRelation Kind = "relation"
 )
 
 // ItemError is a problem with one item of a dataset: the section, the
@@ -32,9 +49,12 @@ func (e ItemError) Error() string {
 // Validate checks every item and every reference between items, and returns
 // every problem found (nil when the dataset is sound): bad fields, duplicate
 // ids, relations whose ends are missing or of kinds the type does not allow,
-// citations of unknown sources. Entities and sources already stored can be
-// named through known (nil for none), so a partial dataset may refer to them.
-func (d *Dataset) Validate(known func(id string) (Kind, bool)) []ItemError {
+// citations of unknown sources, and the sourcing rules that need the cited
+// sources' grades and dates (a confirmed relation rests on an A or B source;
+// a citation attests no date after its source was published). Items already
+// stored can be named through known (nil for none), so a partial dataset
+// may refer to them.
+func (d *Dataset) Validate(known func(id string) (Known, bool)) []ItemError {
 	var out []ItemError
 	add := func(sec string, i int, errs []FieldError) {
 		for _, e := range errs {
@@ -53,27 +73,39 @@ func (d *Dataset) Validate(known func(id string) (Kind, bool)) []ItemError {
 		}
 		seen[id] = where
 	}
-	sources := map[string]bool{}
+	lookup := func(id string) (Known, bool) {
+		if known == nil {
+			return Known{}, false
+		}
+		return known(id)
+	}
+	sources := map[string]Known{}
 	for i := range d.Sources {
 		s := &d.Sources[i]
 		add(SectionSources, i, s.Validate())
 		dup(SectionSources, i, s.ID)
-		sources[s.ID] = true
+		sources[s.ID] = Known{Kind: KindSource, Grade: s.Grade, Published: s.Published}
 	}
-	sourceKnown := func(id string) bool {
-		if sources[id] {
-			return true
+	sourceOf := func(id string) (Known, bool) {
+		if k, ok := sources[id]; ok {
+			return k, true
 		}
-		if known != nil {
-			_, ok := known(id)
-			return ok
+		if k, ok := lookup(id); ok && k.Kind == KindSource {
+			return k, true
 		}
-		return false
+		return Known{}, false
 	}
 	checkCites := func(sec string, i int, cs []Citation) {
 		for j, c := range cs {
-			if ValidSourceID(c.SourceID) && !sourceKnown(c.SourceID) {
+			if !ValidSourceID(c.SourceID) {
+				continue
+			}
+			src, ok := sourceOf(c.SourceID)
+			switch {
+			case !ok:
 				add(sec, i, []FieldError{{Field: fmt.Sprintf("cite[%d].source", j), Message: fmt.Sprintf("unknown source %q", c.SourceID)}})
+			case !c.Attests.IsZero() && !src.Published.IsZero() && c.Attests.Start() > src.Published.End():
+				add(sec, i, []FieldError{{Field: fmt.Sprintf("cite[%d].attests", j), Message: fmt.Sprintf("%s is after the source was published (%s): a source attests nothing later than its own date", c.Attests, src.Published)}})
 			}
 		}
 	}
@@ -89,15 +121,17 @@ func (d *Dataset) Validate(known func(id string) (Kind, bool)) []ItemError {
 		if k, ok := kinds[id]; ok {
 			return k, true
 		}
-		if known != nil {
-			return known(id)
+		if k, ok := lookup(id); ok && k.Kind != KindSource && k.Kind != KindRelation {
+			return k.Kind, true
 		}
 		return "", false
 	}
+	relations := map[string]bool{}
 	for i := range d.Relations {
 		r := &d.Relations[i]
 		add(SectionRelations, i, r.Validate())
 		dup(SectionRelations, i, r.ID)
+		relations[r.ID] = true
 		checkCites(SectionRelations, i, r.Citations)
 		fk, fok := kindOf(r.From)
 		tk, tok := kindOf(r.To)
@@ -109,6 +143,35 @@ func (d *Dataset) Validate(known func(id string) (Kind, bool)) []ItemError {
 		}
 		if fok && tok {
 			add(SectionRelations, i, r.CheckEndpoints(fk, tk))
+		}
+		if r.Confidence == "confirmed" && len(r.Citations) > 0 {
+			strong, all := false, true
+			for _, c := range r.Citations {
+				src, ok := sourceOf(c.SourceID)
+				all = all && ok
+				strong = strong || (ok && (src.Grade == "A" || src.Grade == "B"))
+			}
+			if all && !strong {
+				add(SectionRelations, i, []FieldError{{Field: "confidence", Message: "confirmed needs at least one cited source of grade A or B; on grade-C sources alone it is reported"}})
+			}
+		}
+	}
+	for i := range d.CounterClaims {
+		cc := &d.CounterClaims[i]
+		add(SectionCounterClaims, i, cc.Validate())
+		dup(SectionCounterClaims, i, cc.ID)
+		checkCites(SectionCounterClaims, i, cc.Citations)
+		if cc.Contests != "" {
+			_, isEntity := kindOf(cc.Contests)
+			k, stored := lookup(cc.Contests)
+			if !isEntity && !relations[cc.Contests] && !(stored && k.Kind == KindRelation) {
+				add(SectionCounterClaims, i, []FieldError{{Field: "contests", Message: fmt.Sprintf("unknown relation or entity %q", truncate(cc.Contests, 80))}})
+			}
+		}
+		if cc.By != "" {
+			if _, ok := kindOf(cc.By); !ok && ValidEntityID(cc.By) {
+				add(SectionCounterClaims, i, []FieldError{{Field: "by", Message: fmt.Sprintf("unknown entity %q", cc.By)}})
+			}
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -14,11 +15,14 @@ const (
 	MaxSearchTextLen = 200
 	MaxChainDepth    = 12
 	MaxChains        = 200
-	MaxPathLength    = 8
-	MaxPaths         = 50
-	MaxHoodIDs       = 50
-	MaxHoodDepth     = 3
-	MaxHoodLimit     = 2000
+	// MaxChainScan bounds how many chains one query enumerates before
+	// sorting and paging them; beyond it the result says it is truncated.
+	MaxChainScan  = 2000
+	MaxPathLength = 8
+	MaxPaths      = 50
+	MaxHoodIDs    = 50
+	MaxHoodDepth  = 3
+	MaxHoodLimit  = 2000
 	// MaxExportLimit caps the entities of one export (and of any
 	// neighbourhood the store will compute).
 	MaxExportLimit = 100000
@@ -138,14 +142,34 @@ type SearchHit struct {
 	Match  Match
 }
 
+// Time says which relations a traversal may follow on a date: with AsOf
+// set, only relations known to be in force on it, or also those whose
+// force on it is not known (IncludeNotKnown; never those known to be out of
+// force). With no AsOf, every relation.
+type Time struct {
+	AsOf            PartialDate
+	IncludeNotKnown bool
+}
+
+// Status says whether r is known in force at the query's date ("" when no
+// date was asked).
+func (t Time) Status(r *Relation) InForce {
+	if t.AsOf.IsZero() {
+		return ""
+	}
+	return r.InForceOn(t.AsOf)
+}
+
 // ChainQuery asks for chains of responsibility from an entity.
 type ChainQuery struct {
-	ID       string
-	Up       bool // towards who answers for the entity; false: down
-	AsOf     PartialDate
-	MaxDepth int
-	Types    []string // responsibility-bearing types to follow; empty: all
-	First    int      // most chains
+	ID string
+	Up bool // towards who answers for the entity; false: down
+	Time
+	MaxDepth    int
+	Types       []string // responsibility-bearing types to follow; empty: all
+	MinStrength Strength // keep chains whose every hop is at least this strong
+	First       int      // chains on this page
+	After       int      // chains of earlier pages (from the cursor)
 }
 
 // Validate checks the query, including that every type carries responsibility.
@@ -158,6 +182,9 @@ func (q ChainQuery) Validate() error {
 	}
 	if err := limit("first", q.First, MaxChains); err != nil {
 		return err
+	}
+	if q.After < 0 {
+		return Errorf(EBADINPUT, "after: not a cursor of this list")
 	}
 	if err := CheckTypes(q.Types); err != nil {
 		return err
@@ -176,6 +203,7 @@ type Hop struct {
 	Relation Relation
 	Upper    string // the entity that answers for Lower through Relation
 	Lower    string
+	InForce  InForce // at the query's date; "" when none was asked
 }
 
 // Chain is a sequence of hops from the root.
@@ -183,13 +211,100 @@ type Chain struct {
 	Hops     []Hop
 	End      string
 	Complete bool // reached a top authority (up) or a leaf (down)
+	Strength Strength
+	// WeakestHop is the index of the first hop of the chain's strength.
+	WeakestHop int
+	Contested  bool // a hop is contested
 }
 
-// ChainResult is every chain found from one entity.
+// Weigh sets the chain's strength (its weakest hop's), weakest hop and
+// whether any hop is contested.
+func (c *Chain) Weigh() {
+	c.Strength, c.WeakestHop, c.Contested = StrengthStrong, 0, false
+	for i := range c.Hops {
+		r := &c.Hops[i].Relation
+		if s := r.Strength(); s < c.Strength {
+			c.Strength, c.WeakestHop = s, i
+		}
+		c.Contested = c.Contested || r.IsContested()
+	}
+}
+
+// SortChains orders chains as readers need them: complete chains first,
+// then the strongest, then the shortest; ties by their relation ids, so the
+// order is stable. Chains must be weighed.
+func SortChains(cs []Chain) {
+	key := func(c Chain) string {
+		var b strings.Builder
+		for _, h := range c.Hops {
+			b.WriteString(h.Relation.ID)
+			b.WriteByte('|')
+		}
+		return b.String()
+	}
+	sort.SliceStable(cs, func(i, j int) bool {
+		a, b := cs[i], cs[j]
+		switch {
+		case a.Complete != b.Complete:
+			return a.Complete
+		case a.Strength != b.Strength:
+			return a.Strength > b.Strength
+		case len(a.Hops) != len(b.Hops):
+			return len(a.Hops) < len(b.Hops)
+		}
+		return key(a) < key(b)
+	})
+}
+
+// ChainResult is one page of the chains found from one entity.
 type ChainResult struct {
-	Root      string
-	Chains    []Chain
+	Root   string
+	Chains []Chain
+	// Total is how many chains were found in all (at most MaxChainScan).
+	Total int
+	// Truncated is true when there were more than MaxChainScan chains.
 	Truncated bool
+	HasNext   bool
+}
+
+// TopAuthorityKinds are the kinds at which a chain up is complete when no
+// further step is possible: the central party and state bodies.
+var TopAuthorityKinds = []Kind{"party_body", "state_body"}
+
+// ReachesTop reports whether a maximal chain up whose entities have kinds
+// (root first) ends at a top authority, or at the person who leads one
+// (its last hop is LEADS). A chain that stops at a province, a region or a
+// person leading some other body is a dead end: no source read says who
+// answers for it.
+func ReachesTop(kinds []Kind, lastType string) bool {
+	if len(kinds) == 0 {
+		return false
+	}
+	top := func(k Kind) bool { return oneOf(k, TopAuthorityKinds) }
+	n := len(kinds)
+	return top(kinds[n-1]) || (lastType == "LEADS" && n >= 2 && top(kinds[n-2]))
+}
+
+// Consistent reports whether a sequence of relations can have held together:
+// no two neighbours have stated periods that exclude each other (one ends,
+// by its validTo, before the other starts, by its validFrom). A chain through
+// a pairing that ended in 2010 and a transfer that began in 2017 is no chain
+// of responsibility. Unstated bounds are open.
+func Consistent(rels []Relation) bool { return ConsistentPrefix(rels) == len(rels) }
+
+// ConsistentPrefix is how many relations of the sequence, from the first,
+// can have held together (see Consistent).
+func ConsistentPrefix(rels []Relation) int {
+	for i := 1; i < len(rels); i++ {
+		a, b := &rels[i-1], &rels[i]
+		if !a.ValidTo.IsZero() && !b.ValidFrom.IsZero() && a.ValidTo.End() < b.ValidFrom.Start() {
+			return i
+		}
+		if !b.ValidTo.IsZero() && !a.ValidFrom.IsZero() && b.ValidTo.End() < a.ValidFrom.Start() {
+			return i
+		}
+	}
+	return len(rels)
 }
 
 // PathMode chooses which paths to return.
@@ -202,14 +317,32 @@ const (
 	PathAllSimple   PathMode = "ALL_SIMPLE"
 )
 
+// PathDirection says which way a path may follow relations.
+type PathDirection string
+
+const (
+	// PathAny follows relations either way.
+	PathAny PathDirection = "ANY"
+	// PathForward follows each relation from its from-end to its to-end;
+	// with responsibility only, each step goes from an entity to what it
+	// answers for (the start answers for the end).
+	PathForward PathDirection = "FORWARD"
+	// PathBackward is the reverse (the end answers for the start).
+	PathBackward PathDirection = "BACKWARD"
+)
+
 // PathQuery asks for paths between two entities.
 type PathQuery struct {
 	From, To  string
 	Mode      PathMode
 	MaxLength int
 	Types     []string
-	AsOf      PartialDate
-	First     int
+	Time
+	Direction PathDirection
+	// ResponsibilityOnly follows only responsibility-bearing types, each
+	// step the way responsibility runs (given by Direction).
+	ResponsibilityOnly bool
+	First              int
 }
 
 // Validate checks the query.
@@ -228,19 +361,68 @@ func (q PathQuery) Validate() error {
 	default:
 		return Errorf(EBADINPUT, "unknown path mode %q", q.Mode)
 	}
+	switch q.Direction {
+	case PathAny, PathForward, PathBackward, "":
+	default:
+		return Errorf(EBADINPUT, "unknown path direction %q", q.Direction)
+	}
 	if err := limit("maxLength", q.MaxLength, MaxPathLength); err != nil {
 		return err
 	}
 	if err := limit("first", q.First, MaxPaths); err != nil {
 		return err
 	}
-	return CheckTypes(q.Types)
+	if err := CheckTypes(q.Types); err != nil {
+		return err
+	}
+	if q.ResponsibilityOnly {
+		for _, t := range q.Types {
+			if rt, _ := LookupRelationType(t); rt.Responsibility == NoResponsibility {
+				return Errorf(EBADINPUT, "%s does not carry responsibility: a responsibility-only path cannot follow it", t)
+			}
+		}
+	}
+	return nil
 }
 
 // Path is a path: entity ids from start to end and the relations between.
 type Path struct {
 	Nodes     []string
 	Relations []Relation
+}
+
+// Strength is the path's evidence strength: its weakest relation's.
+func (p Path) Strength() Strength {
+	s := StrengthStrong
+	for i := range p.Relations {
+		s = min(s, p.Relations[i].Strength())
+	}
+	return s
+}
+
+// Responsibility reports whether the path is a line of responsibility: every
+// relation carries responsibility and every step runs the same way (each
+// entity answers for the next, or each for the one before).
+func (p Path) Responsibility() bool {
+	if len(p.Relations) == 0 {
+		return false
+	}
+	down, up := true, true
+	for i := range p.Relations {
+		r := &p.Relations[i]
+		t, ok := LookupRelationType(r.Type)
+		if !ok || t.Responsibility == NoResponsibility {
+			return false
+		}
+		upper := r.From
+		if t.Responsibility == ToIsResponsible {
+			upper = r.To
+		}
+		// Step i goes from Nodes[i] to Nodes[i+1].
+		down = down && upper == p.Nodes[i]
+		up = up && upper == p.Nodes[i+1]
+	}
+	return down || up
 }
 
 // Validate checks a neighbourhood query with maxLimit entities at most.
@@ -323,4 +505,12 @@ type ReadService interface {
 	// ClaimPages returns, for each of sourceIDs, the entities and relations
 	// citing it ordered by id after `after`, at most first, in one round trip.
 	ClaimPages(ctx context.Context, sourceIDs []string, first int, after string) (map[string]ClaimPage, error)
+	// CounterClaims returns the counter-claims contesting each of ids
+	// (relation or entity ids), oldest first, in one round trip.
+	CounterClaims(ctx context.Context, ids []string) (map[string][]CounterClaim, error)
+	// CounterClaimByID returns one counter-claim. Errors: NOT_FOUND.
+	CounterClaimByID(ctx context.Context, id string) (*CounterClaim, error)
+	// Exposure finds how an entity is linked to the pairing programme and
+	// to designation lists. Errors: NOT_FOUND for an unknown entity.
+	Exposure(ctx context.Context, q ExposureQuery) (*Exposure, error)
 }

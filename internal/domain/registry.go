@@ -38,6 +38,12 @@ type RelationType struct {
 	To             []Kind // nil: any kind
 	Responsibility Responsibility
 	Attributes     []string // allowed keys of Relation.Attributes
+	// AttributeValues restricts some attributes to a set of values.
+	AttributeValues map[string][]string
+	// RequiredAttributes must be present on every relation of the type.
+	RequiredAttributes []string
+	// Roles, when set, are the only values Relation.Role may take.
+	Roles []string
 }
 
 // AllowsFrom reports whether k may stand at the relation's from end.
@@ -101,9 +107,13 @@ var relationTypes = []RelationType{
 		Meaning: "The from-entity supervises the to-entity.",
 		From:    join(governmental, []Kind{"person"}),
 		To:      nil},
-	{Name: "PART_OF", Responsibility: ToIsResponsible,
-		Meaning: "The from-entity is part of (subordinate to) the to-entity: a department of a ministry, a county of a prefecture, a phase of a programme.",
+	{Name: "PART_OF", Responsibility: NoResponsibility,
+		Meaning: "The from-entity lies within or belongs to the to-entity as context, not command: a county within a prefecture, a prefecture within the region, a phase of a programme, a unit within a zone.",
 		From:    nil, To: nil},
+	{Name: "SUBORDINATE_TO", Responsibility: ToIsResponsible,
+		Meaning: "The from-body answers to the to-body, as a source states: a bureau of a county or prefecture government, a department of a ministry, a ministry under the State Council, a sub-headquarters under a provincial headquarters.",
+		From:    join(governmental, []Kind{"school"}),
+		To:      join(governmental, []Kind{"party_body"})},
 	{Name: "PAIRED_WITH", Responsibility: FromIsResponsible,
 		Meaning: "Pairing assistance (对口支援): the from-party (an aiding province, municipality, city or district) is assigned to aid the to-recipient.",
 		From:    aiding, To: recipients},
@@ -115,8 +125,8 @@ var relationTypes = []RelationType{
 		Meaning: "The from-body selected and sent the cadre batch.",
 		From:    join(aiding, []Kind{"party_body", "state_body", "department"}),
 		To:      []Kind{"cadre_batch"}},
-	{Name: "ASSIGNED_TO", Responsibility: FromIsResponsible,
-		Meaning: "The cadre batch was posted to the to-place, where its cadres hold posts.",
+	{Name: "ASSIGNED_TO", Responsibility: NoResponsibility,
+		Meaning: "The cadre batch was posted to the to-place, where its cadres hold posts (context: a batch spread across a region does not answer for every unit in it).",
 		From:    []Kind{"cadre_batch"},
 		To:      join(recipients, []Kind{"region", "xpcc"})},
 	{Name: "FUNDS", Responsibility: FromIsResponsible,
@@ -132,10 +142,17 @@ var relationTypes = []RelationType{
 		From:    firms,
 		To:      []Kind{"county", "prefecture", "city", "region", "training_centre", "xpcc_division"}},
 	{Name: "TRANSFERS_WORKERS_TO", Responsibility: FromIsResponsible,
-		Meaning: "The from-entity moves workers to the to-entity (quantities: headcount; dates: the period).",
-		From: []Kind{"county", "prefecture", "city", "region", "xpcc_division", "labour_dispatch_firm",
-			"frontline_hq", "bureau", "training_centre", "province"},
-		To: []Kind{"factory", "company", "industrial_park", "province", "city", "county"}},
+		Meaning: "The from-entity sends workers to the to-workplace (a factory, company or park): role `origin` for the place they came from, `organiser` for the body that organised the transfer (quantities: headcount; dates: the period). Transfers to a place with no workplace named are LABOUR_FLOW_TO.",
+		From: []Kind{"county", "prefecture", "city", "region", "xpcc", "xpcc_division", "xpcc_regiment", "labour_dispatch_firm",
+			"frontline_hq", "bureau", "training_centre", "school", "association", "company", "province", "state_body", "department"},
+		To:    []Kind{"factory", "company", "industrial_park"},
+		Roles: []string{"origin", "organiser"}},
+	{Name: "LABOUR_FLOW_TO", Responsibility: NoResponsibility,
+		Meaning: "Workers from the from-entity went to work in the to-place, where no workplace is named (role `origin` or `organiser`; quantities: headcount; dates: the period). Context: sending workers to a province or city does not make the sender answer for that place.",
+		From: []Kind{"county", "prefecture", "city", "region", "xpcc", "xpcc_division", "xpcc_regiment", "labour_dispatch_firm",
+			"frontline_hq", "bureau", "training_centre", "school", "association", "company", "province", "state_body", "department"},
+		To:    []Kind{"province", "city", "county", "district", "prefecture", "region"},
+		Roles: []string{"origin", "organiser"}},
 	{Name: "OPERATES", Responsibility: FromIsResponsible,
 		Meaning: "The company runs the factory, park or centre.",
 		From:    []Kind{"company"}, To: []Kind{"factory", "industrial_park", "training_centre"}},
@@ -146,8 +163,11 @@ var relationTypes = []RelationType{
 		Meaning: "The from-entity is located in the to-place.",
 		From:    nil, To: places},
 	{Name: "SUPPLIES", Responsibility: NoResponsibility,
-		Meaning: "The factory or company supplies the buyer.",
-		From:    []Kind{"factory", "company"}, To: []Kind{"buyer", "company"}},
+		Meaning: "The factory or company supplies the buyer (attribute link: direct, indirect or claimed, as the source words it; validTo: when the link ended).",
+		From:    []Kind{"factory", "company", "industrial_park"}, To: []Kind{"buyer", "company"},
+		Attributes:         []string{"link"},
+		AttributeValues:    map[string][]string{"link": {"direct", "indirect", "claimed"}},
+		RequiredAttributes: []string{"link"}},
 	{Name: "LEADS", Responsibility: FromIsResponsible,
 		Meaning: "The person leads or holds a post in the body (role: the post).",
 		From:    []Kind{"person"},

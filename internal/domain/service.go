@@ -48,8 +48,10 @@ type LoadService interface {
 	// UNAVAILABLE; BAD_USER_INPUT when a relation names an entity that is
 	// neither in the dataset nor stored.
 	Load(ctx context.Context, d *Dataset, progress Progress) (*LoadSummary, error)
-	// KnownIDs returns the kinds of those ids that are stored (sources have kind "source").
-	KnownIDs(ctx context.Context, ids []string) (map[string]Kind, error)
+	// KnownIDs describes those ids that are stored: entities by kind,
+	// sources (KindSource) with their grade and date, relations
+	// (KindRelation).
+	KnownIDs(ctx context.Context, ids []string) (map[string]Known, error)
 }
 
 // Direction selects relations by which end an entity stands at.
@@ -65,8 +67,8 @@ const (
 type RelationQuery struct {
 	IDs       []string
 	Direction Direction
-	Types     []string    // empty: all types
-	AsOf      PartialDate // zero: any date
+	Types     []string // empty: all types
+	Time               // zero AsOf: any date
 }
 
 // EntityService reads entities and their relations.
@@ -100,7 +102,7 @@ type SubgraphQuery struct {
 	Depth int
 	Types []string
 	Kinds []Kind
-	AsOf  PartialDate
+	Time
 	Limit int
 }
 

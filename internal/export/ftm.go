@@ -60,6 +60,8 @@ var ftmKinds = map[domain.Kind]string{
 	"factory":              "Company",
 	"buyer":                "Company",
 	// Neither firms nor public bodies.
+	"school":          "Organization",
+	"association":     "Organization",
 	"industrial_park": "Organization",
 	"training_centre": "Organization",
 	"cadre_batch":     "Organization",
@@ -96,6 +98,7 @@ var ftmTypes = map[string]ftmLink{
 	"MANAGES":              {"Control", "controller", "controlled"},
 	"SUPERVISES":           {"Control", "controller", "controlled"},
 	"OPERATES":             {"Control", "controller", "controlled"},
+	"SUBORDINATE_TO":       {"Control", "controlled", "controller"}, // the to-body controls the from-body
 	"OWNS":                 {"Ownership", "owner", "asset"},
 	"PART_OF":              {"Membership", "member", "organization"},
 	"LEADS":                {"Directorship", "director", "organization"},
@@ -110,6 +113,7 @@ var ftmTypes = map[string]ftmLink{
 	"LICENSES":             unknownLink,
 	"RECRUITS_FROM":        unknownLink,
 	"TRANSFERS_WORKERS_TO": unknownLink,
+	"LABOUR_FLOW_TO":       unknownLink,
 	"LOCATED_IN":           unknownLink,
 	"SUPPLIES":             unknownLink,
 	"CONVENED":             unknownLink,

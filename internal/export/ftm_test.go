@@ -310,6 +310,7 @@ func TestFtMSchemata(t *testing.T) {
 		{"PARTICIPATED_IN", "province", "programme", "ProjectParticipant"},
 		{"PARTICIPATED_IN", "province", "event", "UnknownLink"},
 		{"DIRECTS", "party_body", "state_body", "Control"},
+		{"SUBORDINATE_TO", "bureau", "county", "Control"},
 		{"DESIGNATED", "designation_list", "company", "Sanction"},
 		{"PAIRED_WITH", "province", "prefecture", "UnknownLink"},
 		{"NO_SUCH_TYPE", "company", "company", "UnknownLink"},
@@ -318,5 +319,9 @@ func TestFtMSchemata(t *testing.T) {
 		if got, _, _ := FtMLinkOf(l.typ, l.from, l.to); got != l.want {
 			t.Errorf("FtMLinkOf(%s, %s, %s) = %s, want %s", l.typ, l.from, l.to, got, l.want)
 		}
+	}
+	// A subordinate body is the controlled end.
+	if _, from, to := FtMLinkOf("SUBORDINATE_TO", "bureau", "county"); from != "controlled" || to != "controller" {
+		t.Errorf("SUBORDINATE_TO: from is %s, to is %s; want controlled, controller", from, to)
 	}
 }

@@ -34,7 +34,7 @@ func Gather(ctx context.Context, svc domain.ReadService, q Query) (*domain.Subgr
 	var g *domain.Subgraph
 	switch {
 	case q.Chain != "":
-		res, err := svc.Chains(ctx, domain.ChainQuery{ID: q.Chain, Up: !q.Down, AsOf: q.AsOf, MaxDepth: domain.MaxChainDepth, Types: q.Types, First: domain.MaxChains})
+		res, err := svc.Chains(ctx, domain.ChainQuery{ID: q.Chain, Up: !q.Down, Time: domain.Time{AsOf: q.AsOf}, MaxDepth: domain.MaxChainDepth, Types: q.Types, First: domain.MaxChains})
 		if err != nil {
 			return nil, err
 		}
@@ -51,7 +51,7 @@ func Gather(ctx context.Context, svc domain.ReadService, q Query) (*domain.Subgr
 		}
 		g.Truncated = res.Truncated
 	case q.From != "" || q.To != "":
-		paths, err := svc.Paths(ctx, domain.PathQuery{From: q.From, To: q.To, Mode: domain.PathKShortest, MaxLength: domain.MaxPathLength, Types: q.Types, AsOf: q.AsOf, First: 5})
+		paths, err := svc.Paths(ctx, domain.PathQuery{From: q.From, To: q.To, Mode: domain.PathKShortest, MaxLength: domain.MaxPathLength, Types: q.Types, Time: domain.Time{AsOf: q.AsOf}, First: 5})
 		if err != nil {
 			return nil, err
 		}
@@ -67,7 +67,7 @@ func Gather(ctx context.Context, svc domain.ReadService, q Query) (*domain.Subgr
 			return nil, err
 		}
 	default:
-		sq := domain.SubgraphQuery{IDs: q.IDs, Depth: q.Depth, Types: q.Types, Kinds: q.Kinds, AsOf: q.AsOf, Limit: limit}
+		sq := domain.SubgraphQuery{IDs: q.IDs, Depth: q.Depth, Types: q.Types, Kinds: q.Kinds, Time: domain.Time{AsOf: q.AsOf}, Limit: limit}
 		if err := sq.Validate(domain.MaxExportLimit); err != nil {
 			return nil, err
 		}

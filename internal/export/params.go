@@ -143,7 +143,7 @@ func ParseQuery(v map[string][]string) (Query, error) {
 		if _, ok := get["direction"]; ok {
 			return q, domain.Errorf(domain.EBADINPUT, "direction needs chain")
 		}
-		sq := domain.SubgraphQuery{IDs: q.IDs, Depth: q.Depth, Types: q.Types, Kinds: q.Kinds, AsOf: q.AsOf, Limit: q.Limit}
+		sq := domain.SubgraphQuery{IDs: q.IDs, Depth: q.Depth, Types: q.Types, Kinds: q.Kinds, Time: domain.Time{AsOf: q.AsOf}, Limit: q.Limit}
 		if _, given := get["limit"]; !given {
 			sq.Limit = domain.MaxExportLimit // the caller's cap applies later
 		}

@@ -17,8 +17,15 @@ func TestMain(m *testing.M) { os.Exit(neo4jtest.Main(m)) }
 const base = `sources:
   - id: src:report
     title: A report
+    url: https://example.org/report
+    published: "2020-05"
     type: ngo
     grade: B
+  - id: src:forum
+    title: A forum thread
+    url: https://forum.example.org/t/1
+    type: other
+    grade: C
 entities:
   - id: province:zhejiang
     kind: province
@@ -61,7 +68,7 @@ type badCase struct {
 
 var badCases = []badCase{
 	{"yaml syntax", base + "relations:\n  - id: rel:x\n    type: \"PAIRED_WITH   # <-\n", "", "found unexpected end of stream"},
-	{"top level list", "- id: src:x   # <-\n", "", "expected a mapping with the keys sources, entities and relations"},
+	{"top level list", "- id: src:x   # <-\n", "", "expected a mapping with the keys sources, entities, relations and counterClaims"},
 	{"unknown section", base + "nodes: []   # <-\n", "nodes", "unknown section"},
 	{"section not a list", base + "relations: {id: rel:x}   # <-\n", "relations", "expected a list"},
 	{"item not a mapping", base + "relations:\n  - just a string   # <-\n", "relations[0]", "expected a mapping"},
@@ -89,12 +96,13 @@ var badCases = []badCase{
     kind: county
     name: Aksu City
 `, "entities[2] (county:aksu-city).cite", "at least one citation is required"},
-	{"citation without quote or locator", base + `  - id: county:aksu-city
+	{"citation without a quote", base + `  - id: county:aksu-city
     kind: county
     name: Aksu City
     cite:
       - source: src:report   # <-
-`, "cite[0]", "needs a quote or a locator"},
+        locator: p. 4
+`, "cite[0].quote", "is required"},
 	{"unknown source", base + `  - id: county:aksu-city
     kind: county
     name: Aksu City
@@ -172,6 +180,184 @@ var badCases = []badCase{
         value: many   # <-
     cite: [{source: src:report, quote: "x"}]
 `, "entities[2]", "cannot unmarshal !!str `many` into float64"},
+	// The sourcing rules (seeds/README.md, Format).
+	{"source without an address", base + `  - id: county:x
+    kind: county
+    name: X
+    cite: [{source: src:nourl, quote: "x"}]
+sources:
+  - id: src:nourl   # <-
+    title: Somewhere
+    type: press
+    grade: B
+`, "sources[2] (src:nourl).url", "is required"},
+	{"source address not http", base + `  - id: county:x
+    kind: county
+    name: X
+    cite: [{source: src:ftp, quote: "x"}]
+sources:
+  - id: src:ftp
+    title: Somewhere
+    url: ftp.example.org/file   # <-
+    type: press
+    grade: B
+`, "url", "is not an http(s) address"},
+	{"mirror not grade C", base + `  - id: county:x
+    kind: county
+    name: X
+    cite: [{source: src:copy, quote: "x"}]
+sources:
+  - id: src:copy
+    title: Xinhua report (copy)
+    publisher: some-mirror.example
+    mirrorOf: Xinhua
+    url: https://some-mirror.example/1
+    type: press
+    grade: A   # <-
+`, "grade", "a mirror, reprint or copy (mirrorOf \"Xinhua\") is grade C"},
+	{"mirror without its original", base + `  - id: county:x
+    kind: county
+    name: X
+    cite: [{source: src:copy, quote: "x"}]
+sources:
+  - id: src:copy
+    title: Xinhua report (mirror)   # <-
+    url: https://some-mirror.example/1
+    type: press
+    grade: C
+`, "title", "names its original publisher in mirrorOf"},
+	{"citation naming our fact sheet", base + `  - id: county:x
+    kind: county
+    name: X
+    cite:
+      - source: src:report
+        quote: "X County"
+        locator: "sourced-facts.md §1, row X"   # <-
+`, "cite[0].locator", "never our own files"},
+	{"note naming a machine path", base + `relations:
+  - id: rel:x
+    type: PAIRED_WITH
+    from: province:zhejiang
+    to: prefecture:aksu
+    confidence: confirmed
+    note: "Generated from /tmp/aidgen/pairing.py"   # <-
+    cite: [{source: src:report, quote: "x"}]
+`, "note", "never our own files or machine paths"},
+	{"confirmed on grade C alone", base + `relations:
+  - id: rel:x
+    type: PAIRED_WITH
+    from: province:zhejiang
+    to: prefecture:aksu
+    confidence: confirmed   # <-
+    cite: [{source: src:forum, quote: "x"}]
+`, "confidence", "confirmed needs at least one cited source of grade A or B"},
+	{"inference confirmed", base + `relations:
+  - id: rel:x
+    type: PAIRED_WITH
+    from: province:zhejiang
+    to: prefecture:aksu
+    inferred: true
+    confidence: confirmed   # <-
+    note: joins rel:a and rel:b
+    cite: [{source: src:report, quote: "x"}]
+`, "confidence", "an inference is never confirmed"},
+	{"inference without a note", base + `relations:
+  - id: rel:x   # <-
+    type: PAIRED_WITH
+    from: province:zhejiang
+    to: prefecture:aksu
+    inferred: true
+    confidence: reported
+    cite: [{source: src:report, quote: "x"}]
+`, "note", "an inference needs a note"},
+	{"disputed with one side", base + `relations:
+  - id: rel:x
+    type: PAIRED_WITH
+    from: province:zhejiang
+    to: prefecture:aksu
+    confidence: disputed
+    cite: [{source: src:report, quote: "x"}]   # <-
+`, "cite", "at least two citations"},
+	{"attests after publication", base + `relations:
+  - id: rel:x
+    type: PAIRED_WITH
+    from: province:zhejiang
+    to: prefecture:aksu
+    confidence: confirmed
+    cite:
+      - source: src:report
+        quote: "x"
+        attests: "2021"   # <-
+`, "cite[0].attests", "after the source was published"},
+	{"conflicting figures without sources", base + `relations:
+  - id: rel:x
+    type: TRANSFERS_WORKERS_TO
+    from: prefecture:aksu
+    to: province:zhejiang
+    role: origin
+    confidence: confirmed
+    quantities:
+      - {name: headcount_approx, value: 700}   # <-
+      - {name: headcount_approx, value: 600, source: src:report}
+    cite: [{source: src:report, quote: "x"}]
+`, "quantities[0].source", "each needs its source"},
+	{"figure from an uncited source", base + `relations:
+  - id: rel:x
+    type: TRANSFERS_WORKERS_TO
+    from: prefecture:aksu
+    to: province:zhejiang
+    role: origin
+    confidence: confirmed
+    quantities:
+      - {name: headcount, value: 700, source: src:forum}   # <-
+    cite: [{source: src:report, quote: "x"}]
+`, "quantities[0].source", "is not one of the claim's cited sources"},
+	{"transfer without its role", base + `relations:
+  - id: rel:x
+    type: TRANSFERS_WORKERS_TO
+    from: prefecture:aksu
+    to: province:zhejiang
+    role: helper   # <-
+    confidence: confirmed
+    cite: [{source: src:report, quote: "x"}]
+`, "role", "needs a role of origin or organiser"},
+	{"supply link without its strength", base + `  - id: factory:f
+    kind: factory
+    name: F
+    cite: [{source: src:report, quote: "F"}]
+  - id: buyer:b
+    kind: buyer
+    name: B
+    cite: [{source: src:report, quote: "B"}]
+relations:
+  - id: rel:x   # <-
+    type: SUPPLIES
+    from: factory:f
+    to: buyer:b
+    confidence: confirmed
+    cite: [{source: src:report, quote: "x"}]
+`, "attributes.link", "is required for SUPPLIES"},
+	{"id prefix not the kind", base + `  - id: company:f   # <-
+    kind: factory
+    name: F
+    cite: [{source: src:report, quote: "F"}]
+`, "entities[2] (company:f).id", "does not start with its kind"},
+	{"counter-claim of nothing", base + `counterClaims:
+  - id: cc:x
+    contests: rel:nothing   # <-
+    kind: denial
+    date: "2020"
+    statement: A denial.
+    cite: [{source: src:report, quote: "we deny"}]
+`, "counterClaims[0] (cc:x).contests", "unknown relation or entity"},
+	{"counter-claim of an unknown kind", base + `counterClaims:
+  - id: cc:x
+    contests: prefecture:aksu
+    kind: rumour   # <-
+    date: "2020"
+    statement: A rumour.
+    cite: [{source: src:report, quote: "we deny"}]
+`, "kind", "is not one of denial, termination, audit, correction"},
 	{"relation to itself", base + `relations:
   - id: rel:x
     type: PART_OF
@@ -272,5 +458,30 @@ func TestSeedsValidate(t *testing.T) {
 		if e.Synthetic {
 			t.Errorf("seed entity %s is marked synthetic: synthetic data never mixes into seeds", e.ID)
 		}
+	}
+}
+
+// The generated sections of seeds/README.md (kinds, relation types, figures,
+// sources) match the registry and the files: `make generate` rewrites them.
+func TestSeedsREADMEUpToDate(t *testing.T) {
+	p, probs := ingest.Check([]string{"../../seeds"})
+	if len(probs) > 0 {
+		t.Fatal("seeds/ has problems: TestSeedsValidate lists them")
+	}
+	old, err := os.ReadFile("../../seeds/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"kinds", "types", "figures", "sources"} {
+		if !strings.Contains(string(old), "<!-- generated:"+name+" -->") {
+			t.Errorf("seeds/README.md lacks the generated section %q", name)
+		}
+	}
+	got, err := ingest.RenderREADME(string(old), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(old) {
+		t.Error("seeds/README.md is stale: run `make generate` and commit it")
 	}
 }

@@ -24,14 +24,14 @@ func Load(ctx context.Context, svc domain.LoadService, paths []string, progress 
 		// Shape problems first: validating half-read items would only add noise.
 		return nil, probs
 	}
-	known := map[string]domain.Kind{}
+	known := map[string]domain.Known{}
 	if ids := p.Unresolved(); len(ids) > 0 {
 		var err error
 		if known, err = svc.KnownIDs(ctx, ids); err != nil {
 			return nil, fmt.Errorf("resolve ids: %w", err)
 		}
 	}
-	probs = p.Validate(func(id string) (domain.Kind, bool) {
+	probs = p.Validate(func(id string) (domain.Known, bool) {
 		k, ok := known[id]
 		return k, ok
 	})

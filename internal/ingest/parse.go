@@ -157,15 +157,15 @@ func (p *Parsed) ParseFile(file string, data []byte) Problems {
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return Problems{{File: file, Line: root.Line, Message: "expected a mapping with the keys sources, entities and relations"}}
+		return Problems{{File: file, Line: root.Line, Message: "expected a mapping with the keys sources, entities, relations and counterClaims"}}
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
 		section := key.Value
 		switch section {
-		case domain.SectionSources, domain.SectionEntities, domain.SectionRelations:
+		case domain.SectionSources, domain.SectionEntities, domain.SectionRelations, domain.SectionCounterClaims:
 		default:
-			probs = append(probs, Problem{File: file, Line: key.Line, Field: section, Message: "unknown section (expected sources, entities or relations)"})
+			probs = append(probs, Problem{File: file, Line: key.Line, Field: section, Message: "unknown section (expected sources, entities, relations or counterClaims)"})
 			continue
 		}
 		if val.Kind == yaml.ScalarNode && val.Tag == "!!null" {
@@ -229,6 +229,8 @@ func (p *Parsed) parseItem(file, section string, item *yaml.Node) Problems {
 		allowed = sourceFields
 	case domain.SectionEntities:
 		allowed = entityFields
+	case domain.SectionCounterClaims:
+		allowed = counterClaimFields
 	default:
 		allowed = relationFields
 	}
@@ -257,6 +259,13 @@ func (p *Parsed) parseItem(file, section string, item *yaml.Node) Problems {
 		if err = item.Decode(&r); err == nil {
 			e, ferrs := r.toDomain()
 			p.Dataset.Entities = append(p.Dataset.Entities, e)
+			probs = append(probs, w.problems(label, ferrs)...)
+		}
+	case domain.SectionCounterClaims:
+		var r rawCounterClaim
+		if err = item.Decode(&r); err == nil {
+			cc, ferrs := r.toDomain()
+			p.Dataset.CounterClaims = append(p.Dataset.CounterClaims, cc)
 			probs = append(probs, w.problems(label, ferrs)...)
 		}
 	default:
@@ -329,8 +338,9 @@ func (w where) problem(label string, e domain.FieldError) Problem {
 }
 
 // Validate checks the whole dataset with the domain's rules. known, when not
-// nil, resolves ids that are not in the files (stored entities and sources).
-func (p *Parsed) Validate(known func(id string) (domain.Kind, bool)) Problems {
+// nil, resolves ids that are not in the files (stored entities, sources and
+// relations).
+func (p *Parsed) Validate(known func(id string) (domain.Known, bool)) Problems {
 	var out Problems
 	for _, e := range p.Dataset.Validate(known) {
 		w := p.pos[e.Section][e.Index]
@@ -362,10 +372,19 @@ func (p *Parsed) Unresolved() []string {
 	for _, e := range p.Dataset.Entities {
 		cites(e.Citations)
 	}
+	relations := map[string]bool{}
 	for _, r := range p.Dataset.Relations {
+		relations[r.ID] = true
 		need(r.From)
 		need(r.To)
 		cites(r.Citations)
+	}
+	for _, cc := range p.Dataset.CounterClaims {
+		if !relations[cc.Contests] {
+			need(cc.Contests)
+		}
+		need(cc.By)
+		cites(cc.Citations)
 	}
 	out := make([]string, 0, len(want))
 	for id := range want {

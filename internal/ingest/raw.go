@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -15,19 +16,23 @@ type rawCitation struct {
 	Source  string `yaml:"source"`
 	Quote   string `yaml:"quote,omitempty"`
 	Locator string `yaml:"locator,omitempty"`
+	Attests string `yaml:"attests,omitempty"`
 }
 
 type rawQuantity struct {
-	Name  string  `yaml:"name"`
-	Value float64 `yaml:"value"`
-	Unit  string  `yaml:"unit,omitempty"`
+	Name   string  `yaml:"name"`
+	Value  float64 `yaml:"value"`
+	Unit   string  `yaml:"unit,omitempty"`
+	Source string  `yaml:"source,omitempty"`
 }
 
 type rawSource struct {
 	ID        string `yaml:"id"`
 	Title     string `yaml:"title"`
 	Publisher string `yaml:"publisher,omitempty"`
+	MirrorOf  string `yaml:"mirrorOf,omitempty"`
 	URL       string `yaml:"url,omitempty"`
+	Document  string `yaml:"document,omitempty"`
 	Published string `yaml:"published,omitempty"`
 	Type      string `yaml:"type"`
 	Grade     string `yaml:"grade"`
@@ -56,6 +61,7 @@ type rawRelation struct {
 	ValidFrom  string            `yaml:"validFrom,omitempty"`
 	ValidTo    string            `yaml:"validTo,omitempty"`
 	Confidence string            `yaml:"confidence"`
+	Inferred   bool              `yaml:"inferred,omitempty"`
 	Role       string            `yaml:"role,omitempty"`
 	Quantities []rawQuantity     `yaml:"quantities,omitempty"`
 	Attributes map[string]string `yaml:"attributes,omitempty"`
@@ -74,10 +80,21 @@ func yamlFields(v any) map[string]bool {
 	return out
 }
 
+type rawCounterClaim struct {
+	ID        string        `yaml:"id"`
+	Contests  string        `yaml:"contests"`
+	Kind      string        `yaml:"kind"`
+	By        string        `yaml:"by,omitempty"`
+	Date      string        `yaml:"date"`
+	Statement string        `yaml:"statement"`
+	Cite      []rawCitation `yaml:"cite"`
+}
+
 var (
-	sourceFields   = yamlFields(rawSource{})
-	entityFields   = yamlFields(rawEntity{})
-	relationFields = yamlFields(rawRelation{})
+	sourceFields       = yamlFields(rawSource{})
+	entityFields       = yamlFields(rawEntity{})
+	relationFields     = yamlFields(rawRelation{})
+	counterClaimFields = yamlFields(rawCounterClaim{})
 )
 
 func date(field, s string, errs *[]domain.FieldError) domain.PartialDate {
@@ -88,10 +105,11 @@ func date(field, s string, errs *[]domain.FieldError) domain.PartialDate {
 	return d
 }
 
-func citations(rs []rawCitation) []domain.Citation {
+func citations(rs []rawCitation, errs *[]domain.FieldError) []domain.Citation {
 	out := make([]domain.Citation, len(rs))
 	for i, c := range rs {
-		out[i] = domain.Citation{SourceID: strings.TrimSpace(c.Source), Quote: strings.TrimSpace(c.Quote), Locator: strings.TrimSpace(c.Locator)}
+		out[i] = domain.Citation{SourceID: strings.TrimSpace(c.Source), Quote: strings.TrimSpace(c.Quote), Locator: strings.TrimSpace(c.Locator),
+			Attests: date(fmt.Sprintf("cite[%d].attests", i), c.Attests, errs)}
 	}
 	return out
 }
@@ -99,7 +117,7 @@ func citations(rs []rawCitation) []domain.Citation {
 func quantities(rs []rawQuantity) []domain.Quantity {
 	out := make([]domain.Quantity, len(rs))
 	for i, q := range rs {
-		out[i] = domain.Quantity(q)
+		out[i] = domain.Quantity{Name: q.Name, Value: q.Value, Unit: q.Unit, Source: strings.TrimSpace(q.Source)}
 	}
 	return out
 }
@@ -107,8 +125,8 @@ func quantities(rs []rawQuantity) []domain.Quantity {
 func (r rawSource) toDomain() (domain.Source, []domain.FieldError) {
 	var errs []domain.FieldError
 	return domain.Source{
-		ID: r.ID, Title: strings.TrimSpace(r.Title), Publisher: strings.TrimSpace(r.Publisher),
-		URL: strings.TrimSpace(r.URL), Published: date("published", r.Published, &errs),
+		ID: r.ID, Title: strings.TrimSpace(r.Title), Publisher: strings.TrimSpace(r.Publisher), MirrorOf: strings.TrimSpace(r.MirrorOf),
+		URL: strings.TrimSpace(r.URL), Document: strings.TrimSpace(r.Document), Published: date("published", r.Published, &errs),
 		Type: domain.SourceType(r.Type), Grade: domain.Grade(r.Grade), Note: strings.TrimSpace(r.Note),
 	}, errs
 }
@@ -123,7 +141,7 @@ func (r rawEntity) toDomain() (domain.Entity, []domain.FieldError) {
 		ID: r.ID, Kind: domain.Kind(r.Kind), Name: strings.TrimSpace(r.Name), NameZh: strings.TrimSpace(r.NameZh),
 		Aliases: aliases, Description: strings.TrimSpace(r.Description),
 		ValidFrom: date("validFrom", r.ValidFrom, &errs), ValidTo: date("validTo", r.ValidTo, &errs),
-		Quantities: quantities(r.Quantities), Citations: citations(r.Cite), Synthetic: r.Synthetic,
+		Quantities: quantities(r.Quantities), Citations: citations(r.Cite, &errs), Synthetic: r.Synthetic,
 	}, errs
 }
 
@@ -132,8 +150,16 @@ func (r rawRelation) toDomain() (domain.Relation, []domain.FieldError) {
 	return domain.Relation{
 		ID: r.ID, Type: r.Type, From: r.From, To: r.To,
 		ValidFrom: date("validFrom", r.ValidFrom, &errs), ValidTo: date("validTo", r.ValidTo, &errs),
-		Confidence: domain.Confidence(r.Confidence), Role: strings.TrimSpace(r.Role),
+		Confidence: domain.Confidence(r.Confidence), Inferred: r.Inferred, Role: strings.TrimSpace(r.Role),
 		Quantities: quantities(r.Quantities), Attributes: r.Attributes, Note: strings.TrimSpace(r.Note),
-		Citations: citations(r.Cite), Synthetic: r.Synthetic,
+		Citations: citations(r.Cite, &errs), Synthetic: r.Synthetic,
+	}, errs
+}
+
+func (r rawCounterClaim) toDomain() (domain.CounterClaim, []domain.FieldError) {
+	var errs []domain.FieldError
+	return domain.CounterClaim{
+		ID: r.ID, Contests: strings.TrimSpace(r.Contests), Kind: domain.CounterClaimKind(r.Kind), By: strings.TrimSpace(r.By),
+		Date: date("date", r.Date, &errs), Statement: strings.TrimSpace(r.Statement), Citations: citations(r.Cite, &errs),
 	}, errs
 }

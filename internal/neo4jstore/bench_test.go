@@ -28,7 +28,7 @@ func BenchmarkRelationProps(b *testing.B) {
 	r := benchRelation(1)
 	b.ReportAllocs()
 	for b.Loop() {
-		relationProps(&r)
+		relationProps(&r, "C")
 	}
 }
 
@@ -81,7 +81,7 @@ func chainRecords() (ids [][]any, rels [][]any) {
 		}
 		for h := range 8 {
 			r := benchRelation(c*8 + h)
-			rs = append(rs, map[string]any{"type": r.Type, "from": r.From, "to": r.To, "props": stored(relationProps(&r))})
+			rs = append(rs, map[string]any{"type": r.Type, "from": r.From, "to": r.To, "props": stored(relationProps(&r, "C"))})
 		}
 		ids, rels = append(ids, is), append(rels, rs)
 	}
@@ -108,9 +108,10 @@ func BenchmarkChainAssembly(b *testing.B) {
 			for j, rel := range relations {
 				c.Hops = append(c.Hops, domain.Hop{Relation: rel, Upper: nodes[j+1], Lower: nodes[j]})
 			}
+			c.Weigh()
 			chains = append(chains, c)
 		}
-		sortChains(chains)
+		domain.SortChains(chains)
 	}
 }
 

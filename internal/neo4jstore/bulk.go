@@ -17,15 +17,19 @@ func (s *Store) LoadRelations(ctx context.Context, rels []domain.Relation, batch
 	if batch < 1 || workers < 1 {
 		return nil, domain.Errorf(domain.EBADINPUT, "batch and workers must be at least 1")
 	}
-	sum := &domain.LoadSummary{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}}
+	sum := &domain.LoadSummary{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}, Kept: map[string]int{}}
 	type job struct {
 		typ  string
 		rows []map[string]any
 	}
+	grade, err := s.gradeLookup(ctx, nil, rels)
+	if err != nil {
+		return nil, err
+	}
 	byType := map[string][]map[string]any{}
 	for i := range rels {
 		r := &rels[i]
-		byType[r.Type] = append(byType[r.Type], map[string]any{"from": r.From, "to": r.To, "props": relationProps(r)})
+		byType[r.Type] = append(byType[r.Type], map[string]any{"from": r.From, "to": r.To, "props": relationProps(r, domain.BestGrade(r.Citations, grade))})
 	}
 	jobs := make(chan job)
 	var mu sync.Mutex

@@ -32,8 +32,6 @@ MATCH (root:Entity {id: $id})
 CALL (root) {
 ` + strings.Join(parts, "\n  UNION ALL\n") + `
 }
-RETURN [n IN nodes(p) | n.id] AS ids,
-       [x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels,
-       complete
+RETURN [n IN nodes(p) | n.id] AS ids, ` + relationMaps + ` AS rels, complete, [n IN nodes(p) | n.kind] AS kinds
 LIMIT $limit`
 }

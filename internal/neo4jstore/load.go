@@ -6,12 +6,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/spelling"
 )
 
 // BatchSize is how many rows one UNWIND transaction writes.
@@ -31,12 +33,14 @@ type citationJSON struct {
 	Source  string `json:"source"`
 	Quote   string `json:"quote,omitempty"`
 	Locator string `json:"locator,omitempty"`
+	Attests string `json:"attests,omitempty"`
 }
 
 type quantityJSON struct {
-	Name  string  `json:"name"`
-	Value float64 `json:"value"`
-	Unit  string  `json:"unit,omitempty"`
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"`
+	Unit   string  `json:"unit,omitempty"`
+	Source string  `json:"source,omitempty"`
 }
 
 func citationsProps(cs []domain.Citation) (string, []string) {
@@ -44,7 +48,7 @@ func citationsProps(cs []domain.Citation) (string, []string) {
 	ids := make([]string, 0, len(cs))
 	seen := map[string]bool{}
 	for i, c := range cs {
-		out[i] = citationJSON{Source: c.SourceID, Quote: c.Quote, Locator: c.Locator}
+		out[i] = citationJSON{Source: c.SourceID, Quote: c.Quote, Locator: c.Locator, Attests: c.Attests.String()}
 		if !seen[c.SourceID] {
 			seen[c.SourceID] = true
 			ids = append(ids, c.SourceID)
@@ -60,7 +64,7 @@ func quantitiesProp(qs []domain.Quantity) string {
 	}
 	out := make([]quantityJSON, len(qs))
 	for i, q := range qs {
-		out[i] = quantityJSON(q)
+		out[i] = quantityJSON{Name: q.Name, Value: q.Value, Unit: q.Unit, Source: q.Source}
 	}
 	b, _ := json.Marshal(out)
 	return string(b)
@@ -101,16 +105,30 @@ func withHash(props map[string]any) map[string]any {
 
 func sourceProps(s *domain.Source) map[string]any {
 	return withHash(map[string]any{
-		"id": s.ID, "title": s.Title, "publisher": s.Publisher, "url": s.URL,
+		"id": s.ID, "title": s.Title, "publisher": s.Publisher, "mirrorOf": s.MirrorOf, "url": s.URL, "document": s.Document,
 		"published": s.Published.String(), "type": string(s.Type), "grade": string(s.Grade), "note": s.Note,
 	})
 }
 
+// entityProps are an entity's stored properties. The search index reads
+// searchText (every other spelling of its names: pinyin, simplified and
+// traditional forms, British and American spellings); search ranks by
+// matchNames (its names and those spellings in normal form).
 func entityProps(e *domain.Entity) map[string]any {
 	cites, srcIDs := citationsProps(e.Citations)
+	names := append([]string{e.Name, e.NameZh}, e.Aliases...)
+	variants := spelling.Variants(names...)
+	match := make([]string, 0, len(names)+len(variants))
+	for _, n := range names {
+		if n := spelling.Normal(n); n != "" && !slices.Contains(match, n) {
+			match = append(match, n)
+		}
+	}
+	match = append(match, variants...)
 	return withHash(map[string]any{
 		"id": e.ID, "kind": string(e.Kind), "name": e.Name, "nameZh": e.NameZh,
 		"aliases": e.Aliases, "aliasText": strings.Join(e.Aliases, " | "),
+		"searchText": strings.Join(variants, " | "), "matchNames": match,
 		"description": e.Description,
 		"validFrom":   e.ValidFrom.String(), "validTo": e.ValidTo.String(),
 		"fromStart": e.ValidFrom.Start(), "toEnd": e.ValidTo.End(),
@@ -119,11 +137,17 @@ func entityProps(e *domain.Entity) map[string]any {
 	})
 }
 
-func relationProps(r *domain.Relation) map[string]any {
+// relationProps are a relation's stored properties. bestGrade (of its cited
+// sources) and its known period are stored with it, so that traversals can
+// filter by evidence and by time without reading the sources.
+func relationProps(r *domain.Relation, best domain.Grade) map[string]any {
 	cites, srcIDs := citationsProps(r.Citations)
+	kf, kt := r.KnownPeriod()
 	return withHash(map[string]any{
 		"id": r.ID, "validFrom": r.ValidFrom.String(), "validTo": r.ValidTo.String(),
 		"fromStart": r.ValidFrom.Start(), "toEnd": r.ValidTo.End(),
+		"knownFrom": kf.String(), "knownTo": kt.String(), "knownStart": kf.Start(), "knownEnd": kt.End(),
+		"bestGrade": string(best), "inferred": r.Inferred,
 		"confidence": string(r.Confidence), "role": r.Role,
 		"quantities": quantitiesProp(r.Quantities), "attributes": attributesProp(r.Attributes),
 		"note": r.Note, "citations": cites, "sourceIds": srcIDs, "synthetic": r.Synthetic,
@@ -151,8 +175,11 @@ UNWIND $rows AS row
 MERGE (n:Source {id: row.props.id})
 WITH n, row, n.hash IS NULL AS created` + upsertTail("")
 
+// setContested marks a claim that a counter-claim contests (n in scope).
+const setContested = ", n.contested = COUNT { (c:CounterClaim {contests: n.id}) } > 0"
+
 func entityUpsert(label string, others []string) string {
-	labels := ", n:" + label
+	labels := setContested + ", n:" + label
 	if len(others) > 0 {
 		labels += " REMOVE n:" + strings.Join(others, ":")
 	}
@@ -177,7 +204,7 @@ CALL (old, row) {
 WITH row
 MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to})
 MERGE (a)-[n:` + typ + ` {id: row.props.id}]->(b)
-WITH n, row, n.hash IS NULL AS created` + upsertTail("")
+WITH n, row, n.hash IS NULL AS created` + upsertTail(setContested)
 }
 
 type counter struct{ sum *domain.LoadSummary }
@@ -205,7 +232,7 @@ func (c counter) add(key string, rec *neo4j.Record) error {
 func (s *Store) Load(ctx context.Context, d *domain.Dataset, progress domain.Progress) (*domain.LoadSummary, error) {
 	sum := &domain.LoadSummary{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}, Kept: map[string]int{}}
 	c := counter{sum}
-	total := len(d.Sources) + len(d.Entities) + len(d.Relations)
+	total := len(d.Sources) + len(d.Entities) + len(d.Relations) + len(d.CounterClaims)
 	done := 0
 	step := func(n int) {
 		done += n
@@ -259,11 +286,15 @@ func (s *Store) Load(ctx context.Context, d *domain.Dataset, progress domain.Pro
 		}
 	}
 
+	grade, err := s.gradeLookup(ctx, d.Sources, d.Relations)
+	if err != nil {
+		return sum, err
+	}
 	byType := map[string][]map[string]any{}
 	want := map[string]int{}
 	for i := range d.Relations {
 		r := &d.Relations[i]
-		byType[r.Type] = append(byType[r.Type], map[string]any{"from": r.From, "to": r.To, "props": relationProps(r)})
+		byType[r.Type] = append(byType[r.Type], map[string]any{"from": r.From, "to": r.To, "props": relationProps(r, domain.BestGrade(r.Citations, grade))})
 		want[r.Type]++
 	}
 	for _, t := range domain.RelationTypes() {
@@ -278,29 +309,154 @@ func (s *Store) Load(ctx context.Context, d *domain.Dataset, progress domain.Pro
 			return sum, domain.Errorf(domain.EBADINPUT, "%d of %d %s relations were not written: an end entity is missing", want[t.Name]-got, want[t.Name], t.Name)
 		}
 	}
+	if err := s.loadCounterClaims(ctx, d.CounterClaims, batches); err != nil {
+		return sum, err
+	}
+	if sum.Updated["source"] > 0 {
+		// A source's grade may have changed: relations citing it in other
+		// files keep their stored best grade until recomputed.
+		ids := make([]string, len(d.Sources))
+		for i, src := range d.Sources {
+			ids[i] = src.ID
+		}
+		if err := s.recomputeBestGrades(ctx, ids); err != nil {
+			return sum, err
+		}
+	}
 	return sum, nil
 }
 
-// KnownIDs returns the kind of each id that is stored: entities by their
-// kind, sources as "source".
-func (s *Store) KnownIDs(ctx context.Context, ids []string) (map[string]domain.Kind, error) {
-	recs, err := s.read(ctx, "known-ids", `
+// gradeLookup returns the grade of every source the relations cite: the
+// dataset's own, else the stored one.
+func (s *Store) gradeLookup(ctx context.Context, sources []domain.Source, rels []domain.Relation) (func(string) (domain.Grade, bool), error) {
+	grades := make(map[string]domain.Grade, len(sources))
+	for _, src := range sources {
+		grades[src.ID] = src.Grade
+	}
+	var missing []string
+	seen := map[string]bool{}
+	for _, r := range rels {
+		for _, c := range r.Citations {
+			if _, ok := grades[c.SourceID]; !ok && !seen[c.SourceID] {
+				seen[c.SourceID] = true
+				missing = append(missing, c.SourceID)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		recs, err := s.read(ctx, "source-grades", `UNWIND $ids AS id MATCH (s:Source {id: id}) RETURN s.id AS id, s.grade AS grade`, map[string]any{"ids": missing})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			id, _, e1 := neo4j.GetRecordValue[string](rec, "id")
+			g, _, e2 := neo4j.GetRecordValue[string](rec, "grade")
+			if err := firstErr(e1, e2); err != nil {
+				return nil, fmt.Errorf("source grades: decode: %w", err)
+			}
+			grades[id] = domain.Grade(g)
+		}
+	}
+	return func(id string) (domain.Grade, bool) { g, ok := grades[id]; return g, ok }, nil
+}
+
+// recomputeBestGrades stores anew the best source grade of every relation
+// citing one of sourceIDs (after a source's grade changed).
+func (s *Store) recomputeBestGrades(ctx context.Context, sourceIDs []string) error {
+	_, err := s.write(ctx, "recompute-best-grades", recomputeBestGradesCypher, map[string]any{"ids": sourceIDs})
+	return err
+}
+
+// recomputeBestGradesCypher sets bestGrade to the smallest grade letter (A is
+// best) among a relation's cited sources, as domain.BestGrade does.
+const recomputeBestGradesCypher = `
+MATCH (:Entity)-[r]->(:Entity) WHERE any(x IN r.sourceIds WHERE x IN $ids)
+WITH r, [(s:Source) WHERE s.id IN r.sourceIds | s.grade] AS gs
+SET r.bestGrade = reduce(best = head(gs), g IN gs | CASE WHEN g < best THEN g ELSE best END)`
+
+// counterClaimProps are a counter-claim's stored properties.
+func counterClaimProps(cc *domain.CounterClaim) map[string]any {
+	cites, srcIDs := citationsProps(cc.Citations)
+	return withHash(map[string]any{
+		"id": cc.ID, "contests": cc.Contests, "kind": string(cc.Kind), "by": cc.By,
+		"date": cc.Date.String(), "statement": cc.Statement, "citations": cites, "sourceIds": srcIDs,
+	})
+}
+
+var counterClaimUpsert = `
+UNWIND $rows AS row
+MERGE (n:CounterClaim {id: row.props.id})
+WITH n, row, n.hash IS NULL AS created` + upsertTail("")
+
+func (s *Store) loadCounterClaims(ctx context.Context, ccs []domain.CounterClaim, batches func(key, cypher string, rows []map[string]any) error) error {
+	if len(ccs) == 0 {
+		return nil
+	}
+	rows := make([]map[string]any, len(ccs))
+	for i := range ccs {
+		rows[i] = map[string]any{"props": counterClaimProps(&ccs[i])}
+	}
+	if err := batches("counterClaim", counterClaimUpsert, rows); err != nil {
+		return err
+	}
+	ids := make([]string, len(ccs))
+	for i, cc := range ccs {
+		ids[i] = cc.Contests
+	}
+	_, err := s.write(ctx, "mark-contested", markContestedCypher, map[string]any{"ids": ids})
+	return err
+}
+
+// markContestedCypher marks the claims that counter-claims contest. A
+// relation is found by one index seek per registered type.
+var markContestedCypher = func() string {
+	parts := []string{"MATCH (n:Entity {id: id}) SET n.contested = true RETURN 1 AS one"}
+	for _, t := range domain.RelationTypes() {
+		parts = append(parts, "MATCH (:Entity)-[n:"+t.Name+" {id: id}]->(:Entity) SET n.contested = true RETURN 1 AS one")
+	}
+	return "UNWIND $ids AS id CALL (id) { " + strings.Join(parts, " UNION ALL ") + " } RETURN count(*) AS marked"
+}()
+
+// knownCypher describes stored ids: entities by kind, sources with grade and
+// date, relations (live claims only: a retracted one cannot be named). A
+// relation is found by one index seek per registered type.
+func knownCypher() string {
+	parts := make([]string, 0, len(domain.RelationTypes()))
+	for _, t := range domain.RelationTypes() {
+		parts = append(parts, "MATCH (:Entity)-[r:"+t.Name+" {id: id}]->(:Entity) WHERE r.retractedAt IS NULL RETURN r.id AS rid")
+	}
+	return `
 UNWIND $ids AS id
-OPTIONAL MATCH (n:Entity {id: id})
+OPTIONAL MATCH (n:Entity {id: id}) WHERE n.retractedAt IS NULL
 OPTIONAL MATCH (src:Source {id: id})
-WITH id, n, src WHERE n IS NOT NULL OR src IS NOT NULL
-RETURN id, coalesce(n.kind, 'source') AS kind`, map[string]any{"ids": ids})
+OPTIONAL CALL (id) { ` + strings.Join(parts, " UNION ALL ") + ` }
+WITH id, n, src, head(collect(rid)) AS rid WHERE n IS NOT NULL OR src IS NOT NULL OR rid IS NOT NULL
+RETURN id, CASE WHEN n IS NOT NULL THEN n.kind WHEN src IS NOT NULL THEN 'source' ELSE 'relation' END AS kind,
+       coalesce(src.grade, '') AS grade, coalesce(src.published, '') AS published`
+}
+
+// KnownIDs describes each id that is stored: entities by their kind,
+// sources with their grade and date, relations.
+func (s *Store) KnownIDs(ctx context.Context, ids []string) (map[string]domain.Known, error) {
+	recs, err := s.read(ctx, "known-ids", knownCypher(), map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]domain.Kind, len(recs))
+	return decodeKnown(recs)
+}
+
+func decodeKnown(recs []*neo4j.Record) (map[string]domain.Known, error) {
+	out := make(map[string]domain.Known, len(recs))
 	for _, r := range recs {
 		id, _, e1 := neo4j.GetRecordValue[string](r, "id")
 		k, _, e2 := neo4j.GetRecordValue[string](r, "kind")
-		if err := firstErr(e1, e2); err != nil {
+		g, _, e3 := neo4j.GetRecordValue[string](r, "grade")
+		p, _, e4 := neo4j.GetRecordValue[string](r, "published")
+		if err := firstErr(e1, e2, e3, e4); err != nil {
 			return nil, fmt.Errorf("known ids: decode: %w", err)
 		}
-		out[id] = domain.Kind(k)
+		pub, _ := domain.ParsePartialDate(p)
+		out[id] = domain.Known{Kind: domain.Kind(k), Grade: domain.Grade(g), Published: pub}
 	}
 	return out, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
@@ -23,8 +25,10 @@ func schemaStatements() []string {
 		"CREATE INDEX source_grade IF NOT EXISTS FOR (s:Source) ON (s.grade)",
 		"CREATE CONSTRAINT apikey_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE",
 		"CREATE INDEX audit_target IF NOT EXISTS FOR (a:AuditEvent) ON (a.target)",
-		"CREATE FULLTEXT INDEX " + FulltextIndex + " IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.nameZh, n.aliasText] " +
+		"CREATE FULLTEXT INDEX " + FulltextIndex + " IF NOT EXISTS FOR (n:Entity) ON EACH [" + strings.Join(fulltextProperties, ", ") + "] " +
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk', `fulltext.eventually_consistent`: false}}",
+		"CREATE CONSTRAINT counterclaim_id IF NOT EXISTS FOR (c:CounterClaim) REQUIRE c.id IS UNIQUE",
+		"CREATE INDEX counterclaim_contests IF NOT EXISTS FOR (c:CounterClaim) ON (c.contests)",
 	}
 	for _, t := range domain.RelationTypes() {
 		// Relationship types come from the registry only.
@@ -35,8 +39,28 @@ func schemaStatements() []string {
 	return stmts
 }
 
-// Migrate creates the constraints and indexes and waits until they are online.
+// fulltextProperties are the entity properties the full-text index covers.
+var fulltextProperties = []string{"n.name", "n.nameZh", "n.aliasText", "n.searchText"}
+
+// Migrate creates the constraints and indexes and waits until they are
+// online. A full-text index made by an earlier version over other
+// properties is dropped first, so that it is made anew.
 func (s *Store) Migrate(ctx context.Context) error {
+	recs, err := s.read(ctx, "migrate-fulltext", "SHOW FULLTEXT INDEXES YIELD name, properties WHERE name = $name RETURN properties", map[string]any{"name": FulltextIndex})
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if len(recs) == 1 {
+		props, _, err := neo4j.GetRecordValue[[]any](recs[0], "properties")
+		if err != nil {
+			return fmt.Errorf("migrate: decode: %w", err)
+		}
+		if len(props) != len(fulltextProperties) {
+			if _, err := s.write(ctx, "migrate", "DROP INDEX "+FulltextIndex, nil); err != nil {
+				return fmt.Errorf("migrate: %w", err)
+			}
+		}
+	}
 	for _, stmt := range schemaStatements() {
 		if _, err := s.write(ctx, "migrate", stmt, nil); err != nil {
 			return fmt.Errorf("migrate: %w", err)

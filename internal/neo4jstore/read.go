@@ -48,15 +48,26 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]*dom
 	return out, nil
 }
 
-// activeClause is the as-of filter for a relation or node variable v: its
-// interval [fromStart, toEnd] overlaps [$asOfStart, $asOfEnd]. Absent bounds
-// are open.
-//
-// It also leaves out retracted claims: every traversal and listing uses it.
-func activeClause(v string) string {
+// entityActiveClause is the as-of filter of entity listings, by the
+// entity's own dates: its interval [fromStart, toEnd] overlaps [$asOfStart,
+// $asOfEnd]; absent bounds are open. It also leaves out retracted entities.
+func entityActiveClause(v string) string {
 	return fmt.Sprintf("(%[1]s.retractedAt IS NULL AND ($asOfStart IS NULL OR ((%[1]s.fromStart IS NULL OR %[1]s.fromStart <= $asOfEnd) AND (%[1]s.toEnd IS NULL OR %[1]s.toEnd >= $asOfStart))))", v)
 }
 
+// activeClause says a traversal may follow relation r at the query's time
+// (domain.Time): with no date, any live relation; with a date, never one
+// whose stated period excludes it, and only one known to be in force on it
+// (its known period, stored as knownStart..knownEnd, overlaps the date)
+// unless $includeNotKnown. It leaves out retracted claims: every traversal
+// and listing uses it.
+func activeClause(r string) string {
+	return fmt.Sprintf("(%[1]s.retractedAt IS NULL AND ($asOfStart IS NULL OR ("+
+		"(%[1]s.fromStart IS NULL OR %[1]s.fromStart <= $asOfEnd) AND (%[1]s.toEnd IS NULL OR %[1]s.toEnd >= $asOfStart) AND "+
+		"($includeNotKnown OR (%[1]s.knownStart IS NOT NULL AND %[1]s.knownStart <= $asOfEnd AND %[1]s.knownEnd >= $asOfStart)))))", r)
+}
+
+// asOfParams sets the date parameters of entityActiveClause.
 func asOfParams(p map[string]any, d domain.PartialDate) map[string]any {
 	if d.IsZero() {
 		p["asOfStart"], p["asOfEnd"] = nil, nil
@@ -64,6 +75,12 @@ func asOfParams(p map[string]any, d domain.PartialDate) map[string]any {
 		p["asOfStart"], p["asOfEnd"] = d.Start(), d.End()
 	}
 	return p
+}
+
+// timeParams sets the parameters of activeClause.
+func timeParams(p map[string]any, t domain.Time) map[string]any {
+	p["includeNotKnown"] = t.IncludeNotKnown
+	return asOfParams(p, t.AsOf)
 }
 
 // checkTypes rejects relation types the registry does not know.
@@ -93,7 +110,7 @@ UNWIND $ids AS id
 MATCH `+pattern+`
 WHERE (size($types) = 0 OR type(r) IN $types) AND `+activeClause("r")+`
 RETURN DISTINCT type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS props
-ORDER BY type, props.id`, asOfParams(map[string]any{"ids": q.IDs, "types": nonNil(q.Types)}, q.AsOf))
+ORDER BY type, props.id`, timeParams(map[string]any{"ids": q.IDs, "types": nonNil(q.Types)}, q.Time))
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +183,11 @@ func decodeCitations(js string) ([]domain.Citation, error) {
 	}
 	out := make([]domain.Citation, len(cs))
 	for i, c := range cs {
-		out[i] = domain.Citation{SourceID: c.Source, Quote: c.Quote, Locator: c.Locator}
+		at, err := domain.ParsePartialDate(c.Attests)
+		if err != nil {
+			return nil, fmt.Errorf("citations: %w", err)
+		}
+		out[i] = domain.Citation{SourceID: c.Source, Quote: c.Quote, Locator: c.Locator, Attests: at}
 	}
 	return out, nil
 }
@@ -181,7 +202,7 @@ func decodeQuantities(js string) ([]domain.Quantity, error) {
 	}
 	out := make([]domain.Quantity, len(qs))
 	for i, q := range qs {
-		out[i] = domain.Quantity(q)
+		out[i] = domain.Quantity{Name: q.Name, Value: q.Value, Unit: q.Unit, Source: q.Source}
 	}
 	return out, nil
 }
@@ -272,8 +293,9 @@ func decodeRelation(typ, from, to string, props map[string]any) (*domain.Relatio
 	r := &domain.Relation{
 		ID: d.str("id"), Type: typ, From: from, To: to,
 		ValidFrom: d.date("validFrom"), ValidTo: d.date("validTo"),
-		Confidence: domain.Confidence(d.str("confidence")), Role: d.str("role"),
-		Quantities: d.quantities(), Note: d.str("note"),
+		Confidence: domain.Confidence(d.str("confidence")), Inferred: d.boolean("inferred"), Role: d.str("role"),
+		Quantities: d.quantities(), Note: d.str("note"), BestGrade: domain.Grade(d.str("bestGrade")),
+		Contested: d.boolean("contested"),
 		Citations: d.citations(), Synthetic: d.boolean("synthetic"),
 		Retraction: d.retraction(),
 	}
@@ -313,7 +335,7 @@ RETURN properties(s) AS props`, map[string]any{"ids": ids})
 func decodeSource(props map[string]any) (*domain.Source, error) {
 	d := decoder{props: props}
 	s := &domain.Source{
-		ID: d.str("id"), Title: d.str("title"), Publisher: d.str("publisher"), URL: d.str("url"),
+		ID: d.str("id"), Title: d.str("title"), Publisher: d.str("publisher"), MirrorOf: d.str("mirrorOf"), URL: d.str("url"), Document: d.str("document"),
 		Published: d.date("published"), Type: domain.SourceType(d.str("type")), Grade: domain.Grade(d.str("grade")),
 		Note: d.str("note"),
 	}
@@ -360,4 +382,60 @@ func CountForTest(ctx context.Context, s *Store, cypher string) (int, error) {
 	}
 	n, _, err := neo4j.GetRecordValue[int64](recs[0], "n")
 	return int(n), err
+}
+
+// CounterClaims returns the counter-claims that contest each of ids (relation
+// or entity ids), ordered by date then id, in one round trip.
+func (s *Store) CounterClaims(ctx context.Context, ids []string) (map[string][]domain.CounterClaim, error) {
+	out := make(map[string][]domain.CounterClaim, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	recs, err := s.read(ctx, "counter-claims", `
+UNWIND $ids AS id
+MATCH (c:CounterClaim {contests: id})
+RETURN properties(c) AS props ORDER BY c.date, c.id`, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		props, _, err := neo4j.GetRecordValue[map[string]any](r, "props")
+		if err != nil {
+			return nil, fmt.Errorf("counter-claims: decode: %w", err)
+		}
+		cc, err := decodeCounterClaim(props)
+		if err != nil {
+			return nil, err
+		}
+		out[cc.Contests] = append(out[cc.Contests], *cc)
+	}
+	return out, nil
+}
+
+// CounterClaimByID returns one counter-claim. Errors: NOT_FOUND.
+func (s *Store) CounterClaimByID(ctx context.Context, id string) (*domain.CounterClaim, error) {
+	recs, err := s.read(ctx, "counter-claim", `MATCH (c:CounterClaim {id: $id}) RETURN properties(c) AS props`, map[string]any{"id": id})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, domain.Errorf(domain.ENOTFOUND, "no counter-claim with id %q", id)
+	}
+	props, _, err := neo4j.GetRecordValue[map[string]any](recs[0], "props")
+	if err != nil {
+		return nil, fmt.Errorf("counter-claim: decode: %w", err)
+	}
+	return decodeCounterClaim(props)
+}
+
+func decodeCounterClaim(props map[string]any) (*domain.CounterClaim, error) {
+	d := decoder{props: props}
+	cc := &domain.CounterClaim{
+		ID: d.str("id"), Contests: d.str("contests"), Kind: domain.CounterClaimKind(d.str("kind")), By: d.str("by"),
+		Date: d.date("date"), Statement: d.str("statement"), Citations: d.citations(),
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("counter-claim %v: decode: %w", props["id"], d.err)
+	}
+	return cc, nil
 }

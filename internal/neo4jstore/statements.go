@@ -2,9 +2,9 @@ package neo4jstore
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/spelling"
 )
 
 // Statement is one Cypher statement with its parameters, exactly as the
@@ -44,7 +44,7 @@ CALL (id) {
   RETURN r ORDER BY r.id LIMIT $limit
 }
 RETURN id AS owner, type(r) AS type, startNode(r).id AS from, endNode(r).id AS to, properties(r) AS props`,
-		Params: asOfParams(map[string]any{"ids": q.IDs, "types": nonNil(q.Types), "after": after, "limit": first + 1}, q.AsOf)}
+		Params: timeParams(map[string]any{"ids": q.IDs, "types": nonNil(q.Types), "after": after, "limit": first + 1}, q.Time)}
 }
 
 // SearchStatement runs the full-text query lq (from LuceneQuery) and ranks
@@ -53,27 +53,39 @@ func SearchStatement(q domain.SearchQuery, lq string) Statement {
 	return Statement{Name: "search", Cypher: `
 CALL db.index.fulltext.queryNodes($index, $query, {limit: $candidates}) YIELD node, score
 WHERE (size($kinds) = 0 OR node.kind IN $kinds) AND node.retractedAt IS NULL
-WITH node, score, [x IN [node.name, node.nameZh] + coalesce(node.aliases, []) WHERE x IS NOT NULL | toLower(x)] AS names
+WITH node, score, coalesce(node.matchNames, []) AS names
 WITH node, score,
      CASE WHEN $text IN names THEN 2
           WHEN any(x IN names WHERE x STARTS WITH $text) THEN 1
           ELSE 0 END AS tier
 RETURN node, score, tier
-ORDER BY tier DESC, score DESC, node.id
+ORDER BY tier DESC, CASE WHEN tier > 0 THEN coalesce($levels[node.kind], 6) ELSE 0 END, score DESC, node.id
 LIMIT $first`, Params: map[string]any{
 		"index": FulltextIndex, "query": lq, "candidates": 200, "kinds": kindStrings(q.Kinds),
-		"text": strings.ToLower(strings.TrimSpace(q.Text)), "first": q.First,
+		"text": spelling.Normal(q.Text), "first": q.First, "levels": kindLevels(),
 	}}
+}
+
+// kindLevels maps each kind to its level (domain.KindInfo.Level): exact and
+// prefix matches of higher-level bodies rank first.
+func kindLevels() map[string]any {
+	out := map[string]any{}
+	for _, k := range domain.Kinds() {
+		out[string(k.Kind)] = k.Level
+	}
+	return out
 }
 
 // LuceneQuery is the escaped full-text query for user text ("" when the
 // text has no word to search for).
 func LuceneQuery(text string) string { return luceneQuery(text) }
 
-// ChainStatement finds the chains of q. byLength enumerates them length by
-// length so LIMIT stops early (best where chains fan out, going down);
-// otherwise one {1,maxDepth} pattern (best where they converge, going up).
-// Chains uses byLength for DOWN only (measured: docs/BENCHMARKS.md).
+// ChainStatement finds the chains of q: every maximal chain (one that ends
+// where no further step is possible, or at maxDepth), shortest first, at most
+// domain.MaxChainScan+1. byLength enumerates them length by length so LIMIT
+// stops early (best where chains fan out, going down); otherwise one
+// {1,maxDepth} pattern (best where they converge, going up). Chains uses
+// byLength for DOWN only (measured: docs/BENCHMARKS.md).
 func ChainStatement(q domain.ChainQuery, byLength bool) Statement {
 	viaIn, viaOut := stepTypes(q.Up, q.Types)
 	// maxDepth is a validated int; a quantifier cannot be a parameter.
@@ -81,34 +93,52 @@ func ChainStatement(q domain.ChainQuery, byLength bool) Statement {
 	if byLength {
 		cypher = chainCypherByDepth(q.MaxDepth)
 	}
-	return Statement{Name: "chains", Cypher: cypher, Params: asOfParams(map[string]any{
-		"id": q.ID, "viaIn": viaIn, "viaOut": viaOut, "limit": q.First + 1,
-	}, q.AsOf)}
+	return Statement{Name: "chains", Cypher: cypher, Params: timeParams(map[string]any{
+		"id": q.ID, "viaIn": viaIn, "viaOut": viaOut, "limit": domain.MaxChainScan + 1,
+	}, q.Time)}
 }
+
+// relationMaps is the projection of a path's relations that
+// decodeRelationMaps reads.
+const relationMaps = `[x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}]`
 
 // PathStatement finds paths between q.From and q.To.
 func PathStatement(q domain.PathQuery) Statement {
-	step := fmt.Sprintf("(()-[r]-() WHERE (size($types) = 0 OR type(r) IN $types) AND %s){1,%d}", activeClause("r"), q.MaxLength)
+	arrow := map[domain.PathDirection][2]string{domain.PathForward: {"-", "->"}, domain.PathBackward: {"<-", "-"}}[q.Direction]
+	if arrow[0] == "" {
+		arrow = [2]string{"-", "-"}
+	}
+	types := q.Types
+	where := "(size($types) = 0 OR type(r) IN $types) AND " + activeClause("r")
+	params := map[string]any{"from": q.From, "to": q.To, "first": q.First}
+	if q.ResponsibilityOnly {
+		// Each step runs the way responsibility does: FORWARD (down) from
+		// an entity to what it answers for, BACKWARD (up) the reverse. ANY
+		// is two statements, one each way (Store.Paths).
+		viaIn, viaOut := stepTypes(q.Direction == domain.PathBackward, types)
+		arrow = [2]string{"-", "-"}
+		where = stepClause("r", "a") + " AND " + activeClause("r")
+		params["viaIn"], params["viaOut"] = viaIn, viaOut
+	}
+	step := fmt.Sprintf("((a)%s[r]%s(b) WHERE %s){1,%d}", arrow[0], arrow[1], where, q.MaxLength)
 	var match string
 	switch q.Mode {
 	case domain.PathShortest:
-		match = "MATCH p = SHORTEST 1 (a)" + step + "(b)"
+		match = "MATCH p = SHORTEST 1 (start)" + step + "(end)"
 	case domain.PathAllShortest:
-		match = "MATCH p = ALL SHORTEST (a)" + step + "(b)"
+		match = "MATCH p = ALL SHORTEST (start)" + step + "(end)"
 	case domain.PathKShortest:
-		match = fmt.Sprintf("MATCH p = SHORTEST %d (a)%s(b)", q.First, step)
+		match = fmt.Sprintf("MATCH p = SHORTEST %d (start)%s(end)", q.First, step)
 	case domain.PathAllSimple:
-		match = "MATCH p = (a)" + step + "(b)\nWHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])"
+		match = "MATCH p = (start)" + step + "(end)\nWHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])"
 	}
 	cypher := `
-MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+MATCH (start:Entity {id: $from}), (end:Entity {id: $to})
 ` + match + `
 WITH p ORDER BY length(p) LIMIT $first
-RETURN [n IN nodes(p) | n.id] AS ids,
-       [x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels`
-	return Statement{Name: "paths", Cypher: cypher, Params: asOfParams(map[string]any{
-		"from": q.From, "to": q.To, "types": nonNil(q.Types), "first": q.First,
-	}, q.AsOf)}
+RETURN [n IN nodes(p) | n.id] AS ids, ` + relationMaps + ` AS rels`
+	params["types"] = nonNil(types)
+	return Statement{Name: "paths", Cypher: cypher, Params: timeParams(params, q.Time)}
 }
 
 // NeighborhoodNodesStatement finds the entities within q.Depth hops of
@@ -131,17 +161,17 @@ RETURN n`, q.Depth, activeClause("r"))
 MATCH (n:Entity) WHERE n.id > '' AND n.retractedAt IS NULL AND (size($kinds) = 0 OR n.kind IN $kinds)
 RETURN n ORDER BY n.id LIMIT $limit`
 	}
-	return Statement{Name: "neighborhood-nodes", Cypher: nodes, Params: asOfParams(map[string]any{
+	return Statement{Name: "neighborhood-nodes", Cypher: nodes, Params: timeParams(map[string]any{
 		"ids": q.IDs, "types": nonNil(q.Types), "kinds": kindStrings(q.Kinds), "limit": q.Limit + 1,
-	}, q.AsOf)}
+	}, q.Time)}
 }
 
 // NeighborhoodEdgesStatement finds the relations among ids.
-func NeighborhoodEdgesStatement(ids, types []string, asOf domain.PartialDate) Statement {
+func NeighborhoodEdgesStatement(ids, types []string, t domain.Time) Statement {
 	return Statement{Name: "neighborhood-edges", Cypher: `
 UNWIND $ids AS id
 MATCH (a:Entity {id: id})-[r]->(b:Entity)
 WHERE b.id IN $ids AND (size($types) = 0 OR type(r) IN $types) AND ` + activeClause("r") + `
 RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props
-ORDER BY props.id`, Params: asOfParams(map[string]any{"ids": ids, "types": nonNil(types)}, asOf)}
+ORDER BY props.id`, Params: timeParams(map[string]any{"ids": ids, "types": nonNil(types)}, t)}
 }

@@ -60,7 +60,7 @@ func TestLoadIsIdempotent(t *testing.T) {
 			{Key: "party_body", Count: 1}, {Key: "prefecture", Count: 1}, {Key: "province", Count: 1}},
 		RelationsByType: []domain.Count{{Key: "COORDINATES", Count: 1}, {Key: "DIRECTS", Count: 1},
 			{Key: "PAIRED_WITH", Count: 1}, {Key: "PART_OF", Count: 1}},
-		SourcesByGrade: []domain.Count{{Key: "C", Count: 1}},
+		SourcesByGrade: []domain.Count{{Key: "B", Count: 1}},
 	}
 	if diff := cmp.Diff(want, statsAfter); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)
@@ -76,8 +76,6 @@ func TestLoadUpdatesChangedClaims(t *testing.T) {
 	}
 	changed := strings.NewReplacer(
 		`name: "Testcounty"`, `name: "Testcounty Renamed"`,
-		// the county becomes a city: its label must follow its kind
-		`kind: county`, `kind: city`,
 		// the relation moves to another end: the old edge must go
 		`from: "county:testcounty", to: "prefecture:testpref"`, `from: "county:testcounty", to: "province:testprov"`,
 		`type: PART_OF`, `type: PART_OF`,
@@ -87,11 +85,11 @@ func TestLoadUpdatesChangedClaims(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := mustLoad(t, s, p)
-	if sum.Updated["city"] != 1 || sum.Created["PART_OF"] != 1 || total(sum.Unchanged) != 8 {
+	if sum.Updated["county"] != 1 || sum.Created["PART_OF"] != 1 || total(sum.Unchanged) != 8 {
 		t.Errorf("summary: created %v updated %v unchanged %v", sum.Created, sum.Updated, sum.Unchanged)
 	}
-	if n := neo4jtest.MustCount(t, "MATCH (n:Entity:City {id: 'county:testcounty', name: 'Testcounty Renamed'}) WHERE NOT n:County RETURN count(n) AS n", nil); n != 1 {
-		t.Errorf("relabelled city: found %d", n)
+	if n := neo4jtest.MustCount(t, "MATCH (n:Entity:County {id: 'county:testcounty', name: 'Testcounty Renamed'}) RETURN count(n) AS n", nil); n != 1 {
+		t.Errorf("renamed county: found %d", n)
 	}
 	if n := neo4jtest.MustCount(t, "MATCH ()-[r:PART_OF {id: 'rel:t4'}]->() RETURN count(r) AS n", nil); n != 1 {
 		t.Errorf("rel:t4 exists %d times, want once", n)
@@ -111,7 +109,7 @@ func TestRelationsRoundTrip(t *testing.T) {
 	want := []domain.Relation{{
 		ID: "rel:t3", Type: "PAIRED_WITH", From: "province:testprov", To: "prefecture:testpref",
 		ValidFrom: domain.PartialDate{Year: 2010}, ValidTo: domain.PartialDate{Year: 2014, Month: 6},
-		Confidence: "confirmed", Quantities: []domain.Quantity{{Name: "amount", Value: 1.5, Unit: "bn yuan"}},
+		Confidence: "confirmed", BestGrade: "B", Quantities: []domain.Quantity{{Name: "amount", Value: 1.5, Unit: "bn yuan"}},
 		Citations: []domain.Citation{{SourceID: "src:fixture", Quote: "paired", Locator: "p. 1"}}, Synthetic: true,
 	}}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -129,7 +127,7 @@ func TestRelationsRoundTrip(t *testing.T) {
 		asOf string
 		want int
 	}{{"2009", 0}, {"2010-03", 1}, {"2014-06-30", 1}, {"2014-07", 0}} {
-		rels, err := s.Relations(t.Context(), domain.RelationQuery{IDs: []string{"prefecture:testpref"}, Direction: domain.Incoming, Types: []string{"PAIRED_WITH"}, AsOf: asOf(tt.asOf)})
+		rels, err := s.Relations(t.Context(), domain.RelationQuery{IDs: []string{"prefecture:testpref"}, Direction: domain.Incoming, Types: []string{"PAIRED_WITH"}, Time: domain.Time{AsOf: asOf(tt.asOf)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +155,7 @@ func TestLoadResolvesStoredIDs(t *testing.T) {
 	mustLoad(t, s, "testdata/fixture.yaml")
 	dir := t.TempDir()
 	extra := `relations:
-  - {id: "rel:t9", type: PART_OF, from: "prefecture:testpref", to: "province:testprov", confidence: reported, cite: [{source: "src:fixture", locator: "x"}]}
+  - {id: "rel:t9", type: PART_OF, from: "prefecture:testpref", to: "province:testprov", confidence: reported, cite: [{source: "src:fixture", quote: "x"}]}
 `
 	if err := os.WriteFile(filepath.Join(dir, "extra.yaml"), []byte(extra), 0o644); err != nil {
 		t.Fatal(err)

@@ -56,30 +56,31 @@ const createAudit = `CREATE (a:AuditEvent) SET a = $audit`
 
 // checkRefs validates one claim with the loader's rules, resolving the ids
 // it names against the store inside the transaction.
-func checkRefs(ctx context.Context, tx neo4j.ManagedTransaction, d *domain.Dataset, ids []string) error {
-	recs, err := txRecords(ctx, tx, `
-UNWIND $ids AS id
-OPTIONAL MATCH (n:Entity {id: id}) WHERE n.retractedAt IS NULL
-OPTIONAL MATCH (src:Source {id: id})
-WITH id, n, src WHERE n IS NOT NULL OR src IS NOT NULL
-RETURN id, coalesce(n.kind, 'source') AS kind`, map[string]any{"ids": ids})
+func checkRefs(ctx context.Context, tx neo4j.ManagedTransaction, d *domain.Dataset, ids []string) (map[string]domain.Known, error) {
+	recs, err := txRecords(ctx, tx, knownCypher(), map[string]any{"ids": ids})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	known := map[string]domain.Kind{}
-	for _, r := range recs {
-		id, _, _ := neo4j.GetRecordValue[string](r, "id")
-		k, _, _ := neo4j.GetRecordValue[string](r, "kind")
-		known[id] = domain.Kind(k)
+	known, err := decodeKnown(recs)
+	if err != nil {
+		return nil, err
 	}
-	if probs := d.Validate(func(id string) (domain.Kind, bool) { k, ok := known[id]; return k, ok }); len(probs) > 0 {
+	if probs := d.Validate(func(id string) (domain.Known, bool) { k, ok := known[id]; return k, ok }); len(probs) > 0 {
 		msgs := make([]string, len(probs))
 		for i, p := range probs {
 			msgs[i] = p.Field + ": " + p.Message
 		}
-		return domain.Errorf(domain.EBADINPUT, "%s", strings.Join(msgs, "; "))
+		return nil, domain.Errorf(domain.EBADINPUT, "%s", strings.Join(msgs, "; "))
 	}
-	return nil
+	return known, nil
+}
+
+// knownGrade looks up a source's grade among known items.
+func knownGrade(known map[string]domain.Known) func(string) (domain.Grade, bool) {
+	return func(id string) (domain.Grade, bool) {
+		k, ok := known[id]
+		return k.Grade, ok && k.Kind == domain.KindSource
+	}
 }
 
 func citedSources(cs []domain.Citation) []string {
@@ -122,6 +123,9 @@ func (s *Store) UpsertSource(ctx context.Context, src domain.Source, actor, reas
 		if _, err := txRecords(ctx, tx, `MERGE (n:Source {id: $id}) SET n = $props`, map[string]any{"id": src.ID, "props": props}); err != nil {
 			return nil, err
 		}
+		if _, err := txRecords(ctx, tx, recomputeBestGradesCypher, map[string]any{"ids": []string{src.ID}}); err != nil {
+			return nil, err
+		}
 		audit := auditProps(actionFor(before), "source", src.ID, actor, reason, before, props, now)
 		_, err = txRecords(ctx, tx, createAudit, map[string]any{"audit": audit})
 		return nil, err
@@ -145,7 +149,7 @@ func (s *Store) UpsertEntity(ctx context.Context, e domain.Entity, actor, reason
 	}
 	d := &domain.Dataset{Entities: []domain.Entity{e}}
 	_, err := s.writeTx(ctx, "upsert-entity", func(tx neo4j.ManagedTransaction) (any, error) {
-		if err := checkRefs(ctx, tx, d, citedSources(e.Citations)); err != nil {
+		if _, err := checkRefs(ctx, tx, d, citedSources(e.Citations)); err != nil {
 			return nil, err
 		}
 		now := time.Now()
@@ -200,7 +204,8 @@ func (s *Store) UpsertRelation(ctx context.Context, r domain.Relation, actor, re
 	}
 	d := &domain.Dataset{Relations: []domain.Relation{r}}
 	_, err := s.writeTx(ctx, "upsert-relation", func(tx neo4j.ManagedTransaction) (any, error) {
-		if err := checkRefs(ctx, tx, d, append(citedSources(r.Citations), r.From, r.To)); err != nil {
+		known, err := checkRefs(ctx, tx, d, append(citedSources(r.Citations), r.From, r.To))
+		if err != nil {
 			return nil, err
 		}
 		now := time.Now()
@@ -217,14 +222,14 @@ func (s *Store) UpsertRelation(ctx context.Context, r domain.Relation, actor, re
 			}
 			before["from"], before["to"] = from, to
 		}
-		props := withEdit(relationProps(&r), actor, now)
+		props := withEdit(relationProps(&r, domain.BestGrade(r.Citations, knownGrade(known))), actor, now)
 		// The type comes from the registry (validated above).
 		if _, err := txRecords(ctx, tx, `
 OPTIONAL MATCH (:Entity)-[old:`+r.Type+` {id: $id}]->(:Entity)
 CALL (old) { WITH old WHERE old IS NOT NULL DELETE old }
 WITH 1 AS one
 MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-CREATE (a)-[n:`+r.Type+`]->(b) SET n = $props`,
+CREATE (a)-[n:`+r.Type+`]->(b) SET n = $props`+setContested,
 			map[string]any{"id": r.ID, "from": r.From, "to": r.To, "props": props}); err != nil {
 			return nil, err
 		}

@@ -13,17 +13,24 @@ import (
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
-// SourceID is the one source every synthetic item cites.
-const SourceID = "src:synthetic"
+// SourceID is the synthetic source every synthetic item cites; confirmed
+// relations also cite SourceBID (a confirmed claim rests on an A or B source).
+const (
+	SourceID  = "src:synthetic"
+	SourceBID = "src:synthetic-b"
+)
 
-// Source is the synthetic source: grade C, with a note that says what it is.
-var Source = domain.Source{
-	ID:        SourceID,
-	Title:     "Synthetic test data (aidtrace synth)",
-	Publisher: "aidtrace synth (not a publication)",
-	Type:      "other",
-	Grade:     "C",
-	Note:      "generated test data",
+// syntheticURL is an address in the reserved .invalid domain: it can never
+// be mistaken for a real page.
+const syntheticURL = "https://synthetic.invalid/aidtrace-synth"
+
+// Sources are the synthetic sources, grade C and grade B, with notes that say
+// what they are.
+var Sources = []domain.Source{
+	{ID: SourceID, Title: "Synthetic test data (aidtrace synth)", Publisher: "aidtrace synth (not a publication)",
+		URL: syntheticURL, Type: "other", Grade: "C", Note: "generated test data"},
+	{ID: SourceBID, Title: "Synthetic test data, grade B (aidtrace synth)", Publisher: "aidtrace synth (not a publication)",
+		URL: syntheticURL + "/b", Type: "other", Grade: "B", Note: "generated test data"},
 }
 
 // Sizes says how many of each generated thing a dataset has. The central
@@ -144,7 +151,12 @@ func (s Sizes) PrefectureOf(c int) int { return c * s.Prefectures / s.Counties }
 // ProvinceOf is the aiding province paired with prefecture p.
 func ProvinceOf(p int) int { return p % AidingProvinces }
 
-var cite = []domain.Citation{{SourceID: SourceID, Locator: "generated test data"}}
+var (
+	cite       = []domain.Citation{{SourceID: SourceID, Quote: "generated test data"}}
+	citeB      = []domain.Citation{{SourceID: SourceBID, Quote: "generated test data"}}
+	citeBoth   = []domain.Citation{cite[0], citeB[0]}
+	citeByConf = map[domain.Confidence][]domain.Citation{"confirmed": citeB, "reported": cite, "disputed": citeBoth}
+)
 
 // Generator makes the dataset of one Sizes and seed. It is deterministic:
 // the same sizes and seed give the same items in the same order.
@@ -225,6 +237,7 @@ func (r *relations) add(typ, from, to string, f func(*domain.Relation)) error {
 	if f != nil {
 		f(&rel)
 	}
+	rel.Citations = citeByConf[rel.Confidence]
 	return r.emit(rel)
 }
 
@@ -276,7 +289,7 @@ func (g *Generator) Relations(emit func(domain.Relation) error) error {
 		}); err != nil {
 			return err
 		}
-		if err := r.add("PART_OF", BureauID(c), CountyID(c), nil); err != nil {
+		if err := r.add("SUBORDINATE_TO", BureauID(c), CountyID(c), nil); err != nil {
 			return err
 		}
 	}
@@ -305,6 +318,7 @@ func (g *Generator) Relations(emit func(domain.Relation) error) error {
 		for _, b := range pick(r.rng, sz.Buyers, sz.SuppliesPerFactory) {
 			if err := r.add("SUPPLIES", FactoryID(f), BuyerID(b), func(rel *domain.Relation) {
 				rel.ValidFrom = domain.PartialDate{Year: 2015 + r.rng.IntN(8)}
+				rel.Attributes = map[string]string{"link": "direct"}
 			}); err != nil {
 				return err
 			}
@@ -319,6 +333,7 @@ func (g *Generator) Relations(emit func(domain.Relation) error) error {
 				rel.ValidFrom = domain.PartialDate{Year: y, Month: m}
 				rel.ValidTo = domain.PartialDate{Year: end / 12, Month: end%12 + 1}
 				rel.Confidence = confidences[r.rng.IntN(len(confidences))]
+				rel.Role = "organiser"
 				rel.Quantities = []domain.Quantity{{Name: "headcount", Value: float64(5 + r.rng.IntN(496)), Unit: "people"}}
 			}); err != nil {
 				return err
@@ -350,7 +365,7 @@ func Generate(sz Sizes, seed uint64) (*domain.Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &domain.Dataset{Sources: []domain.Source{Source}, Entities: g.Entities()}
+	d := &domain.Dataset{Sources: append([]domain.Source(nil), Sources...), Entities: g.Entities()}
 	d.Relations = make([]domain.Relation, 0, sz.Relations())
 	err = g.Relations(func(r domain.Relation) error {
 		d.Relations = append(d.Relations, r)
@@ -372,7 +387,7 @@ func (g *Generator) Chunks(chunk int, fn func(*domain.Dataset) error) error {
 	for i := 0; i < len(es); i += chunk {
 		d := &domain.Dataset{Entities: es[i:min(i+chunk, len(es))]}
 		if first {
-			d.Sources, first = []domain.Source{Source}, false
+			d.Sources, first = append([]domain.Source(nil), Sources...), false
 		}
 		if err := fn(d); err != nil {
 			return err

@@ -47,11 +47,18 @@ func TestScaleSValidates(t *testing.T) {
 	}
 }
 
-// Every item is synthetic, cites only the synthetic source and has a name
-// that says it is not real.
+// Every item is synthetic, cites only the synthetic sources (at an address
+// that cannot be real) and has a name that says it is not real.
 func TestEverythingMarkedSynthetic(t *testing.T) {
 	d := mustGenerate(t, "XS", 7)
-	if len(d.Sources) != 1 || d.Sources[0].ID != SourceID || d.Sources[0].Grade != "C" || d.Sources[0].Note != "generated test data" {
+	synthetic := map[string]bool{}
+	for _, s := range d.Sources {
+		synthetic[s.ID] = true
+		if !strings.HasPrefix(s.ID, SourceID) || s.Note != "generated test data" || !strings.Contains(s.URL, ".invalid/") {
+			t.Errorf("source %+v does not say it is synthetic", s)
+		}
+	}
+	if len(d.Sources) != 2 || !synthetic[SourceID] || !synthetic[SourceBID] {
 		t.Fatalf("sources: %+v", d.Sources)
 	}
 	for _, e := range d.Entities {
@@ -70,8 +77,13 @@ func TestEverythingMarkedSynthetic(t *testing.T) {
 	}
 	transfers := 0
 	for _, r := range d.Relations {
-		if !r.Synthetic || len(r.Citations) != 1 || r.Citations[0].SourceID != SourceID {
+		if !r.Synthetic || len(r.Citations) == 0 {
 			t.Errorf("%s: synthetic %v, citations %+v", r.ID, r.Synthetic, r.Citations)
+		}
+		for _, c := range r.Citations {
+			if !synthetic[c.SourceID] {
+				t.Errorf("%s cites %s", r.ID, c.SourceID)
+			}
 		}
 		if r.Type == "TRANSFERS_WORKERS_TO" {
 			transfers++
@@ -109,17 +121,20 @@ func TestChunksMatchGenerate(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := &domain.Dataset{}
-	kinds := map[string]domain.Kind{SourceID: "source"}
+	kinds := map[string]domain.Known{}
+	for _, src := range Sources {
+		kinds[src.ID] = domain.Known{Kind: domain.KindSource, Grade: src.Grade}
+	}
 	err = g.Chunks(37, func(d *domain.Dataset) error {
 		if n := len(d.Entities) + len(d.Relations); n > 37 {
 			t.Errorf("chunk of %d items", n)
 		}
-		known := func(id string) (domain.Kind, bool) { k, ok := kinds[id]; return k, ok }
+		known := func(id string) (domain.Known, bool) { k, ok := kinds[id]; return k, ok }
 		if errs := d.Validate(known); len(errs) > 0 {
 			t.Errorf("chunk does not validate on its own: %v", errs[0])
 		}
 		for _, e := range d.Entities {
-			kinds[e.ID] = e.Kind
+			kinds[e.ID] = domain.Known{Kind: e.Kind}
 		}
 		got.Sources = append(got.Sources, d.Sources...)
 		got.Entities = append(got.Entities, d.Entities...)
