@@ -412,6 +412,9 @@ func (m *Main) export(ctx context.Context, args []string) error {
 	} else {
 		g, err = export.Gather(ctx, store, q)
 	}
+	if err == nil {
+		opt.CounterClaims, err = export.GatherCounterClaims(ctx, store, g)
+	}
 	if err != nil {
 		return err
 	}

@@ -9,38 +9,44 @@ import (
 
 // cyNode is the data of a Cytoscape.js node. Field names match nodeFields.
 type cyNode struct {
-	ID          string         `json:"id"`
-	Label       string         `json:"label"`
-	Kind        string         `json:"kind,omitempty"`
-	Name        string         `json:"name,omitempty"`
-	NameZh      string         `json:"nameZh,omitempty"`
-	Aliases     []string       `json:"aliases,omitempty"`
-	Description string         `json:"description,omitempty"`
-	ValidFrom   string         `json:"validFrom,omitempty"`
-	ValidTo     string         `json:"validTo,omitempty"`
-	Quantities  []quantityJSON `json:"quantities,omitempty"`
-	Synthetic   bool           `json:"synthetic"`
-	Citations   []citationJSON `json:"citations,omitempty"`
-	Color       string         `json:"color,omitempty"`
-	Shape       string         `json:"shape,omitempty"`
+	ID            string             `json:"id"`
+	Label         string             `json:"label"`
+	Kind          string             `json:"kind,omitempty"`
+	Name          string             `json:"name,omitempty"`
+	NameZh        string             `json:"nameZh,omitempty"`
+	Aliases       []string           `json:"aliases,omitempty"`
+	Description   string             `json:"description,omitempty"`
+	ValidFrom     string             `json:"validFrom,omitempty"`
+	ValidTo       string             `json:"validTo,omitempty"`
+	Quantities    []quantityJSON     `json:"quantities,omitempty"`
+	Synthetic     bool               `json:"synthetic"`
+	Citations     []citationJSON     `json:"citations,omitempty"`
+	CounterClaims []counterClaimJSON `json:"counterClaims,omitempty"`
+	Color         string             `json:"color,omitempty"`
+	Shape         string             `json:"shape,omitempty"`
 }
 
 // cyEdge is the data of a Cytoscape.js edge. Field names match edgeFields.
 type cyEdge struct {
-	ID         string            `json:"id"`
-	Source     string            `json:"source"`
-	Target     string            `json:"target"`
-	Label      string            `json:"label"`
-	Type       string            `json:"type"`
-	ValidFrom  string            `json:"validFrom,omitempty"`
-	ValidTo    string            `json:"validTo,omitempty"`
-	Confidence string            `json:"confidence,omitempty"`
-	Role       string            `json:"role,omitempty"`
-	Quantities []quantityJSON    `json:"quantities,omitempty"`
-	Attributes map[string]string `json:"attributes,omitempty"`
-	Note       string            `json:"note,omitempty"`
-	Synthetic  bool              `json:"synthetic"`
-	Citations  []citationJSON    `json:"citations,omitempty"`
+	ID            string             `json:"id"`
+	Source        string             `json:"source"`
+	Target        string             `json:"target"`
+	Label         string             `json:"label"`
+	Type          string             `json:"type"`
+	ValidFrom     string             `json:"validFrom,omitempty"`
+	ValidTo       string             `json:"validTo,omitempty"`
+	Confidence    string             `json:"confidence,omitempty"`
+	Inferred      bool               `json:"inferred"`
+	BestGrade     string             `json:"bestGrade,omitempty"`
+	Strength      string             `json:"strength"`
+	Contested     bool               `json:"contested"`
+	Role          string             `json:"role,omitempty"`
+	Quantities    []quantityJSON     `json:"quantities,omitempty"`
+	Attributes    map[string]string  `json:"attributes,omitempty"`
+	Note          string             `json:"note,omitempty"`
+	Synthetic     bool               `json:"synthetic"`
+	Citations     []citationJSON     `json:"citations,omitempty"`
+	CounterClaims []counterClaimJSON `json:"counterClaims,omitempty"`
 }
 
 type cyGraphData struct {
@@ -105,6 +111,7 @@ func writeCytoscape(w io.Writer, x *index) error {
 			Aliases: e.Aliases, Description: e.Description,
 			ValidFrom: e.ValidFrom.String(), ValidTo: e.ValidTo.String(),
 			Quantities: quantities(e.Quantities), Synthetic: e.Synthetic, Citations: x.citations(e.Citations),
+			CounterClaims: x.counterClaims(e.ID),
 		}
 		var pos *cyPosition
 		if st, ok := x.style(e.ID); ok {
@@ -129,11 +136,15 @@ func writeCytoscape(w io.Writer, x *index) error {
 				return err
 			}
 		}
+		best, strength := x.evidence(r)
+		ccs := x.counterClaims(r.ID)
 		d := cyEdge{
 			ID: r.ID, Source: r.From, Target: r.To, Label: r.Type, Type: r.Type,
 			ValidFrom: r.ValidFrom.String(), ValidTo: r.ValidTo.String(),
-			Confidence: string(r.Confidence), Role: r.Role, Quantities: quantities(r.Quantities),
+			Confidence: string(r.Confidence), Inferred: r.Inferred, BestGrade: string(best), Strength: strength.String(),
+			Contested: r.Contested || len(ccs) > 0, Role: r.Role, Quantities: quantities(r.Quantities),
 			Attributes: r.Attributes, Note: r.Note, Synthetic: r.Synthetic, Citations: x.citations(r.Citations),
+			CounterClaims: ccs,
 		}
 		if err := enc.Encode(struct {
 			Data cyEdge `json:"data"`

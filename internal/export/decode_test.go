@@ -41,8 +41,8 @@ var decoders = map[Format]func([]byte) (*decoded, error){
 func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
 
 var (
-	nodeFieldNames = []string{"label", "kind", "name", "nameZh", "aliases", "description", "validFrom", "validTo", "quantities", "synthetic", "citations"}
-	edgeFieldNames = []string{"label", "type", "validFrom", "validTo", "confidence", "role", "quantities", "attributes", "note", "synthetic", "citations"}
+	nodeFieldNames = []string{"label", "kind", "name", "nameZh", "aliases", "description", "validFrom", "validTo", "quantities", "synthetic", "citations", "counterClaims"}
+	edgeFieldNames = []string{"label", "type", "validFrom", "validTo", "confidence", "inferred", "bestGrade", "strength", "contested", "role", "quantities", "attributes", "note", "synthetic", "citations", "counterClaims"}
 )
 
 func unmarshalIf(s string, v any) error {
@@ -82,7 +82,7 @@ func nodeFromFields(id string, m map[string]string) (gotNode, error) {
 	for _, f := range []struct {
 		name string
 		v    any
-	}{{"aliases", &n.Aliases}, {"quantities", &n.Quantities}, {"citations", &n.Citations}} {
+	}{{"aliases", &n.Aliases}, {"quantities", &n.Quantities}, {"citations", &n.Citations}, {"counterClaims", &n.CounterClaims}} {
 		if err := unmarshalIf(m[f.name], f.v); err != nil {
 			return n, fmt.Errorf("node %s: %s: %w", id, f.name, err)
 		}
@@ -92,20 +92,26 @@ func nodeFromFields(id string, m map[string]string) (gotNode, error) {
 
 func edgeFromFields(id, source, target string, m map[string]string) (gotEdge, error) {
 	e := gotEdge{ID: id, Source: source, Target: target, Label: m["label"], Type: m["type"],
-		ValidFrom: m["validFrom"], ValidTo: m["validTo"], Confidence: m["confidence"], Role: m["role"], Note: m["note"]}
+		ValidFrom: m["validFrom"], ValidTo: m["validTo"], Confidence: m["confidence"], BestGrade: m["bestGrade"],
+		Strength: m["strength"], Role: m["role"], Note: m["note"]}
 	for k := range m {
 		if !slices.Contains(edgeFieldNames, k) {
 			return e, fmt.Errorf("edge %s: unexpected field %q", id, k)
 		}
 	}
 	var err error
-	if e.Synthetic, err = parseBool(m["synthetic"]); err != nil {
-		return e, fmt.Errorf("edge %s: synthetic: %w", id, err)
+	for _, b := range []struct {
+		name string
+		v    *bool
+	}{{"synthetic", &e.Synthetic}, {"inferred", &e.Inferred}, {"contested", &e.Contested}} {
+		if *b.v, err = parseBool(m[b.name]); err != nil {
+			return e, fmt.Errorf("edge %s: %s: %w", id, b.name, err)
+		}
 	}
 	for _, f := range []struct {
 		name string
 		v    any
-	}{{"quantities", &e.Quantities}, {"attributes", &e.Attributes}, {"citations", &e.Citations}} {
+	}{{"quantities", &e.Quantities}, {"attributes", &e.Attributes}, {"citations", &e.Citations}, {"counterClaims", &e.CounterClaims}} {
 		if err := unmarshalIf(m[f.name], f.v); err != nil {
 			return e, fmt.Errorf("edge %s: %s: %w", id, f.name, err)
 		}
@@ -199,7 +205,7 @@ func decodeGraphML(b []byte) (*decoded, error) {
 			continue
 		}
 		wantType := "string"
-		if k.Name == "synthetic" || k.Name == "truncated" {
+		if k.Name == "synthetic" || k.Name == "truncated" || k.Name == "inferred" || k.Name == "contested" {
 			wantType = "boolean"
 		}
 		if k.Type != wantType {

@@ -34,10 +34,13 @@
 // # Fields
 //
 // Every node carries: id, label, kind, name, nameZh, aliases, description,
-// validFrom, validTo, quantities, synthetic, citations. Every edge carries:
-// id, source, target, type (also its label), validFrom, validTo, confidence,
-// role, quantities, attributes, note, synthetic, citations. The label of a
-// node is its name, else its Chinese name, else its id.
+// validFrom, validTo, quantities, synthetic, citations, counterClaims.
+// Every edge carries: id, source, target, type (also its label), validFrom,
+// validTo, confidence, inferred, bestGrade, strength, contested, role,
+// quantities, attributes, note, synthetic, citations, counterClaims. The
+// label of a node is its name, else its Chinese name, else its id.
+// bestGrade is the relation's as read, else the best grade among its cited
+// sources in the subgraph; strength is domain.EvidenceStrength of it.
 //
 // Dates are written as the data gives them: "2010", "2010-03" or
 // "2010-03-15" (a partial date is an interval: "2010" means the whole year).
@@ -45,21 +48,24 @@
 // Multi-valued fields are JSON in every format, so that one parser reads
 // them all and nothing is lost to a separator that also occurs in the data:
 //
-//	aliases     ["Aqsu","阿克苏"]
-//	quantities  [{"name":"headcount","value":120,"unit":"people"}]   (NaN and ±Inf as the strings "NaN", "+Inf", "-Inf")
-//	attributes  {"amount":"5 million yuan"}                           (keys sorted)
-//	citations   [{"source":"src:x","quote":"…","locator":"p. 4","title":"…","url":"…","grade":"B"}]
+//	aliases        ["Aqsu","阿克苏"]
+//	quantities     [{"name":"headcount","value":120,"unit":"people","source":"src:x"}]   (NaN and ±Inf as the strings "NaN", "+Inf", "-Inf")
+//	attributes     {"amount":"5 million yuan"}                           (keys sorted)
+//	citations      [{"source":"src:x","quote":"…","locator":"p. 4","attests":"2019","title":"…","url":"…","grade":"B"}]
+//	counterClaims  [{"id":"cc:x","kind":"denial","by":"buyer:x","date":"2021-03","statement":"…","citations":[…]}]
 //
-// A citation always has its source id, and its quote and locator when the
-// data has them; title, url and grade are copied from the subgraph's Sources
-// when the cited source is among them. JSON is written without HTML
+// A citation always has its source id, and its quote, locator and attests
+// date when the data has them; title, url and grade are copied from the
+// subgraph's Sources when the cited source is among them. Counter-claims
+// come from Options.CounterClaims (GatherCounterClaims reads them). JSON is written without HTML
 // escaping, so Chinese text and "<&>" appear as themselves. In GraphML and
 // GEXF the JSON is one string attribute; in the Cytoscape JSON the fields are
 // native JSON arrays and objects.
 //
 // Empty strings and empty lists are left out (GraphML <data>, GEXF
 // <attvalue>, Cytoscape data keys) or written as empty cells (CSV): absent
-// means empty. The synthetic flag is always written.
+// means empty. The boolean flags (synthetic, inferred, contested) are always
+// written.
 //
 // # GraphML
 //

@@ -286,6 +286,7 @@ type citationJSON struct {
 	Source  string `json:"source"`
 	Quote   string `json:"quote,omitempty"`
 	Locator string `json:"locator,omitempty"`
+	Attests string `json:"attests,omitempty"`
 	Title   string `json:"title,omitempty"`
 	URL     string `json:"url,omitempty"`
 	Grade   string `json:"grade,omitempty"`
@@ -293,9 +294,20 @@ type citationJSON struct {
 
 // quantityJSON is how a quantity is written.
 type quantityJSON struct {
-	Name  string    `json:"name"`
-	Value jsonFloat `json:"value"`
-	Unit  string    `json:"unit,omitempty"`
+	Name   string    `json:"name"`
+	Value  jsonFloat `json:"value"`
+	Unit   string    `json:"unit,omitempty"`
+	Source string    `json:"source,omitempty"`
+}
+
+// counterClaimJSON is how a counter-claim is written.
+type counterClaimJSON struct {
+	ID        string         `json:"id"`
+	Kind      string         `json:"kind"`
+	By        string         `json:"by,omitempty"`
+	Date      string         `json:"date,omitempty"`
+	Statement string         `json:"statement"`
+	Citations []citationJSON `json:"citations,omitempty"`
 }
 
 // jsonFloat is a float64 that JSON can always carry: encoding/json refuses
@@ -320,7 +332,9 @@ type sourceJSON struct {
 	ID        string `json:"id"`
 	Title     string `json:"title,omitempty"`
 	Publisher string `json:"publisher,omitempty"`
+	MirrorOf  string `json:"mirrorOf,omitempty"`
 	URL       string `json:"url,omitempty"`
+	Document  string `json:"document,omitempty"`
 	Published string `json:"published,omitempty"`
 	Type      string `json:"type,omitempty"`
 	Grade     string `json:"grade,omitempty"`
@@ -333,10 +347,33 @@ func (x *index) citations(cs []domain.Citation) []citationJSON {
 	}
 	out := make([]citationJSON, len(cs))
 	for i, c := range cs {
-		out[i] = citationJSON{Source: c.SourceID, Quote: c.Quote, Locator: c.Locator}
+		out[i] = citationJSON{Source: c.SourceID, Quote: c.Quote, Locator: c.Locator, Attests: c.Attests.String()}
 		if s, ok := x.sourceBy[c.SourceID]; ok {
 			out[i].Title, out[i].URL, out[i].Grade = s.Title, s.URL, string(s.Grade)
 		}
+	}
+	return out
+}
+
+// counterClaimIDs returns the contested ids, sorted.
+func (x *index) counterClaimIDs() []string {
+	ids := make([]string, 0, len(x.opt.CounterClaims))
+	for id := range x.opt.CounterClaims {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// counterClaims returns the counter-claims contesting claim id.
+func (x *index) counterClaims(id string) []counterClaimJSON {
+	ccs := x.opt.CounterClaims[id]
+	if len(ccs) == 0 {
+		return nil
+	}
+	out := make([]counterClaimJSON, len(ccs))
+	for i, c := range ccs {
+		out[i] = counterClaimJSON{ID: c.ID, Kind: string(c.Kind), By: c.By, Date: c.Date.String(), Statement: c.Statement, Citations: x.citations(c.Citations)}
 	}
 	return out
 }
@@ -347,7 +384,7 @@ func quantities(qs []domain.Quantity) []quantityJSON {
 	}
 	out := make([]quantityJSON, len(qs))
 	for i, q := range qs {
-		out[i] = quantityJSON{Name: q.Name, Value: jsonFloat(q.Value), Unit: q.Unit}
+		out[i] = quantityJSON{Name: q.Name, Value: jsonFloat(q.Value), Unit: q.Unit, Source: q.Source}
 	}
 	return out
 }
@@ -355,7 +392,7 @@ func quantities(qs []domain.Quantity) []quantityJSON {
 func (x *index) sourcesJSON() []sourceJSON {
 	out := make([]sourceJSON, len(x.sources))
 	for i, s := range x.sources {
-		out[i] = sourceJSON{ID: s.ID, Title: s.Title, Publisher: s.Publisher, URL: s.URL,
+		out[i] = sourceJSON{ID: s.ID, Title: s.Title, Publisher: s.Publisher, MirrorOf: s.MirrorOf, URL: s.URL, Document: s.Document,
 			Published: s.Published.String(), Type: string(s.Type), Grade: string(s.Grade), Note: s.Note}
 	}
 	return out
@@ -397,6 +434,8 @@ func isEmpty(v any) bool {
 	case []citationJSON:
 		return len(v) == 0
 	case []quantityJSON:
+		return len(v) == 0
+	case []counterClaimJSON:
 		return len(v) == 0
 	case map[string]string:
 		return len(v) == 0

@@ -281,6 +281,7 @@ func (x *index) ftmEntity(e *domain.Entity) *ftmEntity {
 		notes = append(notes, "existed "+span(from, to))
 	}
 	notes = append(notes, quantityLines(e.Quantities)...)
+	notes = append(notes, x.counterClaimLines(e.ID)...)
 	if e.Synthetic {
 		notes = append(notes, "synthetic test data, not real")
 	}
@@ -316,11 +317,22 @@ func (x *index) ftmLink(r *domain.Relation, kindOf map[string]domain.Kind, label
 		}
 		f.add("role", role)
 	}
-	head := fmt.Sprintf("aidtrace relation %s: %s %s %s, confidence %s", r.ID, r.From, r.Type, r.To, r.Confidence)
+	best, strength := x.evidence(r)
+	head := fmt.Sprintf("aidtrace relation %s: %s %s %s; confidence %s; evidence %s", r.ID, r.From, r.Type, r.To, r.Confidence, strength)
+	if best != "" {
+		head += ", best source grade " + string(best)
+	}
+	if r.Inferred {
+		head += "; inferred: no source states it, it joins stated claims"
+	}
+	if r.Contested || len(x.opt.CounterClaims[r.ID]) > 0 {
+		head += "; contested"
+	}
 	if r.Synthetic {
 		head += "; synthetic test data, not real"
 	}
 	desc := []string{head, r.Note}
+	desc = append(desc, x.counterClaimLines(r.ID)...)
 	desc = append(desc, quantityLines(r.Quantities)...)
 	keys := make([]string, 0, len(r.Attributes))
 	for k := range r.Attributes {
@@ -335,49 +347,86 @@ func (x *index) ftmLink(r *domain.Relation, kindOf map[string]domain.Kind, label
 	return f
 }
 
+// counterClaimLines are the counter-claims contesting id, one line each
+// with their sources.
+func (x *index) counterClaimLines(id string) []string {
+	var out []string
+	for _, cc := range x.opt.CounterClaims[id] {
+		l := "contested by counter-claim " + cc.ID + " (" + string(cc.Kind)
+		if !cc.Date.IsZero() {
+			l += ", " + cc.Date.String()
+		}
+		if cc.By != "" {
+			l += ", by " + cc.By
+		}
+		l += "): " + cc.Statement
+		for _, c := range cc.Citations {
+			l += " " + x.citationLine(c)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
 // ftmEvidence keeps the citations: each as one summary line with its quote
 // and source, and the sources' addresses and publishers in sourceUrl and
 // publisher.
 func (x *index) ftmEvidence(f *ftmEntity, cs []domain.Citation) {
 	for _, c := range cs {
-		var b strings.Builder
-		if c.Quote != "" {
-			b.WriteString("“" + c.Quote + "”")
-		}
-		if c.Locator != "" {
-			if b.Len() > 0 {
-				b.WriteString(" ")
-			}
-			b.WriteString("(" + c.Locator + ")")
-		}
-		if b.Len() > 0 {
-			b.WriteString(" — ")
-		}
-		s, ok := x.sourceBy[c.SourceID]
-		if ok {
-			var parts []string
-			for _, p := range []string{s.Title, s.Publisher, s.Published.String()} {
-				if p != "" {
-					parts = append(parts, p)
-				}
-			}
-			if s.Grade != "" {
-				parts = append(parts, "grade "+string(s.Grade))
-			}
-			if s.URL != "" {
-				parts = append(parts, s.URL)
-			}
-			b.WriteString(strings.Join(parts, "; ") + " ")
-		}
-		b.WriteString("[aidtrace source " + c.SourceID + "]")
-		f.add("summary", b.String())
-		if ok {
+		f.add("summary", x.citationLine(c))
+		if s, ok := x.sourceBy[c.SourceID]; ok {
 			if isWebURL(s.URL) {
 				f.add("sourceUrl", s.URL)
 			}
 			f.add("publisher", s.Publisher)
 		}
 	}
+}
+
+// citationLine is a citation as text: the quote, locator and date it
+// attests, then the source's title, publisher, date, grade and address.
+func (x *index) citationLine(c domain.Citation) string {
+	var b strings.Builder
+	if c.Quote != "" {
+		b.WriteString("“" + c.Quote + "”")
+	}
+	if c.Locator != "" {
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString("(" + c.Locator + ")")
+	}
+	if !c.Attests.IsZero() {
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString("[in force " + c.Attests.String() + "]")
+	}
+	if b.Len() > 0 {
+		b.WriteString(" — ")
+	}
+	s, ok := x.sourceBy[c.SourceID]
+	if ok {
+		var parts []string
+		mirror := ""
+		if s.MirrorOf != "" {
+			mirror = "copy of " + s.MirrorOf
+		}
+		for _, p := range []string{s.Title, s.Publisher, mirror, s.Published.String(), s.Document} {
+			if p != "" {
+				parts = append(parts, p)
+			}
+		}
+		if s.Grade != "" {
+			parts = append(parts, "grade "+string(s.Grade))
+		}
+		if s.URL != "" {
+			parts = append(parts, s.URL)
+		}
+		b.WriteString(strings.Join(parts, "; ") + " ")
+	}
+	b.WriteString("[aidtrace source " + c.SourceID + "]")
+	return b.String()
 }
 
 func isWebURL(s string) bool {
@@ -401,6 +450,9 @@ func quantityLines(qs []domain.Quantity) []string {
 		v := strconv.FormatFloat(q.Value, 'f', -1, 64)
 		if q.Unit != "" {
 			v += " " + q.Unit
+		}
+		if q.Source != "" {
+			v += " (source " + q.Source + ")"
 		}
 		out = append(out, q.Name+": "+v)
 	}

@@ -266,8 +266,17 @@ func TestFtMContent(t *testing.T) {
 	check("aidtrace-rel.test-paired", "role", "lead aiding party")
 	check("aidtrace-rel.test-paired", "recordId", "rel:test-paired")
 	check("aidtrace-rel.test-paired", "description",
-		"aidtrace relation rel:test-paired: province:test-beta PAIRED_WITH prefecture:test-alpha, confidence confirmed",
-		duikouZh+" pairing (fictional)", "cadres: 120 people", "budget: 1500000000 yuan")
+		"aidtrace relation rel:test-paired: province:test-beta PAIRED_WITH prefecture:test-alpha; confidence confirmed; evidence STRONG, best source grade B",
+		duikouZh+" pairing (fictional)", "cadres: 120 people (source src:test-report)", "budget: 1500000000 yuan")
+	check("aidtrace-rel.test-paired", "summary",
+		"“"+duikouZh+"” (§2) [in force 2012] — Test Report: 测试报告 <draft> & notes; Example NGO (fictional); 2021-06; grade B; https://example.org/report?a=1&b=2 [aidtrace source src:test-report]",
+		"“unlisted source” — [aidtrace source src:test-unlisted]")
+	if d := props("aidtrace-rel.test-funds", "description"); !strings.Contains(d[0], "; evidence MODERATE, best source grade A; inferred") {
+		t.Errorf("an inferred relation's description %q does not say so", d[0])
+	}
+	if d := props("aidtrace-rel.test-part-of", "description"); !strings.HasSuffix(d[0], "; contested") {
+		t.Errorf("a contested relation's description %q does not say so", d[0])
+	}
 	check("aidtrace-rel.test-part-of", "member", "aidtrace-county.test-gamma")
 	check("aidtrace-rel.test-part-of", "organization", "aidtrace-prefecture.test-alpha")
 	check("aidtrace-rel.test-part-of", "role", "part of")
@@ -281,6 +290,23 @@ func TestFtMContent(t *testing.T) {
 	}
 	if n := props("aidtrace-company.test-delta", "notes"); !slices.Contains(n, "synthetic test data, not real") {
 		t.Errorf("synthetic entity's notes %q do not say so", n)
+	}
+}
+
+// TestFtMCounterClaims: counter-claims are kept as text on what they
+// contest, with their sources.
+func TestFtMCounterClaims(t *testing.T) {
+	got := readFtM(t, write(t, FtM, testSubgraph(t), &Options{CounterClaims: fixtureClaims(t)}))
+	d := got["aidtrace-rel.test-paired"].Properties["description"]
+	want := "contested by counter-claim cc:test-denial (denial, 2015, by province:test-beta): Fictional denial <&> " + duikouZh +
+		" “we deny” [in force 2015-01] — Fictional Gazette; Gazette No. 7 (fictional); grade A; https://example.org/gazette [aidtrace source src:test-gazette]"
+	if !slices.Contains(d, want) || !strings.HasSuffix(d[0], "; contested") {
+		t.Errorf("description %q lacks %q or the contested flag", d, want)
+	}
+	if n := got["aidtrace-county.test-gamma"].Properties["notes"]; !slices.ContainsFunc(n, func(s string) bool {
+		return strings.HasPrefix(s, "contested by counter-claim cc:test-audit (audit, 2016-04): Fictional audit “audited” (p. 2)")
+	}) {
+		t.Errorf("notes %q lack the audit", n)
 	}
 }
 

@@ -22,6 +22,9 @@ type Options struct {
 	// Styles holds the drawing of nodes by entity id: position, colour,
 	// shape. Nodes without an entry are written without one.
 	Styles map[string]NodeStyle
+	// CounterClaims holds the counter-claims contesting the subgraph's
+	// entities and relations, by the id they contest (GatherCounterClaims).
+	CounterClaims map[string][]domain.CounterClaim
 }
 
 // Meta is a file's header: what the export shows.

@@ -27,6 +27,7 @@ func styledOptions(tb testing.TB) *Options {
 			"prefecture:test-alpha": {Pos: &Point{X: -300, Y: 1e6}},
 			"province:test-beta":    {Color: "#d95f02", Shape: "round-rectangle"},
 		},
+		CounterClaims: fixtureClaims(tb),
 	}
 }
 
@@ -180,10 +181,10 @@ func TestNetworkXReadsGraphML(t *testing.T) {
 			checkIDs(t, c.g, nodes, edges)
 			checkMeta(t, c.opt, nx.Graph)
 			if name == "fixture" || name == "styled" {
-				if d := diffSlices(wantNodes(hostileXML), sortedNodes(gotNodes)); d != "" {
+				if d := diffSlices(wantNodes(hostileXML, name == "styled"), sortedNodes(gotNodes)); d != "" {
 					t.Errorf("nodes (want, got):\n%s", d)
 				}
-				if d := diffSlices(wantEdges(hostileXML), sortedEdges(gotEdges)); d != "" {
+				if d := diffSlices(wantEdges(hostileXML, name == "styled"), sortedEdges(gotEdges)); d != "" {
 					t.Errorf("edges (want, got):\n%s", d)
 				}
 			}
@@ -253,10 +254,10 @@ func TestNetworkXReadsGEXF(t *testing.T) {
 			}
 			checkIDs(t, c.g, nodes, edges)
 			if name == "fixture" || name == "styled" {
-				if d := diffSlices(wantNodes(hostileXML), sortedNodes(gotNodes)); d != "" {
+				if d := diffSlices(wantNodes(hostileXML, name == "styled"), sortedNodes(gotNodes)); d != "" {
 					t.Errorf("nodes (want, got):\n%s", d)
 				}
-				if d := diffSlices(wantEdges(hostileXML), sortedEdges(gotEdges)); d != "" {
+				if d := diffSlices(wantEdges(hostileXML, name == "styled"), sortedEdges(gotEdges)); d != "" {
 					t.Errorf("edges (want, got):\n%s", d)
 				}
 			}
@@ -309,10 +310,10 @@ func TestCytoscapeJSLoads(t *testing.T) {
 			}
 			checkIDs(t, c.g, nodes, edges)
 			if name == "fixture" || name == "styled" {
-				if d := diffSlices(wantNodes(hostileJSON), sortedNodes(gotNodes)); d != "" {
+				if d := diffSlices(wantNodes(hostileJSON, name == "styled"), sortedNodes(gotNodes)); d != "" {
 					t.Errorf("nodes (want, got):\n%s", d)
 				}
-				if d := diffSlices(wantEdges(hostileJSON), sortedEdges(gotEdges)); d != "" {
+				if d := diffSlices(wantEdges(hostileJSON, name == "styled"), sortedEdges(gotEdges)); d != "" {
 					t.Errorf("edges (want, got):\n%s", d)
 				}
 			}

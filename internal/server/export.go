@@ -133,6 +133,9 @@ func ExportHandler(svc domain.ReadService, log *slog.Logger, cfg ExportConfig) h
 				err = domain.Errorf(domain.ELIMIT, "this export has more than %d entities, the cap without an API key: narrow it (ids, depth, types, kinds, asOf), ask for a sample with limit=N, or use a key", cap)
 			}
 		}
+		if err == nil {
+			opt.CounterClaims, err = export.GatherCounterClaims(r.Context(), svc, g)
+		}
 		if err != nil {
 			fail(err)
 			return

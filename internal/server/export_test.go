@@ -31,9 +31,10 @@ import (
 // Neo4j in cmd/aidtrace). gate, when set, holds every read until closed.
 type graphStore struct {
 	domain.ReadService
-	g     *domain.Subgraph
-	gate  chan struct{}
-	reads atomic.Int64
+	g      *domain.Subgraph
+	gate   chan struct{}
+	reads  atomic.Int64
+	claims map[string][]domain.CounterClaim
 }
 
 func (s *graphStore) wait(ctx context.Context) error {
@@ -91,6 +92,16 @@ func (s *graphStore) Relations(_ context.Context, q domain.RelationQuery) ([]dom
 	for _, r := range s.g.Relations {
 		if slices.Contains(q.IDs, r.From) {
 			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (s *graphStore) CounterClaims(_ context.Context, ids []string) (map[string][]domain.CounterClaim, error) {
+	out := map[string][]domain.CounterClaim{}
+	for _, id := range ids {
+		if cc, ok := s.claims[id]; ok {
+			out[id] = cc
 		}
 	}
 	return out, nil
@@ -245,7 +256,10 @@ func TestExportGET(t *testing.T) {
 }
 
 func TestExportPOSTElementList(t *testing.T) {
-	store := &graphStore{g: synthGraph(30, 60)}
+	store := &graphStore{g: synthGraph(30, 60), claims: map[string][]domain.CounterClaim{
+		"rel:synth-0000000": {{ID: "cc:synth", Contests: "rel:synth-0000000", Kind: "denial", Date: domain.PartialDate{Year: 2020},
+			Statement: "A synthetic denial", Citations: []domain.Citation{{SourceID: "src:synth", Quote: "no"}}}},
+	}}
 	base := exportServer(t, store, server.ExportConfig{}, false)
 	// rel:synth-0000000 joins 000000 -> 000001; rel:synth-0000030 the same;
 	// drawn: one of them, and a third node with no edge drawn.
@@ -286,7 +300,12 @@ func TestExportPOSTElementList(t *testing.T) {
 		t.Errorf("nodes %q, want %q", nodes, want)
 	}
 	if len(doc.Elements.Edges) != 1 || doc.Elements.Edges[0].Data["id"] != "rel:synth-0000000" {
-		t.Errorf("edges %v, want rel:synth-0000000 alone", doc.Elements.Edges)
+		t.Fatalf("edges %v, want rel:synth-0000000 alone", doc.Elements.Edges)
+	}
+	// The counter-claim contesting the edge comes with it.
+	e := doc.Elements.Edges[0].Data
+	if ccs, _ := e["counterClaims"].([]any); len(ccs) != 1 || e["contested"] != true || e["strength"] != "MODERATE" {
+		t.Errorf("edge %v: want its counter-claim, contested, MODERATE", e)
 	}
 	for k, v := range map[string]string{"title": "Drawn", "asOf": "2012-05", "view": "https://example.org/?id=county:synth-000000"} {
 		if doc.Data[k] != v {
