@@ -21,16 +21,16 @@ type Entity struct {
 	Retraction  *domain.Retraction
 }
 
-func (Entity) IsNode()           {}
+func (Entity) IsNode()               {}
 func (c CounterClaim) GetID() string { return c.ID }
 func (CounterClaim) IsNode()         {}
-func (e Entity) GetID() string   { return e.ID }
-func (Entity) IsClaim()          {}
-func (r Relation) GetID() string { return r.ID }
-func (Relation) IsNode()         {}
-func (Relation) IsClaim()        {}
-func (s Source) GetID() string   { return s.ID }
-func (Source) IsNode()           {}
+func (e Entity) GetID() string       { return e.ID }
+func (Entity) IsClaim()              {}
+func (r Relation) GetID() string     { return r.ID }
+func (Relation) IsNode()             {}
+func (Relation) IsClaim()            {}
+func (s Source) GetID() string       { return s.ID }
+func (Source) IsNode()               {}
 
 // Relation is a relation as the API shows it; its ends are resolved on demand.
 type Relation struct {

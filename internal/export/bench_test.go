@@ -102,3 +102,4 @@ func BenchmarkWriteGraphML(b *testing.B)   { benchmarkWrite(b, GraphML) }
 func BenchmarkWriteGEXF(b *testing.B)      { benchmarkWrite(b, GEXF) }
 func BenchmarkWriteCSV(b *testing.B)       { benchmarkWrite(b, CSV) }
 func BenchmarkWriteCytoscape(b *testing.B) { benchmarkWrite(b, Cytoscape) }
+func BenchmarkWriteFtM(b *testing.B)       { benchmarkWrite(b, FtM) }
