@@ -48,12 +48,12 @@ test-tools: .venv/installed
 
 ## generate: regenerate gqlgen code from schema/*.graphqls and the generated sections of seeds/README.md
 generate:
-	$(GO) generate ./graph/...
+	$(GO) generate ./graph/... ./web/...
 	$(GO) run ./cmd/aidtrace validate --readme seeds/README.md seeds
 
 ## check-generated: fail when the committed generated code is stale
 check-generated: generate
-	@git diff --quiet --exit-code -- graph/ schema/ seeds/README.md || { git --no-pager diff --stat -- graph/ schema/ seeds/README.md; echo "generated code is stale: run 'make generate' and commit it"; exit 1; }
+	@git diff --quiet --exit-code -- graph/ schema/ seeds/README.md web/src/registry.json || { git --no-pager diff --stat -- graph/ schema/ seeds/README.md web/src/registry.json; echo "generated code is stale: run 'make generate' and commit it"; exit 1; }
 	@if [ -n "$$(git ls-files --others --exclude-standard -- graph/ schema/)" ]; then echo "untracked generated files in graph/ or schema/: commit them"; exit 1; fi
 
 ## web: build the explorer (web/dist is embedded in the binary and committed)

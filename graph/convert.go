@@ -175,7 +175,7 @@ func str(p *string) string {
 func citationsFromInput(cs []model.CitationInput) []domain.Citation {
 	out := make([]domain.Citation, len(cs))
 	for i, c := range cs {
-		out[i] = domain.Citation{SourceID: c.Source, Quote: str(c.Quote), Locator: str(c.Locator)}
+		out[i] = domain.Citation{SourceID: c.Source, Quote: str(c.Quote), Locator: str(c.Locator), Attests: date(c.Attests)}
 	}
 	return out
 }
@@ -183,13 +183,13 @@ func citationsFromInput(cs []model.CitationInput) []domain.Citation {
 func quantitiesFromInput(qs []model.QuantityInput) []domain.Quantity {
 	out := make([]domain.Quantity, len(qs))
 	for i, q := range qs {
-		out[i] = domain.Quantity{Name: q.Name, Value: q.Value, Unit: str(q.Unit)}
+		out[i] = domain.Quantity{Name: q.Name, Value: q.Value, Unit: str(q.Unit), Source: str(q.Source)}
 	}
 	return out
 }
 
 func sourceFromInput(in model.SourceInput) domain.Source {
-	return domain.Source{ID: in.ID, Title: in.Title, Publisher: str(in.Publisher), URL: str(in.URL),
+	return domain.Source{ID: in.ID, Title: in.Title, Publisher: str(in.Publisher), MirrorOf: str(in.MirrorOf), URL: str(in.URL), Document: str(in.Document),
 		Published: date(in.Published), Type: in.Type, Grade: in.Grade, Note: str(in.Note)}
 }
 
@@ -208,7 +208,7 @@ func relationFromInput(in model.RelationInput) domain.Relation {
 		}
 	}
 	return domain.Relation{ID: in.ID, Type: string(in.Type), From: in.From, To: in.To,
-		ValidFrom: date(in.ValidFrom), ValidTo: date(in.ValidTo), Confidence: in.Confidence, Role: str(in.Role),
+		ValidFrom: date(in.ValidFrom), ValidTo: date(in.ValidTo), Confidence: in.Confidence, Inferred: in.Inferred != nil && *in.Inferred, Role: str(in.Role),
 		Quantities: quantitiesFromInput(in.Quantities), Attributes: attrs, Note: str(in.Note),
 		Citations: citationsFromInput(in.Citations)}
 }

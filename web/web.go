@@ -9,6 +9,8 @@
 // Unknown paths without a file extension get the explorer (SPA fallback);
 // unknown asset-like paths get 404. Nothing is loaded from another origin:
 // the Content-Security-Policy says so to the browser too.
+//
+//go:generate go run ./internal/genregistry -o src/registry.json
 package web
 
 import (
@@ -34,10 +36,14 @@ var dist embed.FS
 // elements at run time. Scripts, fetches, images and fonts may not be.
 const (
 	cspBase = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-		"font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-	cspExplorer = cspBase + "frame-ancestors 'self'"
-	cspEmbed    = cspBase + "frame-ancestors *" // the embed may be framed by any article
-	cspGraphiQL = cspBase + "frame-ancestors 'self'"
+		"font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+	cspExplorer = cspBase + "; frame-ancestors 'self'"
+	// The embed may be framed by any article, also one opened from a file
+	// (file://) or a sandboxed preview: CSP's "frame-ancestors *" matches
+	// network schemes only, so the embed sets no frame-ancestors at all (and
+	// no X-Frame-Options).
+	cspEmbed    = cspBase
+	cspGraphiQL = cspBase + "; frame-ancestors 'self'"
 )
 
 // file is one embedded file, with its gzip form made on first request.

@@ -32,9 +32,9 @@ func TestPages(t *testing.T) {
 		{"/", `<div id="cy"`, "frame-ancestors 'self'"},
 		{"/?id=prefecture:aksu&mode=up&asOf=2015", `<div id="cy"`, "frame-ancestors 'self'"},
 		{"/index.html", `<div id="cy"`, "frame-ancestors 'self'"},
-		{"/embed", `<div id="cy"`, "frame-ancestors *"},
-		{"/embed?id=prefecture:aksu&mode=up", `<div id="cy"`, "frame-ancestors *"},
-		{"/embed/anything", `<div id="cy"`, "frame-ancestors *"},
+		{"/embed", `<div id="cy"`, ""},                            // framable by any page, file:// included
+		{"/embed?id=prefecture:aksu&mode=up", `<div id="cy"`, ""}, // framable by any page, file:// included
+		{"/embed/anything", `<div id="cy"`, ""},                   // framable by any page, file:// included
 		{"/graphiql", `<div id="graphiql"`, "frame-ancestors 'self'"},
 		{"/some/unknown/page", `<div id="cy"`, "frame-ancestors 'self'"}, // SPA fallback
 	}
@@ -53,6 +53,9 @@ func TestPages(t *testing.T) {
 		csp := rec.Header().Get("Content-Security-Policy")
 		if !strings.Contains(csp, tt.csp) || !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "connect-src 'self'") {
 			t.Errorf("GET %s: CSP %q, want %q and self-only sources", tt.target, csp, tt.csp)
+		}
+		if tt.csp == "" && (strings.Contains(csp, "frame-ancestors") || rec.Header().Get("X-Frame-Options") != "") {
+			t.Errorf("GET %s: CSP %q, X-Frame-Options %q: the embed must be framable by any page", tt.target, csp, rec.Header().Get("X-Frame-Options"))
 		}
 		if cc := rec.Header().Get("Cache-Control"); cc != "no-cache" {
 			t.Errorf("GET %s: Cache-Control %q, want no-cache", tt.target, cc)

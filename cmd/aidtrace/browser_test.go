@@ -224,7 +224,8 @@ func (b *browser) checkClean(t *testing.T, origin string) {
 		t.Errorf("browser console: %s", p)
 	}
 	for _, u := range b.requests {
-		if strings.HasPrefix(u, origin+"/") || strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "blob:") {
+		// file: is the tests' own article page that frames the embed.
+		if strings.HasPrefix(u, origin+"/") || strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "blob:") || strings.HasPrefix(u, "file:///tmp/") {
 			continue
 		}
 		t.Errorf("the page requested %s: only %s is allowed", u, origin)
@@ -350,25 +351,6 @@ func TestExplorerInBrowser(t *testing.T) {
 			t.Errorf("the panel lists %d chains, the API gives %d", routes, len(want.ResponsibilityChain.Chains))
 		}
 
-		// The data-export links give this view's chains in the formats.
-		var links map[string]string
-		b.eval(t, ctx, `Object.fromEntries(['graphml', 'gexf', 'csv', 'cytoscape'].map(f => [f, document.getElementById('exp-' + f).href]))`, &links)
-		for format, want := range map[string]string{"graphml": "<graphml", "gexf": "<gexf", "cytoscape": `"elements"`} {
-			href := links[format]
-			if !strings.Contains(href, "chain=prefecture:aksu") || !strings.Contains(href, "direction=UP") {
-				t.Errorf("%s export link %s is not this view's chains", format, href)
-				continue
-			}
-			resp, err := http.Get(href)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) || !strings.Contains(string(body), "rel:paired-with:zhejiang--aksu") {
-				t.Errorf("GET %s = %d: %.200s", href, resp.StatusCode, body)
-			}
-		}
 	}) {
 		t.FailNow() // the next steps build on this one
 	}
@@ -400,7 +382,7 @@ func TestExplorerInBrowser(t *testing.T) {
 		if g := b.graph(t, ctx); g.State.Sel != rel {
 			t.Fatalf("clicked at (%.0f, %.0f): selected %q, want %s", at.X, at.Y, g.State.Sel, rel)
 		}
-		b.waitFor(t, ctx, `(document.querySelector('#details h2') || {}).textContent === 'PAIRED_WITH' && !!document.querySelector('#details .citation')`, "relation panel")
+		b.waitFor(t, ctx, `(document.querySelector('#details h2') || {}).textContent === 'paired with' && !!document.querySelector('#details .citation')`, "relation panel")
 		g := b.graph(t, ctx)
 		if g.State.Sel != rel || !slices.Contains(g.Selected, rel) || !strings.Contains(g.URL, "sel="+rel) {
 			t.Errorf("after clicking the edge: state %+v, selected %v, URL %s", g.State, g.Selected, g.URL)
@@ -431,10 +413,12 @@ func TestExplorerInBrowser(t *testing.T) {
 		n := b.loads(t, ctx)
 		b.do(t, ctx, "tick As of", chromedp.Click(chromedp.ID("asof-on")))
 		b.waitLoaded(t, ctx, n, "as of on")
-		b.do(t, ctx, "type 2015", chromedp.SetValue(chromedp.ID("asof-year"), "2015"))
-		n = b.loads(t, ctx)
-		b.eval(t, ctx, `document.getElementById('asof-year').dispatchEvent(new Event('change')), true`, nil)
-		b.waitLoaded(t, ctx, n, "as of 2015")
+		if b.graph(t, ctx).State.AsOf != "2015" { // the slider starts at 2015
+			b.do(t, ctx, "type 2015", chromedp.SetValue(chromedp.ID("asof-year"), "2015"))
+			n = b.loads(t, ctx)
+			b.eval(t, ctx, `document.getElementById('asof-year').dispatchEvent(new Event('change')), true`, nil)
+			b.waitLoaded(t, ctx, n, "as of 2015")
+		}
 		g := b.graph(t, ctx)
 		if g.State.AsOf != "2015" || !slices.Contains(g.Edges, rel) {
 			t.Fatalf("as of 2015: state %+v; the 2010 pairing must be drawn: %v", g.State, g.Edges)
@@ -531,7 +515,7 @@ func TestExplorerInBrowser(t *testing.T) {
 		b.waitLoaded(t, ctx, 0, "empty explorer")
 		// A synthetic 500-node neighbourhood (names that cannot be mistaken
 		// for real ones), drawn through the same path as an API answer.
-		var ms float64
+		var render struct{ Ms, LongestTaskMs float64 }
 		b.eval(t, ctx, `(() => {
 			const kinds = ['party_body','state_body','leading_group','department','province','city','prefecture','county','bureau','labour_dispatch_firm','company','factory','buyer'];
 			const nodes = [], edges = [];
@@ -545,13 +529,16 @@ func TestExplorerInBrowser(t *testing.T) {
 				if (i > 10 && i % 3 === 0) edges.push({id: 'rel:synthetic:x' + i, type: 'LOCATED_IN', responsibility: 'NONE', fromId: 'synthetic:' + i, toId: 'synthetic:' + (i * 7 % 500), confidence: 'reported'});
 			}
 			return aidtrace.drawView({nodes, edges});
-		})()`, &ms)
+		})()`, &render)
 		var count int
 		b.eval(t, ctx, `cy.nodes().length`, &count)
 		if count != 500 {
 			t.Errorf("drew %d nodes, want 500", count)
 		}
-		t.Logf("first render of a 500-node neighbourhood (Cytoscape add + layered layout + first paint): %.0f ms", ms)
+		t.Logf("first render of a 500-node neighbourhood (Cytoscape add + layered layout in the worker + labels + first paint): %.0f ms; longest main-thread task %.0f ms", render.Ms, render.LongestTaskMs)
+		if render.LongestTaskMs > 1000 {
+			t.Errorf("drawing 500 nodes blocked the page for %.0f ms in one task", render.LongestTaskMs)
+		}
 
 		// End to end against the API: the largest seed neighbourhood.
 		start := time.Now()

@@ -67,7 +67,7 @@ const upsertRelation = `mutation($in: RelationInput!, $why: String) { upsertRela
 
 func newCounty(name string) map[string]any {
 	return map[string]any{"id": "county:zz-edit-test", "kind": "county", "name": name,
-		"citations": []map[string]any{{"source": "src:urm-weaponized-development", "locator": "test edit (synthetic)"}}}
+		"citations": []map[string]any{{"source": "src:urm-weaponized-development", "quote": "test edit (synthetic)"}}}
 }
 
 func TestEditing(t *testing.T) {
@@ -123,7 +123,7 @@ func TestEditing(t *testing.T) {
 
 	rel := map[string]any{"in": map[string]any{"id": "rel:zz-edit-test-pairing", "type": "PAIRED_WITH", "from": "province:zhejiang",
 		"to": "county:zz-edit-test", "validFrom": "2020", "confidence": "reported",
-		"citations": []map[string]any{{"source": "src:urm-weaponized-development", "locator": "test edit (synthetic)"}}}}
+		"citations": []map[string]any{{"source": "src:urm-weaponized-development", "quote": "test edit (synthetic)"}}}}
 
 	t.Run("the same validation as the loader", func(t *testing.T) {
 		bad := []struct {
@@ -230,7 +230,7 @@ func TestEditing(t *testing.T) {
 
 	t.Run("a reload of the files keeps an editor's correction", func(t *testing.T) {
 		fix := map[string]any{"in": map[string]any{"id": "prefecture:aksu", "kind": "prefecture", "name": "Aksu Prefecture (edited)", "nameZh": "阿克苏地区",
-			"citations": []map[string]any{{"source": "src:urm-weaponized-development", "locator": "test edit"}}}, "why": "test"}
+			"citations": []map[string]any{{"source": "src:urm-weaponized-development", "quote": "test edit"}}}, "why": "test"}
 		if _, errs := gqlAs(t, base, editor, upsertEntity, fix, nil); len(errs) > 0 {
 			t.Fatalf("edit: %+v", errs)
 		}

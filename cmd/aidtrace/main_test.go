@@ -146,7 +146,7 @@ func TestServeStatsOverHTTP(t *testing.T) {
 	if got.Stats.Entities != 5 || got.Stats.Relations != 4 || got.Stats.Sources != 1 {
 		t.Errorf("stats = %+v, want 5 entities, 4 relations, 1 source", got.Stats)
 	}
-	if len(got.Stats.EntitiesByKind) != 5 || len(got.Stats.SourcesByGrade) != 1 || got.Stats.SourcesByGrade[0].Key != "C" {
+	if len(got.Stats.EntitiesByKind) != 5 || len(got.Stats.SourcesByGrade) != 1 || got.Stats.SourcesByGrade[0].Key != "B" {
 		t.Errorf("breakdowns = %+v", got.Stats)
 	}
 

@@ -2061,10 +2061,12 @@ type Mutation {
 input CitationInput {
   "An existing source id (` + "`" + `src:...` + "`" + `)."
   source: ID!
-  "A short quote from the source (a quote or a locator is required)."
+  "A verbatim quote from the source, re-read in it (required)."
   quote: String
-  "Where in the source: page, section, paragraph."
+  "Where in the source: page, section, paragraph (adds to the quote, never replaces it)."
   locator: String
+  "A date on which this passage shows the claim in force (no later than the source's publication)."
+  attests: PartialDate
 }
 
 "A figure."
@@ -2075,6 +2077,8 @@ input QuantityInput {
   value: Float!
   "The unit."
   unit: String
+  "The cited source that gives this figure (required when sources give different figures)."
+  source: ID
 }
 
 "A key and value (allowed keys depend on the relation type)."
@@ -2093,8 +2097,12 @@ input SourceInput {
   title: String!
   "Publisher."
   publisher: String
+  "The original publisher, when what was read is a mirror, reprint or copy (then the grade must be C)."
+  mirrorOf: String
   "Where it can be read."
   url: String
+  "An official document number and where it is published (a source needs a URL or this)."
+  document: String
   "Publication date."
   published: PartialDate
   "Kind of publication."
@@ -2145,6 +2153,8 @@ input RelationInput {
   validTo: PartialDate
   "How firmly it is established."
   confidence: Confidence!
+  "True when no source states it and it joins stated claims (then reported, with a note naming them)."
+  inferred: Boolean
   "Role (e.g. a post)."
   role: String
   "Figures."
@@ -2292,6 +2302,8 @@ enum RelationType {
   FUNDS
   "The from-entity works in the sector."
   IN_SECTOR
+  "Workers from the from-entity went to work in the to-place, where no workplace is named (role ` + "`" + `origin` + "`" + ` or ` + "`" + `organiser` + "`" + `; quantities: headcount; dates: the period). Context: sending workers to a province or city does not make the sender answer for that place."
+  LABOUR_FLOW_TO
   "The person leads or holds a post in the body (role: the post). Carries responsibility: the from-entity answers for the to-entity."
   LEADS
   "The bureau licenses the firm (e.g. a labour-dispatch licence). Carries responsibility: the from-entity answers for the to-entity."
@@ -2322,7 +2334,7 @@ enum RelationType {
   SUPERVISES
   "The factory or company supplies the buyer (attribute link: direct, indirect or claimed, as the source words it; validTo: when the link ended)."
   SUPPLIES
-  "The from-entity sends workers to the to-entity: role ` + "`" + `origin` + "`" + ` for the place they came from, ` + "`" + `organiser` + "`" + ` for the body that organised the transfer (quantities: headcount; dates: the period). Carries responsibility: the from-entity answers for the to-entity."
+  "The from-entity sends workers to the to-workplace (a factory, company or park): role ` + "`" + `origin` + "`" + ` for the place they came from, ` + "`" + `organiser` + "`" + ` for the body that organised the transfer (quantities: headcount; dates: the period). Transfers to a place with no workplace named are LABOUR_FLOW_TO. Carries responsibility: the from-entity answers for the to-entity."
   TRANSFERS_WORKERS_TO
 }
 `, BuiltIn: false},
@@ -10084,7 +10096,7 @@ func (ec *executionContext) unmarshalInputCitationInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"source", "quote", "locator"}
+	fieldsInOrder := [...]string{"source", "quote", "locator", "attests"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10112,6 +10124,13 @@ func (ec *executionContext) unmarshalInputCitationInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Locator = data
+		case "attests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attests"))
+			data, err := ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPartialDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attests = data
 		}
 	}
 	return it, nil
@@ -10301,7 +10320,7 @@ func (ec *executionContext) unmarshalInputQuantityInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "value", "unit"}
+	fieldsInOrder := [...]string{"name", "value", "unit", "source"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10329,6 +10348,13 @@ func (ec *executionContext) unmarshalInputQuantityInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Unit = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
 		}
 	}
 	return it, nil
@@ -10357,7 +10383,7 @@ func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "type", "from", "to", "validFrom", "validTo", "confidence", "role", "quantities", "attributes", "note", "citations"}
+	fieldsInOrder := [...]string{"id", "type", "from", "to", "validFrom", "validTo", "confidence", "inferred", "role", "quantities", "attributes", "note", "citations"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10413,6 +10439,13 @@ func (ec *executionContext) unmarshalInputRelationInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Confidence = data
+		case "inferred":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inferred"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inferred = data
 		case "role":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -10476,7 +10509,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "title", "publisher", "url", "published", "type", "grade", "note"}
+	fieldsInOrder := [...]string{"id", "title", "publisher", "mirrorOf", "url", "document", "published", "type", "grade", "note"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10504,6 +10537,13 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Publisher = data
+		case "mirrorOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mirrorOf"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MirrorOf = data
 		case "url":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -10511,6 +10551,13 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.URL = data
+		case "document":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("document"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Document = data
 		case "published":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
 			data, err := ec.unmarshalOPartialDate2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐPartialDate(ctx, v)
@@ -13977,6 +14024,24 @@ func (ec *executionContext) marshalOGrade2ᚖgithubᚗcomᚋaidtraceᚋaidtrace�
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
 	return res
 }
 

@@ -41,10 +41,12 @@ type AttributeInput struct {
 type CitationInput struct {
 	// An existing source id (`src:...`).
 	Source string `json:"source"`
-	// A short quote from the source (a quote or a locator is required).
+	// A verbatim quote from the source, re-read in it (required).
 	Quote *string `json:"quote,omitempty"`
-	// Where in the source: page, section, paragraph.
+	// Where in the source: page, section, paragraph (adds to the quote, never replaces it).
 	Locator *string `json:"locator,omitempty"`
+	// A date on which this passage shows the claim in force (no later than the source's publication).
+	Attests *domain.PartialDate `json:"attests,omitempty"`
 }
 
 // A page of claims.
@@ -151,6 +153,8 @@ type QuantityInput struct {
 	Value float64 `json:"value"`
 	// The unit.
 	Unit *string `json:"unit,omitempty"`
+	// The cited source that gives this figure (required when sources give different figures).
+	Source *string `json:"source,omitempty"`
 }
 
 // The read-only entry points.
@@ -189,6 +193,8 @@ type RelationInput struct {
 	ValidTo *domain.PartialDate `json:"validTo,omitempty"`
 	// How firmly it is established.
 	Confidence domain.Confidence `json:"confidence"`
+	// True when no source states it and it joins stated claims (then reported, with a note naming them).
+	Inferred *bool `json:"inferred,omitempty"`
 	// Role (e.g. a post).
 	Role *string `json:"role,omitempty"`
 	// Figures.
@@ -239,8 +245,12 @@ type SourceInput struct {
 	Title string `json:"title"`
 	// Publisher.
 	Publisher *string `json:"publisher,omitempty"`
+	// The original publisher, when what was read is a mirror, reprint or copy (then the grade must be C).
+	MirrorOf *string `json:"mirrorOf,omitempty"`
 	// Where it can be read.
 	URL *string `json:"url,omitempty"`
+	// An official document number and where it is published (a source needs a URL or this).
+	Document *string `json:"document,omitempty"`
 	// Publication date.
 	Published *domain.PartialDate `json:"published,omitempty"`
 	// Kind of publication.
@@ -461,6 +471,8 @@ const (
 	RelationTypeFunds RelationType = "FUNDS"
 	// The from-entity works in the sector.
 	RelationTypeInSector RelationType = "IN_SECTOR"
+	// Workers from the from-entity went to work in the to-place, where no workplace is named (role `origin` or `organiser`; quantities: headcount; dates: the period). Context: sending workers to a province or city does not make the sender answer for that place.
+	RelationTypeLabourFlowTo RelationType = "LABOUR_FLOW_TO"
 	// The person leads or holds a post in the body (role: the post). Carries responsibility: the from-entity answers for the to-entity.
 	RelationTypeLeads RelationType = "LEADS"
 	// The bureau licenses the firm (e.g. a labour-dispatch licence). Carries responsibility: the from-entity answers for the to-entity.
@@ -491,7 +503,7 @@ const (
 	RelationTypeSupervises RelationType = "SUPERVISES"
 	// The factory or company supplies the buyer (attribute link: direct, indirect or claimed, as the source words it; validTo: when the link ended).
 	RelationTypeSupplies RelationType = "SUPPLIES"
-	// The from-entity sends workers to the to-entity: role `origin` for the place they came from, `organiser` for the body that organised the transfer (quantities: headcount; dates: the period). Carries responsibility: the from-entity answers for the to-entity.
+	// The from-entity sends workers to the to-workplace (a factory, company or park): role `origin` for the place they came from, `organiser` for the body that organised the transfer (quantities: headcount; dates: the period). Transfers to a place with no workplace named are LABOUR_FLOW_TO. Carries responsibility: the from-entity answers for the to-entity.
 	RelationTypeTransfersWorkersTo RelationType = "TRANSFERS_WORKERS_TO"
 )
 
@@ -507,6 +519,7 @@ var AllRelationType = []RelationType{
 	RelationTypeEstablished,
 	RelationTypeFunds,
 	RelationTypeInSector,
+	RelationTypeLabourFlowTo,
 	RelationTypeLeads,
 	RelationTypeLicenses,
 	RelationTypeLocatedIn,
@@ -527,7 +540,7 @@ var AllRelationType = []RelationType{
 
 func (e RelationType) IsValid() bool {
 	switch e {
-	case RelationTypeAbout, RelationTypeAdopted, RelationTypeAssignedTo, RelationTypeConvened, RelationTypeCoordinates, RelationTypeDeployed, RelationTypeDesignated, RelationTypeDirects, RelationTypeEstablished, RelationTypeFunds, RelationTypeInSector, RelationTypeLeads, RelationTypeLicenses, RelationTypeLocatedIn, RelationTypeMadeAt, RelationTypeManages, RelationTypeOperates, RelationTypeOwns, RelationTypePairedWith, RelationTypeParticipatedIn, RelationTypePartOf, RelationTypeRecruitsFrom, RelationTypeStated, RelationTypeSubordinateTo, RelationTypeSupervises, RelationTypeSupplies, RelationTypeTransfersWorkersTo:
+	case RelationTypeAbout, RelationTypeAdopted, RelationTypeAssignedTo, RelationTypeConvened, RelationTypeCoordinates, RelationTypeDeployed, RelationTypeDesignated, RelationTypeDirects, RelationTypeEstablished, RelationTypeFunds, RelationTypeInSector, RelationTypeLabourFlowTo, RelationTypeLeads, RelationTypeLicenses, RelationTypeLocatedIn, RelationTypeMadeAt, RelationTypeManages, RelationTypeOperates, RelationTypeOwns, RelationTypePairedWith, RelationTypeParticipatedIn, RelationTypePartOf, RelationTypeRecruitsFrom, RelationTypeStated, RelationTypeSubordinateTo, RelationTypeSupervises, RelationTypeSupplies, RelationTypeTransfersWorkersTo:
 		return true
 	}
 	return false

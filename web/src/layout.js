@@ -192,3 +192,129 @@ export function segmentParams(s, t, pts) {
   }
   return { weights, distances };
 }
+
+/**
+ * A force-directed layout (Fruchterman–Reingold, grid-approximated
+ * repulsion), started from the layered positions so it is deterministic.
+ * Pure and synchronous: the page runs it in a worker (layout.worker.js).
+ * @param {{id: string, kind: string}[]} nodes
+ * @param {{source: string, target: string}[]} edges
+ * @param {{iterations?: number, ideal?: number}} [opts]
+ * @returns {Record<string, Point>}
+ */
+export function forceLayout(nodes, edges, opts = {}) {
+  const start = layeredLayout(nodes, edges).positions;
+  const n = nodes.length;
+  if (n < 2) return start;
+  const ideal = opts.ideal ?? 130;
+  const iterations = opts.iterations ?? Math.min(300, 60 + Math.round(30000 / n));
+  const idx = new Map(nodes.map((nd, i) => [nd.id, i]));
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  nodes.forEach((nd, i) => {
+    x[i] = start[nd.id].x;
+    y[i] = start[nd.id].y;
+  });
+  const links = edges.map((e) => [idx.get(e.source), idx.get(e.target)]).filter(([a, b]) => a !== undefined && b !== undefined && a !== b);
+  const dx = new Float64Array(n);
+  const dy = new Float64Array(n);
+  const cell = ideal * 2;
+  let temp = ideal * 2;
+  const k2 = ideal * ideal;
+  for (let it = 0; it < iterations; it++) {
+    dx.fill(0);
+    dy.fill(0);
+    // Repulsion between nodes in neighbouring grid cells only.
+    const grid = new Map();
+    for (let i = 0; i < n; i++) {
+      const key = Math.floor(x[i] / cell) + ',' + Math.floor(y[i] / cell);
+      if (grid.has(key)) grid.get(key).push(i);
+      else grid.set(key, [i]);
+    }
+    for (let i = 0; i < n; i++) {
+      const gx = Math.floor(x[i] / cell);
+      const gy = Math.floor(y[i] / cell);
+      for (let ox = -1; ox <= 1; ox++) {
+        for (let oy = -1; oy <= 1; oy++) {
+          const bucket = grid.get(gx + ox + ',' + (gy + oy));
+          if (!bucket) continue;
+          for (const j of bucket) {
+            if (j <= i) continue;
+            let ddx = x[i] - x[j];
+            let ddy = y[i] - y[j];
+            let d2 = ddx * ddx + ddy * ddy;
+            if (d2 < 0.01) {
+              ddx = ((i * 7919) % 13) - 6 || 1;
+              ddy = ((j * 104729) % 11) - 5 || 1;
+              d2 = ddx * ddx + ddy * ddy;
+            }
+            if (d2 > cell * cell) continue;
+            const f = k2 / d2;
+            dx[i] += ddx * f;
+            dy[i] += ddy * f;
+            dx[j] -= ddx * f;
+            dy[j] -= ddy * f;
+          }
+        }
+      }
+    }
+    // Attraction along edges.
+    for (const [a, b] of links) {
+      const ddx = x[a] - x[b];
+      const ddy = y[a] - y[b];
+      const d = Math.sqrt(ddx * ddx + ddy * ddy) || 0.01;
+      const f = d / ideal;
+      dx[a] -= ddx * f;
+      dy[a] -= ddy * f;
+      dx[b] += ddx * f;
+      dy[b] += ddy * f;
+    }
+    for (let i = 0; i < n; i++) {
+      const d = Math.sqrt(dx[i] * dx[i] + dy[i] * dy[i]);
+      if (d > 0) {
+        const m = Math.min(d, temp) / d;
+        x[i] += dx[i] * m;
+        y[i] += dy[i] * m;
+      }
+    }
+    temp = Math.max(2, temp * 0.97);
+  }
+  /** @type {Record<string, Point>} */
+  const out = {};
+  nodes.forEach((nd, i) => (out[nd.id] = { x: x[i], y: y[i] }));
+  return out;
+}
+
+/**
+ * Places the entities an expansion added around the expanded one, on rings
+ * that avoid the positions already taken. Deterministic: the same view and
+ * expansion give the same places.
+ * @param {Point} centre
+ * @param {string[]} ids the new entities, in order
+ * @param {Point[]} taken positions already used
+ * @returns {Record<string, Point>}
+ */
+export function placeAround(centre, ids, taken, gap = 110) {
+  /** @type {Record<string, Point>} */
+  const out = {};
+  const used = [...taken];
+  const free = (p) => used.every((q) => (q.x - p.x) ** 2 + (q.y - p.y) ** 2 >= (gap * 0.8) ** 2);
+  let ring = 1;
+  let i = 0;
+  while (i < ids.length && ring < 40) {
+    const r = gap * ring;
+    const slots = Math.max(6, Math.floor((2 * Math.PI * r) / gap));
+    for (let s = 0; s < slots && i < ids.length; s++) {
+      // Start below the centre and alternate sides, so the first ones sit under it.
+      const k = s % 2 ? -Math.ceil(s / 2) : Math.ceil(s / 2);
+      const a = Math.PI / 2 + (k * 2 * Math.PI) / slots;
+      const p = { x: centre.x + r * Math.cos(a), y: centre.y + r * Math.sin(a) };
+      if (!free(p)) continue;
+      out[ids[i++]] = p;
+      used.push(p);
+    }
+    ring++;
+  }
+  for (; i < ids.length; i++) out[ids[i]] = { x: centre.x + gap * ring, y: centre.y + gap * i };
+  return out;
+}

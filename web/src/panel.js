@@ -1,8 +1,9 @@
 // The details panel: an entity or a relation with its evidence. Every value
 // from the API goes through textContent or a checked href, never innerHTML.
 
-import { GRADE_TEXT, RESPONSIBILITY_TEXT, kindInfo, relLabel } from './kinds.js';
+import { GRADE_TEXT, MEANINGS, RESPONSIBILITY_TEXT, STRENGTH_TEXT, kindInfo, relLabel } from './kinds.js';
 import { dateRange } from './model.js';
+import { shapeMarkup } from './svg.js';
 
 /**
  * Creates an element: h('a', {href: '/x', class: 'y'}, 'text', child).
@@ -35,9 +36,23 @@ export function safeURL(u) {
   }
 }
 
+/** A small SVG of a kind's shape and colour, as drawn in the graph. */
+export function shapeIcon(kind, size = 14) {
+  const k = kindInfo(kind);
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('width', String(size));
+  svg.setAttribute('height', String(size));
+  svg.setAttribute('viewBox', `0 0 ${size} ${size}`);
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'shape-icon');
+  // Our own markup (shapes and palette colours), never API text.
+  svg.innerHTML = shapeMarkup(k.shape, size / 2, size / 2, size - 2, size - 2, `fill="${k.color}" stroke="#1b1b1b" stroke-width="1"`);
+  return svg;
+}
+
 export function kindChip(kind) {
   const k = kindInfo(kind);
-  return h('span', { class: 'chip' }, h('span', { class: 'swatch', 'aria-hidden': 'true', style: `background:${k.color}` }), k.label);
+  return h('span', { class: 'chip' }, shapeIcon(kind), k.label);
 }
 
 function dl(rows) {
@@ -70,6 +85,7 @@ export function citationList(citations) {
         meta ? h('div', { class: 'source-meta' }, meta) : null,
         c.quote ? h('blockquote', { class: 'quote' }, c.quote) : null,
         c.locator ? h('div', { class: 'locator' }, 'Where: ', c.locator) : null,
+        c.attests ? h('div', { class: 'attests' }, 'Attests it in force on ', c.attests) : null,
         s.note ? h('div', { class: 'source-note' }, 'Source note: ', s.note) : null,
       );
     }),
@@ -111,35 +127,81 @@ export function entityView(e, ctx) {
       action('down', 'Trace down ↓', 'What it answers for: chains of responsibility down to the leaves'),
       ctx.embed ? null : h('button', { type: 'button', class: 'action', 'data-action': 'path', onclick: () => ctx.onPathFrom(e) }, 'Paths from here…'),
     ),
+    ctx.embed || !ctx.drawn
+      ? null
+      : h(
+          'div',
+          { class: 'actions', role: 'group', 'aria-label': 'Work the view' },
+          h('button', { type: 'button', class: 'action', 'data-action': 'expand', title: 'Add its neighbours to this view, in place', onclick: () => ctx.onExpand(e.id) }, ctx.expanded ? 'Expanded ✓' : 'Expand here'),
+          h('button', { type: 'button', class: 'action', 'data-action': 'pin', 'aria-pressed': String(!!ctx.pinned), title: 'Keep it where it is (dragging pins too)', onclick: () => ctx.onPin(e.id) }, ctx.pinned ? 'Unpin' : 'Pin'),
+          ctx.isRoot ? null : h('button', { type: 'button', class: 'action', 'data-action': 'hide', title: 'Remove it from this view', onclick: () => ctx.onHide(e.id) }, 'Hide'),
+        ),
     e.description ? h('p', { class: 'description' }, e.description) : null,
     dl([
       ['Also known as', (e.aliases || []).join(', ')],
       ['Dates', dateRange(e.validFrom, e.validTo)],
       ['Figures', quantities(e.quantities)],
     ]),
-    h('h3', {}, 'Sources'),
-    citationList(e.citations),
+    counterClaims(e.counterClaims),
+    ctx.embed
+      ? h('details', { class: 'sources-compact' }, h('summary', {}, `Sources (${(e.citations || []).length})`), citationList(e.citations))
+      : [h('h3', {}, 'Sources'), citationList(e.citations)],
   );
 }
 
+function counterClaims(cs) {
+  if (!cs || !cs.length) return null;
+  return h(
+    'section',
+    { class: 'counter-claims' },
+    h('h3', {}, 'Contested'),
+    h('ul', {}, cs.map((c) => h('li', {}, h('strong', {}, c.kind), c.date ? ` (${c.date})` : '', c.by ? ` by ${c.by.name}` : '', ': ', c.statement))),
+  );
+}
+
+const IN_FORCE_TEXT = {
+  KNOWN: 'known to be in force on the as-of date',
+  NOT_KNOWN: 'not known to be in force on the as-of date (no source puts the date inside its period)',
+  OUT_OF_FORCE: 'out of force on the as-of date (its stated period excludes it)',
+};
+
 /**
  * @param {object} r the relation (RELATION query)
- * @param {{meanings: Record<string, string>, onSelect: (id: string) => void}} ctx
+ * @param {{onSelect: (id: string) => void, inForce?: string|null, asOf?: string}} ctx
  */
 export function relationView(r, ctx) {
   const end = (n) =>
     h('button', { type: 'button', class: 'linklike', onclick: () => ctx.onSelect(n.id) }, n.name, n.nameZh ? h('span', { lang: 'zh' }, ` ${n.nameZh}`) : null);
+  const strength = r.strength || null;
+  const dated = r.dated ?? !!r.validFrom;
   return h(
     'article',
     { class: 'detail relation', 'aria-labelledby': 'detail-title' },
     h('span', { class: 'chip' }, 'Relation'),
-    h('h2', { id: 'detail-title' }, h('span', { class: 'rel-type' }, r.type)),
-    h('p', { class: 'rel-ends' }, end(r.from), h('span', { class: 'arrow', 'aria-label': relLabel(r.type) }, ` —${relLabel(r.type)}→ `), end(r.to)),
-    ctx.meanings[r.type] ? h('p', { class: 'description' }, ctx.meanings[r.type]) : null,
+    h('h2', { id: 'detail-title', class: 'rel-headline' }, h('span', { class: 'rel-type' }, relLabel(r.type))),
+    h('p', { class: 'rel-ends' }, end(r.from), h('span', { class: 'arrow' }, ` —${relLabel(r.type)}→ `), end(r.to)),
+    h(
+      'p',
+      { class: 'evidence-line' },
+      strength ? h('span', { class: `strength strength-${strength}`, title: STRENGTH_TEXT[strength] }, `${strength.toLowerCase()} evidence`) : null,
+      r.bestGrade ? h('span', { class: `grade grade-${r.bestGrade}`, title: GRADE_TEXT[r.bestGrade] }, `best source: grade ${r.bestGrade}`) : null,
+      h('span', { class: dated ? 'dated' : 'undated' }, dated ? `dated ${dateRange(r.knownFrom || r.validFrom, r.knownTo || r.validTo)}` : 'undated ○'),
+      ctx.inForce === 'NOT_KNOWN' || ctx.inForce === 'OUT_OF_FORCE' ? h('span', { class: 'notknown' }, `${ctx.inForce === 'OUT_OF_FORCE' ? 'out of force' : 'not known in force'} ${ctx.asOf ? 'in ' + ctx.asOf : ''} ◇`) : null,
+      r.contested ? h('span', { class: 'contested' }, 'contested') : null,
+      r.inferred ? h('span', { class: 'inferred' }, 'inferred') : null,
+    ),
+    MEANINGS[r.type] ? h('p', { class: 'description' }, MEANINGS[r.type]) : null,
     r.synthetic ? h('p', { class: 'warn' }, 'Synthetic test data: not a real relation.') : null,
+    h('h3', { id: 'evidence-title' }, 'Evidence'),
+    citationList(r.citations),
+    counterClaims(r.counterClaims),
     dl([
       ['Valid from', r.validFrom || 'not known'],
       ['Valid to', r.validTo || (r.validFrom ? 'not known (believed current)' : 'not known')],
+      ['Known from', r.knownFrom && r.knownFrom !== r.validFrom ? r.knownFrom : null],
+      ['Known to', r.knownTo && r.knownTo !== r.validTo ? r.knownTo : null],
+      ['In force', ctx.inForce ? IN_FORCE_TEXT[ctx.inForce] : null],
+      ['Strength', strength ? STRENGTH_TEXT[strength] : null],
       ['Confidence', h('span', { class: `conf conf-${r.confidence}` }, r.confidence)],
       ['Responsibility', RESPONSIBILITY_TEXT[r.responsibility] || r.responsibility],
       ['Role', r.role],
@@ -148,7 +210,5 @@ export function relationView(r, ctx) {
       ['Note', r.note],
     ]),
     h('p', { class: 'entity-id' }, h('code', {}, r.id)),
-    h('h3', {}, 'Evidence'),
-    citationList(r.citations),
   );
 }

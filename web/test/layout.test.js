@@ -56,3 +56,29 @@ test('barycentre ordering untangles two pairs', () => {
 test('empty graph', () => {
   assert.deepEqual(layeredPositions([], []), {});
 });
+
+test('force layout: deterministic, spreads nodes, keeps edges short', async () => {
+  const { forceLayout } = await import('../src/layout.js');
+  const nodes = [];
+  const edges = [];
+  for (let i = 0; i < 60; i++) {
+    nodes.push({ id: 'n' + i, kind: ['province', 'prefecture', 'county'][i % 3] });
+    if (i) edges.push({ source: 'n' + Math.floor((i - 1) / 3), target: 'n' + i });
+  }
+  const a = forceLayout(nodes, edges);
+  const b = forceLayout(nodes, edges);
+  assert.deepEqual(a, b);
+  let minD = Infinity;
+  for (let i = 0; i < 60; i++) for (let j = i + 1; j < 60; j++) minD = Math.min(minD, Math.hypot(a['n' + i].x - a['n' + j].x, a['n' + i].y - a['n' + j].y));
+  assert.ok(minD > 20, `nodes too close: ${minD}`);
+});
+
+test('placeAround: new entities go round the expanded one, never on a taken place', async () => {
+  const { placeAround } = await import('../src/layout.js');
+  const taken = [{ x: 0, y: 0 }, { x: 0, y: 110 }];
+  const pos = placeAround({ x: 0, y: 0 }, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], taken);
+  const pts = Object.values(pos);
+  assert.equal(pts.length, 8);
+  for (const p of pts) for (const q of [...taken, ...pts]) if (p !== q) assert.ok(Math.hypot(p.x - q.x, p.y - q.y) >= 88, JSON.stringify([p, q]));
+  assert.deepEqual(placeAround({ x: 0, y: 0 }, ['a', 'b'], taken), { a: pos.a, b: pos.b });
+});

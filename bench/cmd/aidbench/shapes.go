@@ -287,7 +287,7 @@ func (c *rawClient) neighborhood(ctx context.Context, id string) error {
 		s, _ := n.Props["id"].(string)
 		ids = append(ids, s)
 	}
-	_, err = c.run(ctx, neo4jstore.NeighborhoodEdgesStatement(ids, nil, domain.PartialDate{}))
+	_, err = c.run(ctx, neo4jstore.NeighborhoodEdgesStatement(ids, nil, domain.Time{}))
 	return err
 }
 
