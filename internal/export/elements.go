@@ -175,7 +175,7 @@ func (l *ElementList) asOf() (domain.PartialDate, error) {
 	}
 	d, err := domain.ParsePartialDate(l.AsOf)
 	if err != nil {
-		return d, domain.Errorf(domain.EBADINPUT, "asOf: %s", domain.ErrorMessage(err))
+		return d, domain.Errorf(domain.EBADINPUT, "asOf: %v", err) // a plain error that quotes the input, truncated
 	}
 	return d, nil
 }

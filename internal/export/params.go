@@ -103,7 +103,7 @@ func ParseQuery(v map[string][]string) (Query, error) {
 	}
 	if s, ok := get["asOf"]; ok {
 		if q.AsOf, err = domain.ParsePartialDate(s); err != nil {
-			return q, domain.Errorf(domain.EBADINPUT, "asOf: %s", domain.ErrorMessage(err))
+			return q, domain.Errorf(domain.EBADINPUT, "asOf: %v", err) // a plain error that quotes the input, truncated
 		}
 	}
 	if s, ok := get["direction"]; ok {

@@ -42,7 +42,8 @@ func TestParseQuery(t *testing.T) {
 		{"chain=x", Query{}, domain.EBADINPUT, "chain"},
 		{"types=NO_SUCH", Query{}, domain.EBADINPUT, "NO_SUCH"},
 		{"kinds=kounty", Query{}, domain.EBADINPUT, "kounty"},
-		{"asOf=2010-13", Query{}, domain.EBADINPUT, "asOf"},
+		{"asOf=2010-13", Query{}, domain.EBADINPUT, "asOf: \"2010-13\": month must be 01 to 12"},
+		{"asOf=" + strings.Repeat("2", 30000), Query{}, domain.EBADINPUT, "is not a date"},
 		{"from=county:moyu", Query{}, domain.EBADINPUT, "both from and to"},
 		{"to=county:moyu", Query{}, domain.EBADINPUT, "both from and to"},
 		{"chain=county:moyu&ids=county:hotan", Query{}, domain.EBADINPUT, "not ids"},
@@ -63,6 +64,9 @@ func TestParseQuery(t *testing.T) {
 			if tt.code != "" {
 				if domain.ErrorCode(err) != tt.code || !strings.Contains(domain.ErrorMessage(err), tt.msg) {
 					t.Fatalf("err = %v (%s), want %s containing %q", err, domain.ErrorCode(err), tt.code, tt.msg)
+				}
+				if m := domain.ErrorMessage(err); strings.Contains(m, "internal error") {
+					t.Errorf("message %q hides the cause", m)
 				}
 				return
 			}
@@ -177,7 +181,7 @@ func TestDecodeElementList(t *testing.T) {
 		{"bad shape", `{"nodes":[{"id":"county:a","shape":"blob"}]}`, domain.EBADINPUT, "unknown shape"},
 		{"bad edge id", `{"nodes":[{"id":"county:a"}],"edges":[{"id":"county:a"}]}`, domain.EBADINPUT, "edges[0].id"},
 		{"duplicate edge", `{"nodes":[{"id":"county:a"}],"edges":[{"id":"rel:x"},{"id":"rel:x"}]}`, domain.EBADINPUT, "listed twice"},
-		{"bad asOf", `{"nodes":[{"id":"county:a"}],"asOf":"2019-13"}`, domain.EBADINPUT, "asOf"},
+		{"bad asOf", `{"nodes":[{"id":"county:a"}],"asOf":"2019-13"}`, domain.EBADINPUT, "month must be"},
 		{"bad view", `{"nodes":[{"id":"county:a"}],"view":"javascript:alert(1)"}`, domain.EBADINPUT, "view"},
 		{"bad entity", `{"nodes":[{"id":"county:a"}],"entity":"moyu"}`, domain.EBADINPUT, "entity"},
 		{"bad mode", `{"nodes":[{"id":"county:a"}],"mode":"Chain Up"}`, domain.EBADINPUT, "mode"},
@@ -191,8 +195,8 @@ func TestDecodeElementList(t *testing.T) {
 			if domain.ErrorCode(err) != tt.code || !strings.Contains(domain.ErrorMessage(err), tt.msg) {
 				t.Errorf("err = %v (%s), want %s containing %q", err, domain.ErrorCode(err), tt.code, tt.msg)
 			}
-			// No Go type names reach a client.
-			if m := domain.ErrorMessage(err); strings.Contains(m, "float64") || strings.Contains(m, "ElementNode") || strings.Contains(m, "json:") {
+			// No Go type names reach a client, nor a hidden cause.
+			if m := domain.ErrorMessage(err); strings.Contains(m, "float64") || strings.Contains(m, "ElementNode") || strings.Contains(m, "json:") || strings.Contains(m, "internal error") {
 				t.Errorf("message %q names Go internals", m)
 			}
 		})
