@@ -142,7 +142,7 @@ func (b *browser) waitLoaded(t *testing.T, ctx context.Context, after int, what 
 	ctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 	script := fmt.Sprintf(`Number(document.documentElement.dataset.loads || 0) > %d && document.documentElement.dataset.view !== 'loading'`, after)
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](script, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+	if err := pollAcrossNavigation(ctx, script); err != nil {
 		var status string
 		b.eval(t, context.WithoutCancel(ctx), `document.getElementById('status').textContent`, &status)
 		t.Fatalf("%s: the view did not load: %v (status line: %q)", what, err, status)
@@ -161,8 +161,22 @@ func (b *browser) waitFor(t *testing.T, ctx context.Context, cond, what string) 
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+	if err := pollAcrossNavigation(ctx, cond); err != nil {
 		t.Fatalf("%s: %s did not become true: %v", what, cond, err)
+	}
+}
+
+// pollAcrossNavigation polls a JavaScript condition until it is true. A poll
+// that starts while the previous page is being replaced loses its execution
+// context ("Cannot find context with specified id"): that is the
+// navigation, not the page, so it polls again until ctx's deadline.
+func pollAcrossNavigation(ctx context.Context, cond string) error {
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(50*time.Millisecond)))
+		if err == nil || ctx.Err() != nil || !(strings.Contains(err.Error(), "Cannot find context with specified id") || strings.Contains(err.Error(), "Execution context was destroyed")) {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
