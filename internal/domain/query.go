@@ -272,35 +272,31 @@ type ChainResult struct {
 var TopAuthorityKinds = []Kind{"party_body", "state_body"}
 
 // ReachesTop reports whether a maximal chain up whose entities have kinds
-// (root first) ends at a top authority, or at the person who leads one
-// (its last hop is LEADS). A chain that stops at a province, a region or a
-// person leading some other body is a dead end: no source read says who
-// answers for it.
-func ReachesTop(kinds []Kind, lastType string) bool {
-	if len(kinds) == 0 {
-		return false
-	}
-	top := func(k Kind) bool { return oneOf(k, TopAuthorityKinds) }
-	n := len(kinds)
-	return top(kinds[n-1]) || (lastType == "LEADS" && n >= 2 && top(kinds[n-2]))
+// (root first) ends at a top authority. A chain that stops at a province, a
+// region or a person (a leader of some body, who answers to no one in the
+// data) is a dead end: no source read says who answers for it.
+func ReachesTop(kinds []Kind) bool {
+	return len(kinds) > 0 && oneOf(kinds[len(kinds)-1], TopAuthorityKinds)
 }
 
-// Consistent reports whether a sequence of relations can have held together:
-// no two neighbours have stated periods that exclude each other (one ends,
-// by its validTo, before the other starts, by its validFrom). A chain through
-// a pairing that ended in 2010 and a transfer that began in 2017 is no chain
-// of responsibility. Unstated bounds are open.
+// Consistent reports whether a sequence of relations can be shown as holding
+// together: no relation ends, by its stated validTo, before the evidence puts
+// its neighbour in force (its stated start, or else the earliest date a
+// source attests it). A pairing that ended in 2010 and a transfer that began
+// in 2017 — or that no source shows before 2020 — make no chain of
+// responsibility. A relation with no stated end, or a neighbour nothing
+// dates, leaves the join open.
 func Consistent(rels []Relation) bool { return ConsistentPrefix(rels) == len(rels) }
 
 // ConsistentPrefix is how many relations of the sequence, from the first,
 // can have held together (see Consistent).
 func ConsistentPrefix(rels []Relation) int {
+	endsBefore := func(a, b *Relation) bool {
+		from, _ := b.KnownPeriod()
+		return !a.ValidTo.IsZero() && !from.IsZero() && a.ValidTo.End() < from.Start()
+	}
 	for i := 1; i < len(rels); i++ {
-		a, b := &rels[i-1], &rels[i]
-		if !a.ValidTo.IsZero() && !b.ValidFrom.IsZero() && a.ValidTo.End() < b.ValidFrom.Start() {
-			return i
-		}
-		if !b.ValidTo.IsZero() && !a.ValidFrom.IsZero() && b.ValidTo.End() < a.ValidFrom.Start() {
+		if a, b := &rels[i-1], &rels[i]; endsBefore(a, b) || endsBefore(b, a) {
 			return i
 		}
 	}

@@ -134,7 +134,13 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]domain.Sear
 		case 1:
 			m = domain.MatchPrefix
 		}
-		out = append(out, domain.SearchHit{Entity: *e, Score: score + float64(tier)*100, Match: m})
+		// The score follows the order of the hits: the match tier, then (for
+		// exact and prefix matches) the higher-level body, then relevance.
+		rank := float64(tier) * 1000
+		if tier > 0 {
+			rank += float64(6-e.Kind.Level()) * 100
+		}
+		out = append(out, domain.SearchHit{Entity: *e, Score: rank + min(score, 99.99), Match: m})
 	}
 	return out, nil
 }
@@ -271,7 +277,7 @@ func (s *Store) Chains(ctx context.Context, q domain.ChainQuery) (*domain.ChainR
 			continue
 		}
 		seen[key] = true
-		c := domain.Chain{End: nodes[len(nodes)-1], Complete: maximal && (!q.Up || domain.ReachesTop(kinds[:len(nodes)], relations[len(relations)-1].Type))}
+		c := domain.Chain{End: nodes[len(nodes)-1], Complete: maximal && (!q.Up || domain.ReachesTop(kinds[:len(nodes)]))}
 		for i, rel := range relations {
 			// nodes[i] is nearer the root; the step from it went up or down.
 			near, far := nodes[i], nodes[i+1]

@@ -175,6 +175,13 @@ func TestChainsHoldTogetherInTime(t *testing.T) {
 	if !found {
 		t.Errorf("the transfer from the south is lost instead of cut: %v", chainRels(res.Chains))
 	}
+	// Nothing dates the second transfer before 2020: it does not join the
+	// pairing that ended in 2010 either.
+	for _, c := range mustChains(t, s, domain.ChainQuery{ID: "factory:t-factory-2", Up: true}).Chains {
+		if ids := chainRels([]domain.Chain{c})[0]; strings.Contains(ids, "rel:t-pair-east-south") {
+			t.Errorf("chain joins a transfer attested only in 2020 to the pairing that ended in 2010: %s", ids)
+		}
+	}
 	down := mustChains(t, s, domain.ChainQuery{ID: "province:t-east", Up: false})
 	for _, c := range down.Chains {
 		if ids := chainRels([]domain.Chain{c})[0]; strings.Contains(ids, "rel:t-pair-east-south>rel:t-transfer-south") {
@@ -208,11 +215,17 @@ func TestChainsSortedAndPaged(t *testing.T) {
 	if first.Strength != domain.StrengthModerate || first.Hops[first.WeakestHop].Relation.ID != "rel:t-coord-east" {
 		t.Errorf("first chain strength %s, weakest hop %d (%v); want MODERATE at rel:t-coord-east", first.Strength, first.WeakestHop, chainRels([]domain.Chain{first}))
 	}
-	// A chain ending at a province with no known coordinator is a dead end, not complete.
+	// A chain ending at a province with no known coordinator, or at a person
+	// (a deputy head of the department), is a dead end, not complete.
+	atDeputy := false
 	for _, c := range res.Chains {
-		if c.End == "province:t-west" && c.Complete {
-			t.Error("a chain ending at West (no one answers for it in the data) is marked complete")
+		if (c.End == "province:t-west" || c.End == "person:t-deputy") && c.Complete {
+			t.Errorf("a chain ending at %s is marked complete", c.End)
 		}
+		atDeputy = atDeputy || c.End == "person:t-deputy"
+	}
+	if !atDeputy {
+		t.Error("no chain ends at the deputy head: the check above tested nothing")
 	}
 	// Pages: one at a time, the same chains in the same order.
 	var paged []string
@@ -347,6 +360,11 @@ func TestSearchEverySpelling(t *testing.T) {
 				}
 			}
 			continue
+		}
+		for i := 1; i < len(hits); i++ {
+			if hits[i].Score > hits[i-1].Score {
+				t.Errorf("%q: hit %d scores %.2f above hit %d (%.2f): the score does not follow the order", tc.text, i, hits[i].Score, i-1, hits[i-1].Score)
+			}
 		}
 		if len(hits) == 0 || hits[0].Entity.ID != tc.want {
 			got := []string{}
