@@ -12,7 +12,14 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 )
 
 // The planner's answers are pinned by golden files: testdata/planner holds
@@ -173,13 +180,29 @@ func goldenLimits() map[string]string {
 // the answer with the one recorded before the planner.
 func TestPlannerGolden(t *testing.T) {
 	base := *goldenURL
+	var mu sync.Mutex
+	var statements []string
 	if base == "" {
 		// Deep documents: relations of relations of relations.
-		base = MustServe(t, goldenLimits(), "--load", "../../seeds").URL
+		base = MustServeWith(t, goldenLimits(), func(s *neo4jstore.Store) {
+			s.AddQueryObserver(func(name string, _ time.Duration, _ error) {
+				mu.Lock()
+				statements = append(statements, name)
+				mu.Unlock()
+			})
+		}, "--load", "../../seeds").URL
 	}
 	for _, d := range goldenDocs(t) {
 		t.Run(d.Name, func(t *testing.T) {
+			mu.Lock()
+			statements = nil
+			mu.Unlock()
 			got := canonicalAnswer(t, postRaw(t, base, d.Query, d.Vars), d.Unordered)
+			if *goldenURL == "" {
+				mu.Lock()
+				checkPlannedStatements(t, d.Query, statements)
+				mu.Unlock()
+			}
 			file := filepath.Join("testdata", "planner", d.Name+".json")
 			if *updateGolden {
 				if err := os.WriteFile(file, got, 0o644); err != nil {
@@ -195,6 +218,37 @@ func TestPlannerGolden(t *testing.T) {
 				t.Errorf("answer differs from %s:\n%s", file, lineDiff(string(want), string(got)))
 			}
 		})
+	}
+}
+
+// plannedStatements are the statements of the planned reads (and of stats,
+// which has its own): the fallback loaders' lookups are not among them.
+var plannedStatements = map[string]bool{
+	"entity": true, "relation": true, "source": true, "counter-claim": true, "entities": true, "sources": true,
+	"search": true, "chains": true, "exposure": true, "paths": true, "neighborhood": true, "stats": true,
+}
+
+// checkPlannedStatements fails unless the statements an answer took are
+// planned reads, at most one per root field of the document.
+func checkPlannedStatements(t *testing.T, query string, statements []string) {
+	t.Helper()
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil || len(doc.Operations) != 1 {
+		t.Fatalf("parse: %v", err)
+	}
+	roots := 0
+	for _, sel := range doc.Operations[0].SelectionSet {
+		if f, ok := sel.(*ast.Field); ok && f.Name != "__typename" {
+			roots++
+		}
+	}
+	if len(statements) > roots {
+		t.Errorf("%d statements for %d root fields: %v", len(statements), roots, statements)
+	}
+	for _, name := range statements {
+		if !plannedStatements[name] {
+			t.Errorf("statement %q is not a planned read (all: %v)", name, statements)
+		}
 	}
 }
 

@@ -17,6 +17,14 @@ import (
 // for DOWN only (docs/BENCHMARKS.md, "Chains down"). maxDepth is a
 // validated int: a quantifier cannot be a parameter.
 func chainCypherByDepth(maxDepth int) string {
+	return chainMatchByDepth(maxDepth) + `
+RETURN [n IN nodes(p) | n.id] AS ids, ` + relationMaps + ` AS rels, complete, [n IN nodes(p) | n.kind] AS kinds
+LIMIT $limit`
+}
+
+// chainMatchByDepth binds the rows of chainCypherByDepth: p and complete,
+// shortest first.
+func chainMatchByDepth(maxDepth int) string {
 	parts := make([]string, 0, maxDepth)
 	for d := 1; d <= maxDepth; d++ {
 		parts = append(parts, fmt.Sprintf(`  MATCH p = (root) ((a)-[r]-(b) WHERE %s AND %s){%d} (end)
@@ -31,7 +39,5 @@ func chainCypherByDepth(maxDepth int) string {
 MATCH (root:Entity {id: $id})
 CALL (root) {
 ` + strings.Join(parts, "\n  UNION ALL\n") + `
-}
-RETURN [n IN nodes(p) | n.id] AS ids, ` + relationMaps + ` AS rels, complete, [n IN nodes(p) | n.kind] AS kinds
-LIMIT $limit`
+}`
 }

@@ -50,7 +50,12 @@ RETURN id AS owner, type(r) AS type, startNode(r).id AS from, endNode(r).id AS t
 // SearchStatement runs the full-text query lq (from LuceneQuery) and ranks
 // exact and prefix matches first.
 func SearchStatement(q domain.SearchQuery, lq string) Statement {
-	return Statement{Name: "search", Cypher: `
+	return Statement{Name: "search", Cypher: searchMatch() + "\nRETURN node, score, tier", Params: searchParams(q, lq)}
+}
+
+// searchMatch binds the rows of SearchStatement, best first: node, score, tier.
+func searchMatch() string {
+	return `
 CALL db.index.fulltext.queryNodes($index, $query, {limit: $candidates}) YIELD node, score
 WHERE (size($kinds) = 0 OR node.kind IN $kinds) AND node.retractedAt IS NULL
 WITH node, score, coalesce(node.matchNames, []) AS names
@@ -58,12 +63,15 @@ WITH node, score,
      CASE WHEN $text IN names THEN 2
           WHEN any(x IN names WHERE x STARTS WITH $text) THEN 1
           ELSE 0 END AS tier
-RETURN node, score, tier
 ORDER BY tier DESC, CASE WHEN tier > 0 THEN coalesce($levels[node.kind], 6) ELSE 0 END, score DESC, node.id
-LIMIT $first`, Params: map[string]any{
+LIMIT $first`
+}
+
+func searchParams(q domain.SearchQuery, lq string) map[string]any {
+	return map[string]any{
 		"index": FulltextIndex, "query": lq, "candidates": 200, "kinds": kindStrings(q.Kinds),
 		"text": spelling.Normal(q.Text), "first": q.First, "levels": kindLevels(),
-	}}
+	}
 }
 
 // kindLevels maps each kind to its level (domain.KindInfo.Level): exact and
@@ -104,21 +112,33 @@ const relationMaps = `[x IN relationships(p) | {type: type(x), from: startNode(x
 
 // PathStatement finds paths between q.From and q.To.
 func PathStatement(q domain.PathQuery) Statement {
+	params := map[string]any{}
+	cypher := pathMatch(q, params, "") + `
+RETURN [n IN nodes(p) | n.id] AS ids, ` + relationMaps + ` AS rels`
+	return Statement{Name: "paths", Cypher: cypher, Params: timeParams(params, q.Time)}
+}
+
+// pathMatch binds the rows of PathStatement: p, shortest first, at most
+// q.First. It adds its parameters to params, their names ending in
+// suffix (so that two directions can share a statement); the time
+// parameters (timeParams) are the caller's.
+func pathMatch(q domain.PathQuery, params map[string]any, suffix string) string {
 	arrow := map[domain.PathDirection][2]string{domain.PathForward: {"-", "->"}, domain.PathBackward: {"<-", "-"}}[q.Direction]
 	if arrow[0] == "" {
 		arrow = [2]string{"-", "-"}
 	}
-	types := q.Types
-	where := "(size($types) = 0 OR type(r) IN $types) AND " + activeClause("r")
-	params := map[string]any{"from": q.From, "to": q.To, "first": q.First}
+	n := func(name string) string { return "$" + name + suffix }
+	where := fmt.Sprintf("(size(%s) = 0 OR type(r) IN %s) AND ", n("types"), n("types")) + activeClause("r")
+	params["from"+suffix], params["to"+suffix], params["first"+suffix], params["types"+suffix] = q.From, q.To, q.First, nonNil(q.Types)
 	if q.ResponsibilityOnly {
 		// Each step runs the way responsibility does: FORWARD (down) from
 		// an entity to what it answers for, BACKWARD (up) the reverse. ANY
-		// is two statements, one each way (Store.Paths).
-		viaIn, viaOut := stepTypes(q.Direction == domain.PathBackward, types)
+		// is both, each path one way throughout (Store.ReadPaths).
+		viaIn, viaOut := stepTypes(q.Direction == domain.PathBackward, q.Types)
 		arrow = [2]string{"-", "-"}
-		where = stepClause("r", "a") + " AND " + activeClause("r")
-		params["viaIn"], params["viaOut"] = viaIn, viaOut
+		where = fmt.Sprintf("((type(r) IN %[1]s AND endNode(r) = a) OR (type(r) IN %[2]s AND startNode(r) = a))", n("viaIn"), n("viaOut")) +
+			" AND " + activeClause("r")
+		params["viaIn"+suffix], params["viaOut"+suffix] = viaIn, viaOut
 	}
 	step := fmt.Sprintf("((a)%s[r]%s(b) WHERE %s){1,%d}", arrow[0], arrow[1], where, q.MaxLength)
 	var match string
@@ -132,38 +152,43 @@ func PathStatement(q domain.PathQuery) Statement {
 	case domain.PathAllSimple:
 		match = "MATCH p = (start)" + step + "(end)\nWHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])"
 	}
-	cypher := `
-MATCH (start:Entity {id: $from}), (end:Entity {id: $to})
-` + match + `
-WITH p ORDER BY length(p) LIMIT $first
-RETURN [n IN nodes(p) | n.id] AS ids, ` + relationMaps + ` AS rels`
-	params["types"] = nonNil(types)
-	return Statement{Name: "paths", Cypher: cypher, Params: timeParams(params, q.Time)}
+	return fmt.Sprintf(`
+MATCH (start:Entity {id: %s}), (end:Entity {id: %s})
+%s
+WITH p ORDER BY length(p) LIMIT %s`, n("from"), n("to"), match, n("first"))
 }
 
 // NeighborhoodNodesStatement finds the entities within q.Depth hops of
 // q.IDs (the whole graph when q.IDs is empty), at most q.Limit+1.
 func NeighborhoodNodesStatement(q domain.SubgraphQuery) Statement {
+	return Statement{Name: "neighborhood-nodes", Cypher: neighborhoodMatch(q) + "\nRETURN n", Params: neighborhoodParams(q)}
+}
+
+// neighborhoodMatch binds the rows of NeighborhoodNodesStatement: n, start
+// entities first, then by id.
+func neighborhoodMatch(q domain.SubgraphQuery) string {
+	if len(q.IDs) == 0 {
+		// The whole graph, in id order.
+		return `
+MATCH (n:Entity) WHERE n.id > '' AND n.retractedAt IS NULL AND (size($kinds) = 0 OR n.kind IN $kinds)
+WITH n ORDER BY n.id LIMIT $limit`
+	}
 	// Depth is a validated int (a variable-length bound cannot be a parameter).
 	// DISTINCT end nodes let the planner prune the expansion.
-	nodes := fmt.Sprintf(`
+	return fmt.Sprintf(`
 MATCH (s:Entity) WHERE s.id IN $ids AND s.retractedAt IS NULL
 MATCH (s)-[rs*0..%d]-(n:Entity)
 WHERE all(r IN rs WHERE (size($types) = 0 OR type(r) IN $types) AND %s)
   AND (n.id IN $ids OR size($kinds) = 0 OR n.kind IN $kinds)
 WITH DISTINCT n
 ORDER BY CASE WHEN n.id IN $ids THEN 0 ELSE 1 END, n.id
-LIMIT $limit
-RETURN n`, q.Depth, activeClause("r"))
-	if len(q.IDs) == 0 {
-		// The whole graph, in id order.
-		nodes = `
-MATCH (n:Entity) WHERE n.id > '' AND n.retractedAt IS NULL AND (size($kinds) = 0 OR n.kind IN $kinds)
-RETURN n ORDER BY n.id LIMIT $limit`
-	}
-	return Statement{Name: "neighborhood-nodes", Cypher: nodes, Params: timeParams(map[string]any{
+LIMIT $limit`, q.Depth, activeClause("r"))
+}
+
+func neighborhoodParams(q domain.SubgraphQuery) map[string]any {
+	return timeParams(map[string]any{
 		"ids": q.IDs, "types": nonNil(q.Types), "kinds": kindStrings(q.Kinds), "limit": q.Limit + 1,
-	}, q.Time)}
+	}, q.Time)
 }
 
 // NeighborhoodEdgesStatement finds the relations among ids.
