@@ -112,7 +112,10 @@ func TestPlannedReads(t *testing.T) {
 			func() error { _, _, err := s.ReadEntity(ctx, "county:none", want); return err },
 			func() error { _, _, err := s.ReadRelation(ctx, "rel:none", nil); return err },
 			func() error { _, _, err := s.ReadSource(ctx, "src:none", nil); return err },
-			func() error { _, _, err := s.ReadCounterClaim(ctx, "cc:none", &domain.CounterClaimPlan{By: want}); return err },
+			func() error {
+				_, _, err := s.ReadCounterClaim(ctx, "cc:none", &domain.CounterClaimPlan{By: want})
+				return err
+			},
 		} {
 			if err := read(); !isNotFound(err) {
 				t.Errorf("missing item: %v, want NOT_FOUND", err)
