@@ -4,41 +4,66 @@ import (
 	"context"
 	"sync"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/aidtrace/aidtrace/graph/model"
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
-// answers holds what the planned reads of one operation fetched. Root
-// fields resolve concurrently, each adding what it fetched; the nested
-// resolvers of a field run after it and find everything its plan asked
-// for. What no plan fetched (the fields of mutation results) goes to the
-// operation's loaders instead.
+// answers holds what the planned read of each root field of one operation
+// fetched. Root fields resolve concurrently, each adding what it fetched;
+// the nested resolvers of a field run after it and find, under their root
+// field, everything its plan asked for. Each root field's reads stay apart:
+// statements fetch the own fields their plans want, so the same entity may
+// be read with other fields by another root field. What no plan fetched
+// (the fields of mutation results) goes to the operation's loaders.
 type answers struct {
-	mu sync.RWMutex
-	f  *domain.Fetched
+	mu     sync.RWMutex
+	byRoot map[string]*domain.Fetched // by the root field's response name
 }
 
-func newAnswers() *answers { return &answers{f: domain.NewFetched()} }
+func newAnswers() *answers { return &answers{byRoot: map[string]*domain.Fetched{}} }
 
-// keep adds what a planned read fetched to the operation's answers.
+// rootField is the response name (alias) of the root field being resolved
+// under ctx: the outermost field context that stands for a field (the
+// executor may hold others above it). Response names are unique in an
+// operation.
+func rootField(ctx context.Context) (string, bool) {
+	name, ok := "", false
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		if fc.Field.Field != nil {
+			name, ok = fc.Field.Alias, true
+		}
+	}
+	return name, ok
+}
+
+// keep records what the planned read of the root field resolving under ctx
+// fetched.
 func (r *Resolver) keep(ctx context.Context, got *domain.Fetched) {
-	if got == nil {
+	root, ok := rootField(ctx)
+	if got == nil || !ok {
 		return
 	}
 	a := r.loaders(ctx).answers
 	a.mu.Lock()
-	a.f.Merge(got)
+	a.byRoot[root] = got
 	a.mu.Unlock()
 }
 
-// look finds key in one of the answers' maps.
+// look finds key in one of the maps of what the root field of ctx fetched.
 func look[K comparable, V any](ctx context.Context, r *Resolver, m func(*domain.Fetched) map[K]V, key K) (V, bool) {
 	a := r.loaders(ctx).answers
+	root, ok := rootField(ctx)
 	a.mu.RLock()
-	defer a.mu.RUnlock()
-	v, ok := m(a.f)[key]
+	got := a.byRoot[root]
+	a.mu.RUnlock()
+	if got == nil || !ok {
+		var zero V
+		return zero, false
+	}
+	v, ok := m(got)[key]
 	return v, ok
 }
 

@@ -56,8 +56,11 @@ type rules[P any] struct {
 	typ string
 	// planned fields, and what each adds to the plan.
 	planned map[string]func(pl *planner, p P, f graphql.CollectedField)
-	// computed fields: read from the object the parent built.
-	computed []string
+	// computed fields: computed in Go from the object the parent built,
+	// from the own fields of an entity or relation given here (for the
+	// types whose plans say which own fields they want: own is set).
+	computed map[string]domain.Fields
+	own      func(p P) *domain.Fields
 }
 
 func (r *rules[P]) typeName() string { return r.typ }
@@ -65,7 +68,10 @@ func (r *rules[P]) fieldNames() (planned, computed []string) {
 	for name := range r.planned {
 		planned = append(planned, name)
 	}
-	return planned, r.computed
+	for name := range r.computed {
+		computed = append(computed, name)
+	}
+	return planned, computed
 }
 
 // declared is what TestPlanRulesCoverSchema checks of each rules table.
@@ -106,6 +112,8 @@ func walk[P any](pl *planner, rs *rules[P], sel ast.SelectionSet, p P) P {
 	for _, f := range graphql.CollectFields(pl.op, sel, satisfiedBy[rs.typ]) {
 		if apply := rs.planned[f.Name]; apply != nil {
 			apply(pl, p, f)
+		} else if rs.own != nil {
+			*rs.own(p) |= rs.computed[f.Name]
 		}
 	}
 	return p
@@ -180,9 +188,11 @@ var entityRules = rules[*domain.EntityPlan]{
 			p.AddRelations(args, walk(pl, &relationConnectionRules, f.Selections, &domain.RelationPlan{}))
 		},
 		"citations": func(pl *planner, p *domain.EntityPlan, f graphql.CollectedField) {
+			p.Fields |= domain.FieldCitations
 			p.Sources = pl.sourcesOf(&citationRules, p.Sources, f)
 		},
 		"quantities": func(pl *planner, p *domain.EntityPlan, f graphql.CollectedField) {
+			p.Fields |= domain.FieldQuantities
 			p.Sources = pl.sourcesOf(&quantityRules, p.Sources, f)
 		},
 		"counterClaims": func(pl *planner, p *domain.EntityPlan, f graphql.CollectedField) {
@@ -192,7 +202,12 @@ var entityRules = rules[*domain.EntityPlan]{
 			p.History = pl.historyOf("Entity", p.History, f)
 		},
 	},
-	computed: []string{"id", "kind", "name", "nameZh", "aliases", "description", "validFrom", "validTo", "synthetic", "retraction"},
+	computed: map[string]domain.Fields{
+		"id": 0, "kind": domain.FieldKind, "name": domain.FieldName, "nameZh": domain.FieldNameZh, "aliases": domain.FieldAliases,
+		"description": domain.FieldDescription, "validFrom": domain.FieldValidFrom, "validTo": domain.FieldValidTo,
+		"synthetic": domain.FieldSynthetic, "retraction": domain.FieldRetraction,
+	},
+	own: func(p *domain.EntityPlan) *domain.Fields { return &p.Fields },
 }
 
 var relationRules = rules[*domain.RelationPlan]{
@@ -205,9 +220,11 @@ var relationRules = rules[*domain.RelationPlan]{
 			p.To = p.To.Merge(pl.entity(f.Selections))
 		},
 		"citations": func(pl *planner, p *domain.RelationPlan, f graphql.CollectedField) {
+			p.Fields |= domain.FieldCitations
 			p.Sources = pl.sourcesOf(&citationRules, p.Sources, f)
 		},
 		"quantities": func(pl *planner, p *domain.RelationPlan, f graphql.CollectedField) {
+			p.Fields |= domain.FieldQuantities
 			p.Sources = pl.sourcesOf(&quantityRules, p.Sources, f)
 		},
 		"counterClaims": func(pl *planner, p *domain.RelationPlan, f graphql.CollectedField) {
@@ -217,9 +234,15 @@ var relationRules = rules[*domain.RelationPlan]{
 			p.History = pl.historyOf("Relation", p.History, f)
 		},
 	},
-	computed: []string{"id", "type", "responsibility", "fromId", "toId", "validFrom", "validTo", "knownFrom", "knownTo",
-		"dated", "inForce", "confidence", "inferred", "bestGrade", "strength", "contested", "role", "attributes", "note",
-		"synthetic", "retraction"},
+	computed: map[string]domain.Fields{
+		"id": 0, "type": 0, "responsibility": 0, "fromId": 0, "toId": 0,
+		"validFrom": domain.FieldValidFrom, "validTo": domain.FieldValidTo,
+		"knownFrom": domain.KnownPeriodFields, "knownTo": domain.KnownPeriodFields, "dated": domain.KnownPeriodFields, "inForce": domain.KnownPeriodFields,
+		"confidence": domain.FieldConfidence, "inferred": domain.FieldInferred, "bestGrade": domain.FieldBestGrade,
+		"strength": domain.StrengthFields, "contested": domain.ContestFields, "role": domain.FieldRole,
+		"attributes": domain.FieldAttributes, "note": domain.FieldNote, "synthetic": domain.FieldSynthetic, "retraction": domain.FieldRetraction,
+	},
+	own: func(p *domain.RelationPlan) *domain.Fields { return &p.Fields },
 }
 
 var sourceRules = rules[*domain.SourcePlan]{
@@ -241,7 +264,7 @@ var sourceRules = rules[*domain.SourcePlan]{
 			p.History = pl.historyOf("Source", p.History, f)
 		},
 	},
-	computed: []string{"id", "title", "publisher", "mirrorOf", "url", "document", "published", "type", "grade", "note"},
+	computed: map[string]domain.Fields{"id": 0, "title": 0, "publisher": 0, "mirrorOf": 0, "url": 0, "document": 0, "published": 0, "type": 0, "grade": 0, "note": 0},
 }
 
 var counterClaimRules = rules[*domain.CounterClaimPlan]{
@@ -254,7 +277,7 @@ var counterClaimRules = rules[*domain.CounterClaimPlan]{
 			p.Sources = pl.sourcesOf(&citationRules, p.Sources, f)
 		},
 	},
-	computed: []string{"id", "kind", "contestsId", "date", "statement"},
+	computed: map[string]domain.Fields{"id": 0, "kind": 0, "contestsId": 0, "date": 0, "statement": 0},
 }
 
 // Citations and quantities name sources of the claim that holds them: their
@@ -267,13 +290,13 @@ func planCitedSource(pl *planner, p **domain.SourcePlan, f graphql.CollectedFiel
 var citationRules = rules[**domain.SourcePlan]{
 	typ:      "Citation",
 	planned:  map[string]func(*planner, **domain.SourcePlan, graphql.CollectedField){"source": planCitedSource},
-	computed: []string{"quote", "locator", "attests"},
+	computed: map[string]domain.Fields{"quote": 0, "locator": 0, "attests": 0},
 }
 
 var quantityRules = rules[**domain.SourcePlan]{
 	typ:      "Quantity",
 	planned:  map[string]func(*planner, **domain.SourcePlan, graphql.CollectedField){"source": planCitedSource},
-	computed: []string{"name", "value", "unit"},
+	computed: map[string]domain.Fields{"name": 0, "value": 0, "unit": 0},
 }
 
 // Connections: the plan of their items.
@@ -285,7 +308,7 @@ var relationConnectionRules = rules[*domain.RelationPlan]{
 			walk(pl, &relationEdgeRules, f.Selections, p)
 		},
 	},
-	computed: []string{"pageInfo"},
+	computed: map[string]domain.Fields{"pageInfo": 0},
 }
 
 var relationEdgeRules = rules[*domain.RelationPlan]{
@@ -295,7 +318,7 @@ var relationEdgeRules = rules[*domain.RelationPlan]{
 			p.Merge(pl.relation(f.Selections))
 		},
 	},
-	computed: []string{"cursor"},
+	computed: map[string]domain.Fields{"cursor": 0},
 }
 
 // claimsWant is what is wanted of the claims of a page: a claim is an
@@ -310,7 +333,7 @@ var claimConnectionRules = rules[*claimsWant]{
 	planned: map[string]func(*planner, *claimsWant, graphql.CollectedField){
 		"edges": func(pl *planner, w *claimsWant, f graphql.CollectedField) { walk(pl, &claimEdgeRules, f.Selections, w) },
 	},
-	computed: []string{"pageInfo"},
+	computed: map[string]domain.Fields{"pageInfo": 0},
 }
 
 var claimEdgeRules = rules[*claimsWant]{
@@ -321,7 +344,7 @@ var claimEdgeRules = rules[*claimsWant]{
 			w.relation = w.relation.Merge(pl.relation(f.Selections))
 		},
 	},
-	computed: []string{"cursor"},
+	computed: map[string]domain.Fields{"cursor": 0},
 }
 
 var entityConnectionRules = rules[*domain.EntityPlan]{
@@ -331,7 +354,7 @@ var entityConnectionRules = rules[*domain.EntityPlan]{
 			walk(pl, &entityEdgeRules, f.Selections, p)
 		},
 	},
-	computed: []string{"pageInfo"},
+	computed: map[string]domain.Fields{"pageInfo": 0},
 }
 
 var entityEdgeRules = rules[*domain.EntityPlan]{
@@ -339,7 +362,7 @@ var entityEdgeRules = rules[*domain.EntityPlan]{
 	planned: map[string]func(*planner, *domain.EntityPlan, graphql.CollectedField){
 		"node": func(pl *planner, p *domain.EntityPlan, f graphql.CollectedField) { p.Merge(pl.entity(f.Selections)) },
 	},
-	computed: []string{"cursor"},
+	computed: map[string]domain.Fields{"cursor": 0},
 }
 
 var sourceConnectionRules = rules[*domain.SourcePlan]{
@@ -349,7 +372,7 @@ var sourceConnectionRules = rules[*domain.SourcePlan]{
 			walk(pl, &sourceEdgeRules, f.Selections, p)
 		},
 	},
-	computed: []string{"pageInfo"},
+	computed: map[string]domain.Fields{"pageInfo": 0},
 }
 
 var sourceEdgeRules = rules[*domain.SourcePlan]{
@@ -357,7 +380,7 @@ var sourceEdgeRules = rules[*domain.SourcePlan]{
 	planned: map[string]func(*planner, *domain.SourcePlan, graphql.CollectedField){
 		"node": func(pl *planner, p *domain.SourcePlan, f graphql.CollectedField) { p.Merge(pl.source(f.Selections)) },
 	},
-	computed: []string{"cursor"},
+	computed: map[string]domain.Fields{"cursor": 0},
 }
 
 var searchHitRules = rules[*domain.EntityPlan]{
@@ -365,7 +388,7 @@ var searchHitRules = rules[*domain.EntityPlan]{
 	planned: map[string]func(*planner, *domain.EntityPlan, graphql.CollectedField){
 		"entity": func(pl *planner, p *domain.EntityPlan, f graphql.CollectedField) { p.Merge(pl.entity(f.Selections)) },
 	},
-	computed: []string{"score", "match"},
+	computed: map[string]domain.Fields{"score": 0, "match": 0},
 }
 
 // Traversals: their entities and relations.
@@ -391,57 +414,57 @@ type resultRules = map[string]func(*planner, *domain.ResultPlan, graphql.Collect
 var chainResultRules = rules[*domain.ResultPlan]{
 	typ:      "ChainResult",
 	planned:  resultRules{"root": planRoot, "chains": into(&chainRules)},
-	computed: []string{"direction", "totalCount", "truncated", "pageInfo"},
+	computed: map[string]domain.Fields{"direction": 0, "totalCount": 0, "truncated": 0, "pageInfo": 0},
 }
 
 var chainRules = rules[*domain.ResultPlan]{
 	typ:      "Chain",
 	planned:  resultRules{"hops": into(&hopRules), "end": planEntities},
-	computed: []string{"complete", "strength", "weakestHop", "contested"},
+	computed: map[string]domain.Fields{"complete": 0, "strength": 0, "weakestHop": 0, "contested": 0},
 }
 
 var hopRules = rules[*domain.ResultPlan]{
 	typ:      "Hop",
 	planned:  resultRules{"relation": planRelations, "upper": planEntities, "lower": planEntities},
-	computed: []string{"inForce"},
+	computed: map[string]domain.Fields{"inForce": 0},
 }
 
 var exposureRules = rules[*domain.ResultPlan]{
 	typ:      "Exposure",
 	planned:  resultRules{"root": planRoot, "links": into(&exposureLinkRules)},
-	computed: []string{"totalCount", "truncated"},
+	computed: map[string]domain.Fields{"totalCount": 0, "truncated": 0},
 }
 
 var exposureLinkRules = rules[*domain.ResultPlan]{
 	typ:      "ExposureLink",
 	planned:  resultRules{"target": planEntities, "steps": into(&stepRules)},
-	computed: []string{"reason", "strength", "weakestStep", "contested"},
+	computed: map[string]domain.Fields{"reason": 0, "strength": 0, "weakestStep": 0, "contested": 0},
 }
 
 var stepRules = rules[*domain.ResultPlan]{
 	typ:      "Step",
 	planned:  resultRules{"relation": planRelations, "start": planEntities, "end": planEntities},
-	computed: []string{"inForce"},
+	computed: map[string]domain.Fields{"inForce": 0},
 }
 
 var pathRules = rules[*domain.ResultPlan]{
 	typ:      "Path",
 	planned:  resultRules{"nodes": planEntities, "relations": planRelations},
-	computed: []string{"length", "strength", "responsibility"},
+	computed: map[string]domain.Fields{"length": 0, "strength": 0, "responsibility": 0},
 }
 
 var graphRules = rules[*domain.ResultPlan]{
 	typ:      "Graph",
 	planned:  resultRules{"nodes": planEntities, "edges": planRelations},
-	computed: []string{"asOf", "truncated"},
+	computed: map[string]domain.Fields{"asOf": 0, "truncated": 0},
 }
 
 // Types whose fields are all computed.
 var (
-	pageInfoRules   = rules[struct{}]{typ: "PageInfo", computed: []string{"hasNextPage", "endCursor"}}
-	retractionRules = rules[struct{}]{typ: "Retraction", computed: []string{"reason", "at", "by"}}
-	attributeRules  = rules[struct{}]{typ: "Attribute", computed: []string{"key", "value"}}
-	auditEventRules = rules[struct{}]{typ: "AuditEvent", computed: []string{"id", "at", "actor", "action", "reason", "before", "after"}}
+	pageInfoRules   = rules[struct{}]{typ: "PageInfo", computed: map[string]domain.Fields{"hasNextPage": 0, "endCursor": 0}}
+	retractionRules = rules[struct{}]{typ: "Retraction", computed: map[string]domain.Fields{"reason": 0, "at": 0, "by": 0}}
+	attributeRules  = rules[struct{}]{typ: "Attribute", computed: map[string]domain.Fields{"key": 0, "value": 0}}
+	auditEventRules = rules[struct{}]{typ: "AuditEvent", computed: map[string]domain.Fields{"id": 0, "at": 0, "actor": 0, "action": 0, "reason": 0, "before": 0, "after": 0}}
 )
 
 // queryRules declares the root fields: planned ones read their whole answer
@@ -453,7 +476,7 @@ var queryRules = rules[struct{}]{
 		"node": nil, "entity": nil, "entities": nil, "search": nil, "responsibilityChain": nil,
 		"exposure": nil, "paths": nil, "neighborhood": nil, "source": nil, "sources": nil,
 	},
-	computed: []string{"stats", "relationTypes"},
+	computed: map[string]domain.Fields{"stats": 0, "relationTypes": 0},
 }
 
 // planRules lists every rules table.

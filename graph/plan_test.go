@@ -215,7 +215,10 @@ func TestPlanner(t *testing.T) {
 		vars  map[string]any
 		want  *domain.EntityPlan
 	}{
-		{"own fields only", `{ entity(id: "county:x") { id name retraction { at } } }`, nil, &domain.EntityPlan{}},
+		{"own fields: what each computed field reads", `{ entity(id: "county:x") { relations { edges { node { strength inForce(on: "2019") note } } } } }`, nil,
+			&domain.EntityPlan{Relations: []domain.RelationsPlan{{Args: mustArgs(t, domain.Both, nil, 50, ""),
+				Each: &domain.RelationPlan{Fields: domain.StrengthFields | domain.KnownPeriodFields | domain.FieldNote}}}}},
+		{"own fields only", `{ entity(id: "county:x") { id name retraction { at } } }`, nil, &domain.EntityPlan{Fields: domain.FieldName | domain.FieldRetraction}},
 		{"aliases with equal arguments are one page; others are not",
 			`{ entity(id: "county:x") { a: relations(first: 5) { edges { node { from { id } } } } b: relations(first: 5) { edges { node { to { id } } } } c: relations(direction: OUT, first: 5) { pageInfo { hasNextPage } } } }`, nil,
 			&domain.EntityPlan{Relations: []domain.RelationsPlan{
@@ -225,16 +228,17 @@ func TestPlanner(t *testing.T) {
 		{"fragments, directives, coerced variables",
 			`query($t: [RelationType!], $f: Int, $yes: Boolean!) { entity(id: "county:x") { ... on Node { ... E } relations(types: $t, first: $f) @include(if: $yes) { edges { node { id } } } citations @skip(if: $yes) { source { id } } } } fragment E on Entity { quantities { source { title } } counterClaims { by { name } } }`,
 			map[string]any{"t": "PART_OF", "f": "7", "yes": true},
-			&domain.EntityPlan{Relations: []domain.RelationsPlan{{Args: mustArgs(t, domain.Both, []string{"PART_OF"}, 7, ""), Each: &domain.RelationPlan{}}},
-				Sources: &domain.SourcePlan{}, CounterClaims: &domain.CounterClaimPlan{By: &domain.EntityPlan{}}}},
+			&domain.EntityPlan{Fields: domain.FieldQuantities, Relations: []domain.RelationsPlan{{Args: mustArgs(t, domain.Both, []string{"PART_OF"}, 7, ""), Each: &domain.RelationPlan{}}},
+				Sources: &domain.SourcePlan{}, CounterClaims: &domain.CounterClaimPlan{By: &domain.EntityPlan{Fields: domain.FieldName}}}},
 		{"invalid arguments are left to the resolver; history needs a write service",
 			`{ entity(id: "county:x") { relations(first: 0) { edges { node { id } } } history { at } x: relations(after: "!") { pageInfo { endCursor } } } }`, nil,
 			&domain.EntityPlan{}},
 		{"relations of relations, sources' claims",
 			`{ entity(id: "county:x") { relations(first: 2) { edges { node { from { relations(first: 3) { edges { node { id } } } } to { id } citations { source { claims(first: 4) { edges { node { ... on Relation { from { id } } } } } } } } } } } }`, nil,
 			&domain.EntityPlan{Relations: []domain.RelationsPlan{{Args: mustArgs(t, domain.Both, nil, 2, ""), Each: &domain.RelationPlan{
-				From: &domain.EntityPlan{Relations: []domain.RelationsPlan{{Args: mustArgs(t, domain.Both, nil, 3, ""), Each: &domain.RelationPlan{}}}},
-				To:   &domain.EntityPlan{},
+				Fields: domain.FieldCitations,
+				From:   &domain.EntityPlan{Relations: []domain.RelationsPlan{{Args: mustArgs(t, domain.Both, nil, 3, ""), Each: &domain.RelationPlan{}}}},
+				To:     &domain.EntityPlan{},
 				Sources: &domain.SourcePlan{Claims: []domain.ClaimsPlan{{Args: domain.ClaimsArgs{First: 4}, Entity: &domain.EntityPlan{},
 					Relation: &domain.RelationPlan{From: &domain.EntityPlan{}}}}},
 			}}}}},

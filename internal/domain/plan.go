@@ -17,8 +17,65 @@ import (
 // A nil plan means "nothing of it": a nil *EntityPlan for a relation's end
 // leaves the end unfetched; an empty one fetches the end's own fields.
 
-// EntityPlan is what is wanted of an entity beyond its own fields.
+// Fields says which of an entity's or a relation's own fields a read
+// wants. The store fetches those, and always the id (and a relation's type
+// and ends); the others stay zero. A statement fetches the same fields of
+// every entity (and of every relation) it reads, the union of what its plan
+// wants, so that an item read twice reads the same.
+type Fields uint32
+
+// The own fields of entities and relations (some are only an entity's,
+// some only a relation's).
+const (
+	FieldKind        Fields = 1 << iota // entity
+	FieldName                           // entity
+	FieldNameZh                         // entity
+	FieldAliases                        // entity
+	FieldDescription                    // entity
+	FieldValidFrom
+	FieldValidTo
+	FieldQuantities
+	FieldCitations
+	FieldSynthetic
+	FieldRetraction
+	FieldConfidence // relation
+	FieldInferred   // relation
+	FieldBestGrade  // relation
+	FieldContested  // relation
+	FieldRole       // relation
+	FieldAttributes // relation
+	FieldNote       // relation
+
+	// AllFields is every own field.
+	AllFields = 1<<iota - 1
+)
+
+// What the domain's rules read of a relation.
+const (
+	// StrengthFields are what Relation.Strength reads.
+	StrengthFields = FieldBestGrade | FieldConfidence | FieldInferred
+	// ContestFields are what Relation.IsContested reads.
+	ContestFields = FieldContested | FieldConfidence
+	// KnownPeriodFields are what Relation.KnownPeriod (and InForceOn) reads.
+	KnownPeriodFields = FieldValidFrom | FieldValidTo | FieldCitations
+	// WeighFields are what weighing a chain or a link and cutting it where
+	// its hops cannot have held together (ConsistentPrefix) read.
+	WeighFields = StrengthFields | ContestFields | FieldValidFrom | FieldValidTo
+)
+
+// RelationFields are the fields of a relation the rules of a traversal at
+// time t read: weighing, and the known period when a date is asked.
+func (t Time) RelationFields() Fields {
+	if t.AsOf.IsZero() {
+		return WeighFields
+	}
+	return WeighFields | KnownPeriodFields
+}
+
+// EntityPlan is what is wanted of an entity.
 type EntityPlan struct {
+	// Fields are the own fields wanted.
+	Fields Fields
 	// Relations are pages of its relations, one per distinct argument set.
 	Relations []RelationsPlan
 	// Sources, when set, fetches the sources its citations and quantities name.
@@ -83,8 +140,10 @@ func (a RelationsArgs) Query(ids ...string) RelationQuery {
 	return RelationQuery{IDs: ids, Direction: a.Direction, Types: a.TypeList(), Time: Time{AsOf: a.AsOf}}
 }
 
-// RelationPlan is what is wanted of a relation beyond its own fields.
+// RelationPlan is what is wanted of a relation.
 type RelationPlan struct {
+	// Fields are the own fields wanted.
+	Fields        Fields
 	From, To      *EntityPlan
 	Sources       *SourcePlan
 	CounterClaims *CounterClaimPlan
@@ -156,6 +215,7 @@ func (p *EntityPlan) Merge(q *EntityPlan) *EntityPlan {
 	if p == nil {
 		p = &EntityPlan{}
 	}
+	p.Fields |= q.Fields
 	for _, r := range q.Relations {
 		p.AddRelations(r.Args, r.Each)
 	}
@@ -185,6 +245,7 @@ func (p *RelationPlan) Merge(q *RelationPlan) *RelationPlan {
 	if q == nil {
 		return p
 	}
+	p.Fields |= q.Fields
 	p.From = p.From.Merge(q.From)
 	p.To = p.To.Merge(q.To)
 	p.Sources = p.Sources.Merge(q.Sources)
@@ -294,32 +355,6 @@ func NewFetched() *Fetched {
 		Entities: map[string]*Entity{}, Sources: map[string]*Source{},
 		Relations: map[RelationsKey]RelationPage{}, Claims: map[ClaimsKey]ClaimPage{},
 		CounterClaims: map[string][]CounterClaim{}, History: map[HistoryKey][]AuditEvent{},
-	}
-}
-
-// Merge adds what g fetched to f (what both hold is the same).
-func (f *Fetched) Merge(g *Fetched) {
-	for k, v := range g.Entities {
-		if f.Entities[k] == nil {
-			f.Entities[k] = v
-		}
-	}
-	for k, v := range g.Sources {
-		if f.Sources[k] == nil {
-			f.Sources[k] = v
-		}
-	}
-	for k, v := range g.Relations {
-		f.Relations[k] = v
-	}
-	for k, v := range g.Claims {
-		f.Claims[k] = v
-	}
-	for k, v := range g.CounterClaims {
-		f.CounterClaims[k] = v
-	}
-	for k, v := range g.History {
-		f.History[k] = v
 	}
 }
 

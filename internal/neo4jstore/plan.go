@@ -23,41 +23,125 @@ import (
 // stored property's name; the filler below reads them back in the order
 // the plan lists them.
 
-// The stored properties each decoder reads: the projections fetch exactly
-// these (not the search and hash properties the loader also stores).
+// The stored properties each own field is read from (the id, and a
+// relation's type and ends, are always read). A statement projects only the
+// properties of the fields its plan wants (not the search and hash
+// properties the loader also stores).
 var (
-	entityKeys = []string{"id", "kind", "name", "nameZh", "aliases", "description", "validFrom", "validTo",
-		"quantities", "citations", "synthetic", "retractedAt", "retractedBy", "retractedReason"}
-	relationKeys = []string{"id", "validFrom", "validTo", "confidence", "inferred", "role", "quantities", "attributes",
-		"note", "bestGrade", "contested", "citations", "synthetic", "retractedAt", "retractedBy", "retractedReason"}
+	entityFieldKeys = []fieldKeys{
+		{domain.FieldKind, []string{"kind"}}, {domain.FieldName, []string{"name"}}, {domain.FieldNameZh, []string{"nameZh"}},
+		{domain.FieldAliases, []string{"aliases"}}, {domain.FieldDescription, []string{"description"}},
+		{domain.FieldValidFrom, []string{"validFrom"}}, {domain.FieldValidTo, []string{"validTo"}},
+		{domain.FieldQuantities, []string{"quantities"}}, {domain.FieldCitations, []string{"citations"}},
+		{domain.FieldSynthetic, []string{"synthetic"}}, {domain.FieldRetraction, []string{"retractedAt", "retractedBy", "retractedReason"}},
+	}
+	relationFieldKeys = []fieldKeys{
+		{domain.FieldValidFrom, []string{"validFrom"}}, {domain.FieldValidTo, []string{"validTo"}},
+		{domain.FieldConfidence, []string{"confidence"}}, {domain.FieldInferred, []string{"inferred"}},
+		{domain.FieldBestGrade, []string{"bestGrade"}}, {domain.FieldContested, []string{"contested"}},
+		{domain.FieldRole, []string{"role"}}, {domain.FieldQuantities, []string{"quantities"}},
+		{domain.FieldAttributes, []string{"attributes"}}, {domain.FieldNote, []string{"note"}},
+		{domain.FieldCitations, []string{"citations"}}, {domain.FieldSynthetic, []string{"synthetic"}},
+		{domain.FieldRetraction, []string{"retractedAt", "retractedBy", "retractedReason"}},
+	}
+	// Sources, counter-claims and audit events are small: read whole.
 	sourceKeys       = []string{"id", "title", "publisher", "mirrorOf", "url", "document", "published", "type", "grade", "note"}
 	counterClaimKeys = []string{"id", "contests", "kind", "by", "date", "statement", "citations"}
 	auditKeys        = []string{"id", "at", "actor", "action", "target", "targetType", "reason", "before", "after"}
 )
+
+type fieldKeys struct {
+	field domain.Fields
+	keys  []string
+}
+
+// keysOf lists the stored properties of fields f: the id, then each field's.
+func keysOf(table []fieldKeys, f domain.Fields) []string {
+	out := []string{"id"}
+	for _, fk := range table {
+		if f&fk.field != 0 {
+			out = append(out, fk.keys...)
+		}
+	}
+	return out
+}
 
 func projection(keys []string) string {
 	return "." + strings.Join(keys, ", .")
 }
 
 var (
-	entityProjection       = projection(entityKeys)
-	relationProjection     = projection(relationKeys)
 	sourceProjection       = projection(sourceKeys)
 	counterClaimProjection = projection(counterClaimKeys)
 	auditProjection        = projection(auditKeys)
 )
 
+// wanted is the union of the own fields a plan wants of entities and of
+// relations, wherever they stand in it.
+type wanted struct{ entity, relation domain.Fields }
+
+func (w *wanted) entityPlan(p *domain.EntityPlan) {
+	if p == nil {
+		return
+	}
+	w.entity |= p.Fields
+	for i := range p.Relations {
+		w.relationPlan(p.Relations[i].Each)
+	}
+	w.sourcePlan(p.Sources)
+	w.counterClaimPlan(p.CounterClaims)
+}
+
+func (w *wanted) relationPlan(p *domain.RelationPlan) {
+	if p == nil {
+		return
+	}
+	w.relation |= p.Fields
+	w.entityPlan(p.From)
+	w.entityPlan(p.To)
+	w.sourcePlan(p.Sources)
+	w.counterClaimPlan(p.CounterClaims)
+}
+
+func (w *wanted) sourcePlan(p *domain.SourcePlan) {
+	if p == nil {
+		return
+	}
+	for _, c := range p.Claims {
+		w.entityPlan(c.Entity)
+		w.relationPlan(c.Relation)
+	}
+}
+
+func (w *wanted) counterClaimPlan(p *domain.CounterClaimPlan) {
+	if p != nil {
+		w.entityPlan(p.By)
+		w.sourcePlan(p.Sources)
+	}
+}
+
+func (w *wanted) resultPlan(p domain.ResultPlan) {
+	w.entityPlan(p.Root)
+	w.entityPlan(p.Entities)
+	w.relationPlan(p.Relations)
+}
+
 // compiler writes the Cypher of plans, collecting the parameters.
 type compiler struct {
 	params map[string]any
 	vars   int
+	// the projections of entities and relations: the same everywhere in
+	// the statement (see domain.Fields).
+	entityProjection, relationProjection string
 }
 
-func newCompiler(params map[string]any) *compiler {
+// newCompiler starts a statement with params that reads w's fields.
+func newCompiler(params map[string]any, w wanted) *compiler {
 	if params == nil {
 		params = map[string]any{}
 	}
-	return &compiler{params: params}
+	return &compiler{params: params,
+		entityProjection: projection(keysOf(entityFieldKeys, w.entity)), relationProjection: projection(keysOf(relationFieldKeys, w.relation))}
 }
 
 // param adds a parameter (named p0, p1, ...: no statement of the store
@@ -115,7 +199,7 @@ func (c *compiler) active(r string, t domain.Time) string {
 // entity is the expression of entity node v with what p wants of it.
 func (c *compiler) entity(v string, p *domain.EntityPlan) string {
 	var b strings.Builder
-	b.WriteString(v + " {" + entityProjection)
+	b.WriteString(v + " {" + c.entityProjection)
 	if p != nil {
 		for i := range p.Relations {
 			fmt.Fprintf(&b, ", _r%d: %s", i, c.relations(v, &p.Relations[i]))
@@ -171,7 +255,7 @@ func (c *compiler) boundRelation(r string, p *domain.RelationPlan) (bind, expr s
 // relation is the expression of relationship r from node from to node to.
 func (c *compiler) relation(r, from, to string, p *domain.RelationPlan) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "{t: type(%s), f: %s.id, to: %s.id, p: %s {%s}", r, from, to, r, relationProjection)
+	fmt.Fprintf(&b, "{t: type(%s), f: %s.id, to: %s.id, p: %s {%s}", r, from, to, r, c.relationProjection)
 	if p != nil {
 		if p.From != nil {
 			b.WriteString(", _from: " + c.entity(from, p.From))

@@ -34,7 +34,7 @@ func TestProjectionsCoverDecoders(t *testing.T) {
 		ValidFrom: domain.PartialDate{Year: 2010, Month: 3}, ValidTo: domain.PartialDate{Year: 2020}, Quantities: qs, Citations: cites, Synthetic: true}
 	full := stored(retracted(entityProps(&e)))
 	a, err1 := decodeEntity(full)
-	b, err2 := decodeEntity(project(full, entityKeys))
+	b, err2 := decodeEntity(project(full, keysOf(entityFieldKeys, domain.AllFields)))
 	if err1 != nil || err2 != nil {
 		t.Fatal(err1, err2)
 	}
@@ -51,7 +51,7 @@ func TestProjectionsCoverDecoders(t *testing.T) {
 	rp := stored(retracted(relationProps(&r, "B")))
 	rp["contested"] = true
 	ra, err1 := decodeRelation(r.Type, r.From, r.To, rp)
-	rb, err2 := decodeRelation(r.Type, r.From, r.To, project(rp, relationKeys))
+	rb, err2 := decodeRelation(r.Type, r.From, r.To, project(rp, keysOf(relationFieldKeys, domain.AllFields)))
 	if err1 != nil || err2 != nil {
 		t.Fatal(err1, err2)
 	}

@@ -18,7 +18,9 @@ import (
 
 // EntityReadStatement reads entity id (column x).
 func EntityReadStatement(id string, want *domain.EntityPlan) Statement {
-	c := newCompiler(map[string]any{"id": id})
+	w := wanted{}
+	w.entityPlan(want)
+	c := newCompiler(map[string]any{"id": id}, w)
 	return Statement{Name: "entity", Params: c.params,
 		Cypher: "MATCH (v:Entity {id: $id})\nRETURN " + c.entity("v", want) + " AS x"}
 }
@@ -59,7 +61,9 @@ func RelationReadStatement(id string, want *domain.RelationPlan) Statement {
 	for _, t := range domain.RelationTypes() {
 		parts = append(parts, "MATCH (:Entity)-[r:"+t.Name+" {id: $id}]->(:Entity) RETURN r")
 	}
-	c := newCompiler(map[string]any{"id": id})
+	w := wanted{}
+	w.relationPlan(want)
+	c := newCompiler(map[string]any{"id": id}, w)
 	bind, expr := c.boundRelation("r", want)
 	return Statement{Name: "relation", Params: c.params, Cypher: "CALL () { " + strings.Join(parts, " UNION ALL ") + " }\nWITH r LIMIT 1\n" +
 		bind + "\nRETURN " + expr + " AS x"}
@@ -81,7 +85,9 @@ func (s *Store) ReadRelation(ctx context.Context, id string, want *domain.Relati
 
 // SourceReadStatement reads source id.
 func SourceReadStatement(id string, want *domain.SourcePlan) Statement {
-	c := newCompiler(map[string]any{"id": id})
+	w := wanted{}
+	w.sourcePlan(want)
+	c := newCompiler(map[string]any{"id": id}, w)
 	return Statement{Name: "source", Params: c.params,
 		Cypher: "MATCH (s:Source {id: $id})\nRETURN " + c.source("s", want) + " AS x"}
 }
@@ -102,7 +108,9 @@ func (s *Store) ReadSource(ctx context.Context, id string, want *domain.SourcePl
 
 // CounterClaimReadStatement reads counter-claim id.
 func CounterClaimReadStatement(id string, want *domain.CounterClaimPlan) Statement {
-	c := newCompiler(map[string]any{"id": id})
+	w := wanted{}
+	w.counterClaimPlan(want)
+	c := newCompiler(map[string]any{"id": id}, w)
 	return Statement{Name: "counter-claim", Params: c.params,
 		Cypher: "MATCH (c:CounterClaim {id: $id})\nRETURN " + c.counterClaim("c", want) + " AS x"}
 }
@@ -124,9 +132,11 @@ func (s *Store) ReadCounterClaim(ctx context.Context, id string, want *domain.Co
 // EntitiesReadStatement lists entities by id, keyset-paginated (the id
 // constraint's index gives the order), first+1 of them.
 func EntitiesReadStatement(f domain.EntityFilter, first int, after string, want *domain.EntityPlan) Statement {
+	w := wanted{}
+	w.entityPlan(want)
 	c := newCompiler(asOfParams(map[string]any{
 		"after": after, "kinds": kindStrings(f.Kinds), "text": strings.ToLower(strings.TrimSpace(f.Text)), "limit": first + 1,
-	}, f.AsOf))
+	}, f.AsOf), w)
 	return Statement{Name: "entities", Params: c.params, Cypher: `
 MATCH (n:Entity)
 WHERE n.id > $after
@@ -168,7 +178,9 @@ func (s *Store) ReadEntities(ctx context.Context, f domain.EntityFilter, first i
 
 // SourcesReadStatement lists sources by id, keyset-paginated, first+1.
 func SourcesReadStatement(grade domain.Grade, first int, after string, want *domain.SourcePlan) Statement {
-	c := newCompiler(map[string]any{"after": after, "grade": string(grade), "limit": first + 1})
+	w := wanted{}
+	w.sourcePlan(want)
+	c := newCompiler(map[string]any{"after": after, "grade": string(grade), "limit": first + 1}, w)
 	return Statement{Name: "sources", Params: c.params, Cypher: `
 MATCH (s:Source) WHERE s.id > $after AND ($grade = '' OR s.grade = $grade)
 WITH s ORDER BY s.id LIMIT $limit
@@ -203,7 +215,9 @@ func (s *Store) ReadSources(ctx context.Context, grade domain.Grade, first int, 
 // SearchReadStatement runs the full-text query lq (from LuceneQuery) and
 // ranks exact and prefix matches first.
 func SearchReadStatement(q domain.SearchQuery, lq string, want *domain.EntityPlan) Statement {
-	c := newCompiler(searchParams(q, lq))
+	w := wanted{}
+	w.entityPlan(want)
+	c := newCompiler(searchParams(q, lq), w)
 	return Statement{Name: "search", Params: c.params, Cypher: searchMatch() + "\nRETURN " + c.entity("node", want) + " AS x, score, tier"}
 }
 
@@ -387,7 +401,9 @@ func (fl *filler) fillRoot(r *neo4j.Record, id string, want domain.ResultPlan) e
 // Measured: docs/BENCHMARKS.md.
 func ChainsReadStatement(q domain.ChainQuery, want domain.ResultPlan) Statement {
 	viaIn, viaOut := stepTypes(q.Up, q.Types)
-	c := newCompiler(timeParams(map[string]any{"id": q.ID, "viaIn": viaIn, "viaOut": viaOut, "limit": domain.MaxChainScan + 1}, q.Time))
+	w := wanted{relation: q.Time.RelationFields()}
+	w.resultPlan(want)
+	c := newCompiler(timeParams(map[string]any{"id": q.ID, "viaIn": viaIn, "viaOut": viaOut, "limit": domain.MaxChainScan + 1}, q.Time), w)
 	// maxDepth is a validated int; a quantifier cannot be a parameter.
 	match := chainMatch(q.MaxDepth) + "\nWITH p, complete ORDER BY length(p) LIMIT $limit"
 	if !q.Up {
@@ -474,15 +490,21 @@ func (s *Store) ReadChains(ctx context.Context, q domain.ChainQuery, want domain
 	return res, fl.f, nil
 }
 
-// Chains is ReadChains with nothing planned.
+// whole wants every own field of the relations of a traversal (and
+// nothing more): what the plain reads return, for exports.
+var whole = domain.ResultPlan{Relations: &domain.RelationPlan{Fields: domain.AllFields}}
+
+// Chains is ReadChains of whole relations.
 func (s *Store) Chains(ctx context.Context, q domain.ChainQuery) (*domain.ChainResult, error) {
-	res, _, err := s.ReadChains(ctx, q, domain.ResultPlan{})
+	res, _, err := s.ReadChains(ctx, q, whole)
 	return res, err
 }
 
 // ExposureReadStatement finds the links of q (see ExposureStatement).
 func ExposureReadStatement(q domain.ExposureQuery, want domain.ResultPlan) Statement {
-	c := newCompiler(exposureParams(q))
+	w := wanted{relation: q.Time.RelationFields()}
+	w.resultPlan(want)
+	c := newCompiler(exposureParams(q), w)
 	return Statement{Name: "exposure", Params: c.params, Cypher: exposureMatch() + `
 LIMIT $limit
 WITH nodes(p1) + nodes(q)[1..] AS ns, relationships(p1) + relationships(q) AS rs, t.id AS target, reason` +
@@ -544,9 +566,9 @@ func (s *Store) ReadExposure(ctx context.Context, q domain.ExposureQuery, want d
 	return res, fl.f, nil
 }
 
-// Exposure is ReadExposure with nothing planned.
+// Exposure is ReadExposure of whole relations.
 func (s *Store) Exposure(ctx context.Context, q domain.ExposureQuery) (*domain.Exposure, error) {
-	res, _, err := s.ReadExposure(ctx, q, domain.ResultPlan{})
+	res, _, err := s.ReadExposure(ctx, q, whole)
 	return res, err
 }
 
@@ -563,7 +585,10 @@ func PathsReadStatement(q domain.PathQuery, want domain.ResultPlan) Statement {
 	} else {
 		match = pathMatch(q, params, "")
 	}
-	c := newCompiler(params)
+	// Path.Strength reads the relations' strength.
+	w := wanted{relation: domain.StrengthFields}
+	w.resultPlan(want)
+	c := newCompiler(params, w)
 	from, to := "$from", "$to"
 	if _, ok := params["fromDown"]; ok {
 		from, to = "$fromDown", "$toDown"
@@ -620,9 +645,9 @@ func (s *Store) ReadPaths(ctx context.Context, q domain.PathQuery, want domain.R
 	return out, fl.f, nil
 }
 
-// Paths is ReadPaths with nothing planned.
+// Paths is ReadPaths of whole relations.
 func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]domain.Path, error) {
-	out, _, err := s.ReadPaths(ctx, q, domain.ResultPlan{})
+	out, _, err := s.ReadPaths(ctx, q, whole)
 	return out, err
 }
 
@@ -630,7 +655,9 @@ func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]domain.Path, e
 // q.IDs, at most q.Limit (truncated says the limit cut), and the relations
 // among them, ordered by id.
 func NeighborhoodReadStatement(q domain.SubgraphQuery, want domain.ResultPlan) Statement {
-	c := newCompiler(neighborhoodParams(q))
+	w := wanted{}
+	w.resultPlan(want)
+	c := newCompiler(neighborhoodParams(q), w)
 	c.params["cap"] = q.Limit
 	bind, expr := c.boundRelation("r", want.Relations)
 	return Statement{Name: "neighborhood", Params: c.params, Cypher: neighborhoodMatch(q) + `

@@ -49,7 +49,7 @@ func TestPlannedReads(t *testing.T) {
 	}
 	ends := &domain.EntityPlan{Sources: &domain.SourcePlan{Claims: []domain.ClaimsPlan{{Args: domain.ClaimsArgs{First: 2},
 		Entity: &domain.EntityPlan{}, Relation: &domain.RelationPlan{To: &domain.EntityPlan{}}}}}}
-	want := &domain.EntityPlan{History: []int{5}, CounterClaims: &domain.CounterClaimPlan{By: &domain.EntityPlan{}}}
+	want := &domain.EntityPlan{Fields: domain.FieldName, History: []int{5}, CounterClaims: &domain.CounterClaimPlan{By: &domain.EntityPlan{}}}
 	want.AddRelations(in, &domain.RelationPlan{From: ends, Sources: &domain.SourcePlan{}, CounterClaims: &domain.CounterClaimPlan{}, History: []int{2}})
 
 	t.Run("entity", func(t *testing.T) {
@@ -57,6 +57,9 @@ func TestPlannedReads(t *testing.T) {
 		one(t)
 		if err != nil || e.Name != "Testpref" {
 			t.Fatalf("%v %+v", err, e)
+		}
+		if e.NameZh != "" || e.Citations != nil {
+			t.Errorf("fields the plan does not want were read: %+v", e)
 		}
 		page, ok := got.Relations[domain.RelationsKey{Entity: e.ID, RelationsArgs: in}]
 		if !ok || len(page.Relations) != 1 || page.Relations[0].ID != "rel:t3" || !page.HasNext {
@@ -86,7 +89,7 @@ func TestPlannedReads(t *testing.T) {
 	})
 
 	t.Run("relation, source, counter-claim", func(t *testing.T) {
-		r, got, err := s.ReadRelation(ctx, "rel:t3", &domain.RelationPlan{From: want, To: &domain.EntityPlan{}})
+		r, got, err := s.ReadRelation(ctx, "rel:t3", &domain.RelationPlan{Fields: domain.FieldQuantities, From: want, To: &domain.EntityPlan{}})
 		one(t)
 		if err != nil || r.Type != "PAIRED_WITH" || r.Quantities[0].Value != 1.5 || got.Entities["prefecture:testpref"] == nil {
 			t.Fatalf("%v %+v %v", err, r, keys(got.Entities))
