@@ -405,9 +405,10 @@ func ChainsReadStatement(q domain.ChainQuery, want domain.ResultPlan) Statement 
 	w.resultPlan(want)
 	c := newCompiler(timeParams(map[string]any{"id": q.ID, "viaIn": viaIn, "viaOut": viaOut, "limit": domain.MaxChainScan + 1}, q.Time), w)
 	// maxDepth is a validated int; a quantifier cannot be a parameter.
-	match := chainMatch(q.MaxDepth) + "\nWITH p, complete ORDER BY length(p) LIMIT $limit"
+	labels := typeLabels(append(append([]string{}, viaIn...), viaOut...))
+	match := chainMatch(q.MaxDepth, labels) + "\nWITH p, complete ORDER BY length(p) LIMIT $limit"
 	if !q.Up {
-		match = chainMatchByDepth(q.MaxDepth) + "\nWITH p, complete LIMIT $limit"
+		match = chainMatchByDepth(q.MaxDepth, labels) + "\nWITH p, complete LIMIT $limit"
 	}
 	return Statement{Name: "chains", Params: c.params, Cypher: match + "\nWITH nodes(p) AS ns, relationships(p) AS rs, complete" +
 		c.traversalTail([]string{"complete"}, want, c.rootTail(want))}
@@ -438,13 +439,24 @@ func (s *Store) ReadChains(ctx context.Context, q domain.ChainQuery, want domain
 	if err != nil {
 		return nil, nil, fmt.Errorf("chains: %w", err)
 	}
+	res, err := assembleChains(q, t)
+	if err != nil {
+		return nil, nil, fmt.Errorf("chains: %w", err)
+	}
+	return res, fl.f, nil
+}
+
+// assembleChains builds the chains of q from the statement's rows: each
+// cut where its hops cannot have held together, weighed, kept when strong
+// enough, sorted (domain.SortChains) and paged.
+func assembleChains(q domain.ChainQuery, t *traversal) (*domain.ChainResult, error) {
 	res := &domain.ChainResult{Root: q.ID, Chains: []domain.Chain{}}
 	var all []domain.Chain
 	seen := map[string]bool{}
 	for i := range t.rows {
 		nodes, kinds, relations, err := t.row(i)
 		if err != nil {
-			return nil, nil, fmt.Errorf("chains: %w", err)
+			return nil, err
 		}
 		maximal, _ := t.rows[i]["complete"].(bool)
 		// A chain whose hops cannot have held together stops before the
@@ -487,7 +499,7 @@ func (s *Store) ReadChains(ctx context.Context, q domain.ChainQuery, want domain
 		end := min(q.After+q.First, len(all))
 		res.Chains, res.HasNext = all[q.After:end], end < len(all)
 	}
-	return res, fl.f, nil
+	return res, nil
 }
 
 // whole wants every own field of the relations of a traversal (and

@@ -215,29 +215,6 @@ func stepClause(r, a string) string {
 	return fmt.Sprintf("((type(%[1]s) IN $viaIn AND endNode(%[1]s) = %[2]s) OR (type(%[1]s) IN $viaOut AND startNode(%[1]s) = %[2]s))", r, a)
 }
 
-// chainCypher finds chains with one {1,maxDepth} pattern: best where they
-// converge (up from a factory). complete says the chain is maximal (no
-// further step); endKind lets the store tell a top authority from a dead end.
-func chainCypher(maxDepth int) string {
-	return chainMatch(maxDepth) + `
-WITH p, complete ORDER BY length(p)
-RETURN [n IN nodes(p) | n.id] AS ids, ` + relationMaps + ` AS rels, complete, [n IN nodes(p) | n.kind] AS kinds
-LIMIT $limit`
-}
-
-// chainMatch binds the rows of chainCypher: p (a maximal chain) and
-// complete, in no order.
-func chainMatch(maxDepth int) string {
-	return fmt.Sprintf(`
-MATCH (root:Entity {id: $id})
-MATCH p = (root) ((a)-[r]-(b) WHERE %s AND %s){1,%d} (end)
-WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
-WITH p, end, NOT EXISTS {
-  MATCH (end)-[r2]-(x) WHERE %s AND %s AND NOT x IN nodes(p)
-} AS complete
-WHERE complete OR length(p) = %d`, stepClause("r", "a"), activeClause("r"), maxDepth, stepClause("r2", "end"), activeClause("r2"), maxDepth)
-}
-
 func anyStrings(xs []any) ([]string, error) {
 	out := make([]string, len(xs))
 	for i, x := range xs {
@@ -246,30 +223,6 @@ func anyStrings(xs []any) ([]string, error) {
 			return nil, fmt.Errorf("id %d: %T, want string", i, x)
 		}
 		out[i] = s
-	}
-	return out, nil
-}
-
-// decodeRelationMaps decodes [{type, from, to, props}] maps built in Cypher.
-func decodeRelationMaps(xs []any) ([]domain.Relation, error) {
-	out := make([]domain.Relation, 0, len(xs))
-	for _, x := range xs {
-		m, ok := x.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("relation: %T, want map", x)
-		}
-		typ, e1 := prop[string](m, "type")
-		from, e2 := prop[string](m, "from")
-		to, e3 := prop[string](m, "to")
-		props, e4 := prop[map[string]any](m, "props")
-		if err := firstErr(e1, e2, e3, e4); err != nil {
-			return nil, err
-		}
-		r, err := decodeRelation(typ, from, to, props)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
 	}
 	return out, nil
 }
@@ -419,19 +372,6 @@ func aidingPartyClause(n string) string {
 	return fmt.Sprintf("(%[1]s.kind = 'frontline_hq' OR EXISTS { (%[1]s)-[pw:PAIRED_WITH]->() WHERE pw.retractedAt IS NULL })", n)
 }
 
-// ExposureStatement finds the links of q: supply or ownership steps from
-// the entity to a site (ExposureSupplyDepth at most, none for the entity
-// itself), then either responsibility up from the site to the first aiding
-// party reached, or the designation of the site by a list.
-func ExposureStatement(q domain.ExposureQuery) Statement {
-	return Statement{Name: "exposure", Cypher: exposureMatch() + `
-RETURN [n IN nodes(p1) | n.id] + [n IN nodes(q)[1..] | n.id] AS ids,
-       [x IN relationships(p1) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] +
-       [x IN relationships(q) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels,
-       t.id AS target, reason
-LIMIT $limit`, Params: exposureParams(q)}
-}
-
 func exposureParams(q domain.ExposureQuery) map[string]any {
 	viaIn, viaOut := stepTypes(true, nil)
 	return timeParams(map[string]any{
@@ -440,27 +380,34 @@ func exposureParams(q domain.ExposureQuery) map[string]any {
 	}, q.Time)
 }
 
-// exposureMatch binds the rows of ExposureStatement: p1 (the supply steps),
+// exposureMatch binds the links of an exposure: p1 (the supply steps from
+// the entity to a site, ExposureSupplyDepth at most, none for the entity
+// itself), q (from the site, responsibility up to the first aiding party
+// reached, or the designation of the site by a list), t (the target) and
+// reason. Up to the first aiding party, written as pattern of registry
+// types.
 // q (the steps from the site on), t (the target) and reason.
 func exposureMatch() string {
+	viaIn, viaOut := stepTypes(true, nil)
+	supply := typeLabels(append(append([]string{}, domain.ExposureTypes.Backward...), domain.ExposureTypes.Forward...))
 	return fmt.Sprintf(`
 MATCH (root:Entity {id: $id}) WHERE root.retractedAt IS NULL
-MATCH p1 = (root) ((x)-[s]-(y) WHERE ((type(s) IN $backward AND endNode(s) = x) OR (type(s) IN $forward AND startNode(s) = x)) AND %s){0,%d} (site)
+MATCH p1 = (root) ((x)-[s%[9]s]-(y) WHERE ((type(s) IN $backward AND endNode(s) = x) OR (type(s) IN $forward AND startNode(s) = x)) AND %[1]s){0,%[2]d} (site)
 WHERE all(i IN range(0, size(nodes(p1)) - 2) WHERE NOT nodes(p1)[i] IN nodes(p1)[i+1..])
 WITH DISTINCT p1, site
 CALL (p1, site) {
-  MATCH q = (site) ((a)-[r]-(b) WHERE %s AND %s){1,%d} (t)
-  WHERE %s
-    AND none(n IN nodes(q)[1..-1] WHERE %s)
+  MATCH q = (site) ((a)-[r%[10]s]-(b) WHERE %[3]s AND %[4]s){1,%[5]d} (t)
+  WHERE %[6]s
+    AND none(n IN nodes(q)[1..-1] WHERE %[7]s)
     AND all(i IN range(0, size(nodes(q)) - 2) WHERE NOT nodes(q)[i] IN nodes(q)[i+1..])
     AND none(n IN nodes(q)[1..] WHERE n IN nodes(p1))
   RETURN q, t, 'AIDING_PARTY' AS reason
   UNION
-  MATCH q = (site)<-[d:DESIGNATED]-(t:Entity) WHERE %s
+  MATCH q = (site)<-[d:DESIGNATED]-(t:Entity) WHERE %[8]s
   RETURN q, t, 'DESIGNATION' AS reason
 }
 WITH p1, q, t, reason`,
 		activeClause("s"), domain.ExposureSupplyDepth,
 		stepClause("r", "a"), activeClause("r"), domain.ExposureChainDepth,
-		aidingPartyClause("t"), aidingPartyClause("n"), activeClause("d"))
+		aidingPartyClause("t"), aidingPartyClause("n"), activeClause("d"), supply, typeLabels(append(viaIn, viaOut...)))
 }

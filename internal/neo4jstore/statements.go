@@ -88,37 +88,7 @@ func kindLevels() map[string]any {
 // text has no word to search for).
 func LuceneQuery(text string) string { return luceneQuery(text) }
 
-// ChainStatement finds the chains of q: every maximal chain (one that ends
-// where no further step is possible, or at maxDepth), shortest first, at most
-// domain.MaxChainScan+1. byLength enumerates them length by length so LIMIT
-// stops early (best where chains fan out, going down); otherwise one
-// {1,maxDepth} pattern (best where they converge, going up). Chains uses
-// byLength for DOWN only (measured: docs/BENCHMARKS.md).
-func ChainStatement(q domain.ChainQuery, byLength bool) Statement {
-	viaIn, viaOut := stepTypes(q.Up, q.Types)
-	// maxDepth is a validated int; a quantifier cannot be a parameter.
-	cypher := chainCypher(q.MaxDepth)
-	if byLength {
-		cypher = chainCypherByDepth(q.MaxDepth)
-	}
-	return Statement{Name: "chains", Cypher: cypher, Params: timeParams(map[string]any{
-		"id": q.ID, "viaIn": viaIn, "viaOut": viaOut, "limit": domain.MaxChainScan + 1,
-	}, q.Time)}
-}
-
-// relationMaps is the projection of a path's relations that
-// decodeRelationMaps reads.
-const relationMaps = `[x IN relationships(p) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}]`
-
-// PathStatement finds paths between q.From and q.To.
-func PathStatement(q domain.PathQuery) Statement {
-	params := map[string]any{}
-	cypher := pathMatch(q, params, "") + `
-RETURN [n IN nodes(p) | n.id] AS ids, ` + relationMaps + ` AS rels`
-	return Statement{Name: "paths", Cypher: cypher, Params: timeParams(params, q.Time)}
-}
-
-// pathMatch binds the rows of PathStatement: p, shortest first, at most
+// pathMatch binds the paths of q: p, shortest first, at most
 // q.First. It adds its parameters to params, their names ending in
 // suffix (so that two directions can share a statement); the time
 // parameters (timeParams) are the caller's.

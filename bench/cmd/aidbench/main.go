@@ -186,7 +186,7 @@ func run(ctx context.Context, args []string) error {
 	workers := fs.Int("workers", 8, "concurrent requests at saturation")
 	warmup := fs.Duration("warmup", 2*time.Second, "saturation warm-up before each target and shape (not recorded)")
 	targetsFlag := fs.String("targets", "aidtrace,raw,neo4j-graphql", "systems to measure")
-	shapesFlag := fs.String("shapes", "", "shapes to measure (default: all but the raw-only alternatives chain_up_bydepth, chain_down_onepattern)")
+	shapesFlag := fs.String("shapes", "", "shapes to measure (default: all)")
 	soak := fs.Duration("soak", 0, "after the runs, drive aidtrace at --soak-rate for this long and sample its memory")
 	soakRate := fs.Float64("soak-rate", 50, "request rate of the memory run (shapes in turn)")
 	bin := fs.String("aidtrace-bin", "../bin/aidtrace", "the aidtrace binary to serve")
@@ -213,7 +213,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	var chosen []shape
 	for _, s := range shapes {
-		if want[s.Name] || (len(want) == 0 && !s.RawOnly) {
+		if want[s.Name] || len(want) == 0 {
 			chosen = append(chosen, s)
 		}
 	}
@@ -308,6 +308,8 @@ func run(ctx context.Context, args []string) error {
 			targets = append(targets, target{Name: name, URL: base + "/graphql", Metrics: base + "/metrics", Doc: func(s shape) string { return s.Aidtrace }})
 		case "raw":
 			targets = append(targets, target{Name: name, URL: "http://raw.invalid/cypher", Raw: raw})
+		case "plan":
+			targets = append(targets, target{Name: name, URL: "http://raw.invalid/cypher", Raw: raw, Plan: newPlanned()})
 		case "neo4j-graphql":
 			port, err := localneo4j.FreePort()
 			if err != nil {
@@ -334,9 +336,6 @@ func run(ctx context.Context, args []string) error {
 		for _, t := range targets {
 			if ctx.Err() != nil {
 				return ctx.Err()
-			}
-			if s.RawOnly && t.Raw == nil {
-				continue
 			}
 			if *warmup > 0 {
 				attack(ctx, t, s, sz, *seed+1000, 0, 2, *warmup)
@@ -409,9 +408,6 @@ func ratios(ms []measurement, chosen []shape, rates []float64) []ratio {
 		low = min(low, r)
 	}
 	for _, s := range chosen {
-		if s.RawOnly {
-			continue
-		}
 		r := ratio{Shape: s.Name, Nested: s.Nested}
 		// A ratio of runs that mostly failed would compare timeouts: left out.
 		ok := func(m *measurement) bool { return m != nil && m.Errors*100 <= m.Requests }
@@ -431,12 +427,7 @@ func ratios(ms []measurement, chosen []shape, rates []float64) []ratio {
 func soakRun(ctx context.Context, t target, aid *child, chosen []shape, sz synth.Sizes, seed uint64, rate float64, d time.Duration) *memoryRun {
 	fmt.Fprintf(os.Stderr, "memory run: aidtrace at %g/s for %s\n", rate, d)
 	mr := &memoryRun{Rate: rate, DurationS: d.Seconds()}
-	var mixed []shape
-	for _, s := range chosen {
-		if !s.RawOnly {
-			mixed = append(mixed, s)
-		}
-	}
+	mixed := chosen
 	s := sample(aid.cmd.Process.Pid, 5*time.Second)
 	a := vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.MaxWorkers(64))
 	for res := range a.Attack(mixedTargeter(t, mixed, sz, seed), vegeta.Rate{Freq: int(rate), Per: time.Second}, d, "soak") {
