@@ -371,7 +371,7 @@ func (s *Store) recomputeBestGrades(ctx context.Context, sourceIDs []string) err
 // best) among a relation's cited sources, as domain.BestGrade does.
 const recomputeBestGradesCypher = `
 MATCH (:Entity)-[r]->(:Entity) WHERE any(x IN r.sourceIds WHERE x IN $ids)
-WITH r, [(s:Source) WHERE s.id IN r.sourceIds | s.grade] AS gs
+WITH r, COLLECT { MATCH (s:Source) WHERE s.id IN r.sourceIds RETURN s.grade } AS gs
 SET r.bestGrade = reduce(best = head(gs), g IN gs | CASE WHEN g < best THEN g ELSE best END)`
 
 // counterClaimProps are a counter-claim's stored properties.

@@ -1,6 +1,8 @@
 package neo4jstore_test
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -353,5 +355,39 @@ func TestSearchEverySpelling(t *testing.T) {
 			}
 			t.Errorf("%q: hits %v, want %s first", tc.text, got, tc.want)
 		}
+	}
+}
+
+// A source's grade change reaches the strength of every relation citing it,
+// whether the change comes from a load or from an editor.
+func TestSourceGradeChangeReweighsRelations(t *testing.T) {
+	s := traversalStore(t)
+	grade := func() domain.Grade {
+		t.Helper()
+		r, err := s.RelationByID(t.Context(), "rel:t-pair-west")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.BestGrade
+	}
+	if g := grade(); g != "C" {
+		t.Fatalf("before: best grade %q, want C", g)
+	}
+	dir := t.TempDir()
+	data := `sources:
+  - {id: "src:t-forum", title: "Synthetic forum thread", url: "https://synthetic.invalid/c", type: other, grade: B}
+`
+	if err := os.WriteFile(filepath.Join(dir, "regrade.yaml"), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustLoad(t, s, dir)
+	if g := grade(); g != "B" {
+		t.Errorf("after a load regrading its source: best grade %q, want B", g)
+	}
+	if _, err := s.UpsertSource(t.Context(), domain.Source{ID: "src:t-forum", Title: "Synthetic forum thread", URL: "https://synthetic.invalid/c", Type: "other", Grade: "C"}, "test", "regrade"); err != nil {
+		t.Fatal(err)
+	}
+	if g := grade(); g != "C" {
+		t.Errorf("after an editor regraded its source: best grade %q, want C", g)
 	}
 }
