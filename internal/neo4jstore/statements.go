@@ -98,28 +98,45 @@ func pathMatch(q domain.PathQuery, params map[string]any, suffix string) string 
 		arrow = [2]string{"-", "-"}
 	}
 	n := func(name string) string { return "$" + name + suffix }
-	where := fmt.Sprintf("(size(%s) = 0 OR type(r) IN %s) AND ", n("types"), n("types")) + activeClause("r")
-	params["from"+suffix], params["to"+suffix], params["first"+suffix], params["types"+suffix] = q.From, q.To, q.First, nonNil(q.Types)
+	params["from"+suffix], params["to"+suffix], params["first"+suffix] = q.From, q.To, q.First
+	// Types reach the pattern as registry names: expanding only them is
+	// what makes dense entities cheap.
+	labels := typeLabels(q.Types)
+	where := activeClause("r")
 	if q.ResponsibilityOnly {
 		// Each step runs the way responsibility does: FORWARD (down) from
 		// an entity to what it answers for, BACKWARD (up) the reverse. ANY
 		// is both, each path one way throughout (Store.ReadPaths).
 		viaIn, viaOut := stepTypes(q.Direction == domain.PathBackward, q.Types)
 		arrow = [2]string{"-", "-"}
+		labels = typeLabels(append(append([]string{}, viaIn...), viaOut...))
 		where = fmt.Sprintf("((type(r) IN %[1]s AND endNode(r) = a) OR (type(r) IN %[2]s AND startNode(r) = a))", n("viaIn"), n("viaOut")) +
-			" AND " + activeClause("r")
+			" AND " + where
 		params["viaIn"+suffix], params["viaOut"+suffix] = viaIn, viaOut
 	}
-	step := fmt.Sprintf("((a)%s[r]%s(b) WHERE %s){1,%d}", arrow[0], arrow[1], where, q.MaxLength)
+	step := fmt.Sprintf("((a)%s[r%s]%s(b) WHERE %s){1,%d}", arrow[0], labels, arrow[1], where, q.MaxLength)
 	var match string
-	switch q.Mode {
-	case domain.PathShortest:
+	switch {
+	case !q.ResponsibilityOnly && (q.Mode == domain.PathShortest || q.Mode == domain.PathAllShortest):
+		// The breadth-first shortestPath() applies a predicate on every
+		// relationship while it searches: measured at a quarter of the
+		// database hits of SHORTEST with a quantified path pattern
+		// (docs/BENCHMARKS.md, "The floor, statement by statement"). A
+		// responsibility step depends on the way it is walked, which it
+		// cannot express.
+		fn := "shortestPath"
+		if q.Mode == domain.PathAllShortest {
+			fn = "allShortestPaths"
+		}
+		match = fmt.Sprintf("MATCH p = %s((start)%s[%s*1..%d]%s(end))\nWHERE all(r IN relationships(p) WHERE %s)",
+			fn, arrow[0], labels, q.MaxLength, arrow[1], where)
+	case q.Mode == domain.PathShortest:
 		match = "MATCH p = SHORTEST 1 (start)" + step + "(end)"
-	case domain.PathAllShortest:
+	case q.Mode == domain.PathAllShortest:
 		match = "MATCH p = ALL SHORTEST (start)" + step + "(end)"
-	case domain.PathKShortest:
+	case q.Mode == domain.PathKShortest:
 		match = fmt.Sprintf("MATCH p = SHORTEST %d (start)%s(end)", q.First, step)
-	case domain.PathAllSimple:
+	case q.Mode == domain.PathAllSimple:
 		match = "MATCH p = (start)" + step + "(end)\nWHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])"
 	}
 	return fmt.Sprintf(`
@@ -143,16 +160,17 @@ func neighborhoodMatch(q domain.SubgraphQuery) string {
 MATCH (n:Entity) WHERE n.id > '' AND n.retractedAt IS NULL AND (size($kinds) = 0 OR n.kind IN $kinds)
 WITH n ORDER BY n.id LIMIT $limit`
 	}
-	// Depth is a validated int (a variable-length bound cannot be a parameter).
-	// DISTINCT end nodes let the planner prune the expansion.
+	// Depth is a validated int (a variable-length bound cannot be a
+	// parameter); types are registry names. DISTINCT end nodes let the
+	// planner prune the expansion.
 	return fmt.Sprintf(`
 MATCH (s:Entity) WHERE s.id IN $ids AND s.retractedAt IS NULL
-MATCH (s)-[rs*0..%d]-(n:Entity)
-WHERE all(r IN rs WHERE (size($types) = 0 OR type(r) IN $types) AND %s)
+MATCH (s)-[rs%s*0..%d]-(n:Entity)
+WHERE all(r IN rs WHERE %s)
   AND (n.id IN $ids OR size($kinds) = 0 OR n.kind IN $kinds)
 WITH DISTINCT n
 ORDER BY CASE WHEN n.id IN $ids THEN 0 ELSE 1 END, n.id
-LIMIT $limit`, q.Depth, activeClause("r"))
+LIMIT $limit`, typeLabels(q.Types), q.Depth, activeClause("r"))
 }
 
 func neighborhoodParams(q domain.SubgraphQuery) map[string]any {

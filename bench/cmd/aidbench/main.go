@@ -138,18 +138,31 @@ type results struct {
 	Loads        []loadResult   `json:"loads,omitempty"`
 	Measurements []measurement  `json:"measurements"`
 	Ratios       []ratio        `json:"ratios"`
-	Memory       *memoryRun     `json:"memory,omitempty"`
-	ServerRSSMB  []memSample    `json:"serverRSSMB,omitempty"`
+	// Profile is the PROFILE review of each shape's statements (profile.go).
+	Profile     []profileRow `json:"profile,omitempty"`
+	Memory      *memoryRun   `json:"memory,omitempty"`
+	ServerRSSMB []memSample  `json:"serverRSSMB,omitempty"`
 }
 
 type ratio struct {
 	Shape string `json:"shape"`
 	// P50OverRaw is aidtrace's p50 over the raw floor's at the lowest rate.
 	P50OverRaw float64 `json:"p50OverRaw"`
+	// P50OverRawAt is the same at each fixed rate (by the rate, "10").
+	P50OverRawAt map[string]float64 `json:"p50OverRawAt,omitempty"`
 	// ThroughputOverLibrary is aidtrace's saturation throughput over the
 	// Neo4j GraphQL Library's.
 	ThroughputOverLibrary float64 `json:"throughputOverLibrary"`
-	Nested                bool    `json:"nested"`
+	// ThroughputOverRaw is aidtrace's saturation throughput over the raw
+	// floor's.
+	ThroughputOverRaw float64 `json:"throughputOverRaw,omitempty"`
+	// OwnOverDB is aidtrace's own work per answer (handler time minus
+	// Neo4j time, from its /metrics) over its Neo4j time, at each fixed
+	// rate.
+	OwnOverDB map[string]float64 `json:"ownOverDB,omitempty"`
+	// RoundTrips is aidtrace's Neo4j round trips per request (its /metrics).
+	RoundTrips float64 `json:"roundTrips,omitempty"`
+	Nested     bool    `json:"nested"`
 }
 
 type memoryRun struct {
@@ -188,6 +201,8 @@ func run(ctx context.Context, args []string) error {
 	targetsFlag := fs.String("targets", "aidtrace,raw,neo4j-graphql", "systems to measure")
 	shapesFlag := fs.String("shapes", "", "shapes to measure (default: all)")
 	soak := fs.Duration("soak", 0, "after the runs, drive aidtrace at --soak-rate for this long and sample its memory")
+	profileSamples := fs.Int("profile", 5, "before the attacks, PROFILE each shape's statements on this many requests (0: none)")
+	profileRuns := fs.Int("profile-runs", 10, "timed plain runs per profiled statement and request")
 	soakRate := fs.Float64("soak-rate", 50, "request rate of the memory run (shapes in turn)")
 	bin := fs.String("aidtrace-bin", "../bin/aidtrace", "the aidtrace binary to serve")
 	nodeDir := fs.String("node-dir", "neo4j-graphql", "directory of the Neo4j GraphQL Library server")
@@ -263,6 +278,14 @@ func run(ctx context.Context, args []string) error {
 			res.Loads = append(res.Loads, lr)
 		}
 		store.Close(ctx)
+	}
+
+	if *profileSamples > 0 {
+		fmt.Fprintf(os.Stderr, "profiling the statements of each shape ...\n")
+		if res.Profile, err = profileShapes(ctx, drv, chosen, sz, *seed, *profileSamples, *profileRuns, false, nil); err != nil {
+			return err
+		}
+		res.Settings["profileSamples"], res.Settings["profileRuns"] = *profileSamples, *profileRuns
 	}
 
 	// The servers under test, each a process of its own.
@@ -416,6 +439,26 @@ func ratios(ms []measurement, chosen []shape, rates []float64) []ratio {
 		}
 		if a, l := find(ms, "aidtrace", s.Name, "saturation", 0), find(ms, "neo4j-graphql", s.Name, "saturation", 0); ok(a) && ok(l) && l.Throughput > 0 {
 			r.ThroughputOverLibrary = a.Throughput / l.Throughput
+		}
+		if a, w := find(ms, "aidtrace", s.Name, "saturation", 0), find(ms, "raw", s.Name, "saturation", 0); ok(a) && ok(w) && w.Throughput > 0 {
+			r.ThroughputOverRaw = a.Throughput / w.Throughput
+		}
+		for _, rate := range rates {
+			key := strconv.FormatFloat(rate, 'g', -1, 64)
+			a, w := find(ms, "aidtrace", s.Name, "rate", rate), find(ms, "raw", s.Name, "rate", rate)
+			if ok(a) && ok(w) && w.P50ms > 0 {
+				if r.P50OverRawAt == nil {
+					r.P50OverRawAt = map[string]float64{}
+				}
+				r.P50OverRawAt[key] = a.P50ms / w.P50ms
+			}
+			if ok(a) && a.DBMs > 0 {
+				if r.OwnOverDB == nil {
+					r.OwnOverDB = map[string]float64{}
+				}
+				r.OwnOverDB[key] = (a.ServerMs - a.DBMs) / a.DBMs
+				r.RoundTrips = a.QueriesPerRequest
+			}
 		}
 		out = append(out, r)
 	}

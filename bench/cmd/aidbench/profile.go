@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -29,6 +31,7 @@ func profile(ctx context.Context, args []string) error {
 	samples := fs.Int("samples", 5, "requests per shape (variables drawn as the run draws them)")
 	runs := fs.Int("runs", 20, "timed plain runs per statement and request")
 	show := fs.Bool("print", false, "print each statement")
+	alts := fs.Bool("alternatives", false, "also the alternatives tried for the floor")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,15 +48,44 @@ func profile(ctx context.Context, args []string) error {
 	for _, s := range splitList(*shapesFlag) {
 		want[s] = true
 	}
-	plan := newPlanned()
-	fmt.Printf("| shape | statement | db hits | rows through the plan | records | KiB returned | median ms |\n|---|---|---:|---:|---:|---:|---:|\n")
+	var chosen []shape
 	for _, s := range shapes {
-		if len(want) > 0 && !want[s.Name] {
-			continue
+		if len(want) == 0 || want[s.Name] {
+			chosen = append(chosen, s)
 		}
-		r := rand.New(rand.NewPCG(*seed, 0xbe7c4))
+	}
+	var out io.Writer
+	if *show {
+		out = os.Stdout
+	}
+	rows, err := profileShapes(ctx, drv, chosen, sz, *seed, *samples, *runs, *alts, out)
+	if err != nil {
+		return err
+	}
+	fmt.Print(profileTable(rows, *samples, *runs, *scale))
+	return nil
+}
+
+// profileRow is one statement's account, means over the requests profiled.
+type profileRow struct {
+	Shape     string  `json:"shape"`
+	Statement string  `json:"statement"`
+	DBHits    int64   `json:"dbHits"`
+	Rows      int64   `json:"rows"`
+	Records   int64   `json:"records"`
+	KiB       float64 `json:"kib"`
+	MedianMs  float64 `json:"medianMs"`
+}
+
+// profileShapes profiles each shape's statements on the first samples
+// requests it draws (printing each statement to show, when set).
+func profileShapes(ctx context.Context, drv neo4j.DriverWithContext, chosen []shape, sz synth.Sizes, seed uint64, samples, runs int, alts bool, show io.Writer) ([]profileRow, error) {
+	plan := newPlanned()
+	var out []profileRow
+	for _, s := range chosen {
+		r := rand.New(rand.NewPCG(seed, 0xbe7c4))
 		var vars []map[string]any
-		for range *samples {
+		for range samples {
 			vars = append(vars, s.Vars(r, sz))
 		}
 		type candidate struct {
@@ -65,6 +97,9 @@ func profile(ctx context.Context, args []string) error {
 			{"aidtrace (planned)", func(v map[string]any) (neo4jstore.Statement, error) { return plan.statement(s.Aidtrace, v) }},
 		}
 		for _, alt := range alternatives[s.Name] {
+			if !alts {
+				break
+			}
 			cands = append(cands, candidate{alt.name, func(v map[string]any) (neo4jstore.Statement, error) { return alt.st(v), nil }})
 		}
 		for _, c := range cands {
@@ -73,33 +108,47 @@ func profile(ctx context.Context, args []string) error {
 			for i, v := range vars {
 				st, err := c.st(v)
 				if err != nil {
-					return fmt.Errorf("%s %s: %w", s.Name, c.name, err)
+					return nil, fmt.Errorf("%s %s: %w", s.Name, c.name, err)
 				}
-				if *show && i == 0 {
-					fmt.Printf("\n-- %s, %s\n%s\n-- params %v\n\n", s.Name, c.name, strings.TrimSpace(st.Cypher), st.Params)
+				if show != nil && i == 0 {
+					fmt.Fprintf(show, "\n-- %s, %s\n%s\n-- params %v\n\n", s.Name, c.name, strings.TrimSpace(st.Cypher), st.Params)
 				}
 				h, rw, rc, b, err := profileOne(ctx, drv, st)
 				if err != nil {
-					return fmt.Errorf("%s %s: %w", s.Name, c.name, err)
+					return nil, fmt.Errorf("%s %s: %w", s.Name, c.name, err)
 				}
 				hits, rows, recs, bytes = hits+h, rows+rw, recs+rc, bytes+b
-				for range *runs {
+				for range runs {
 					began := time.Now()
 					if _, err := neo4j.ExecuteQuery(ctx, drv, st.Cypher, st.Params, neo4j.EagerResultTransformer,
 						neo4j.ExecuteQueryWithDatabase(database()), neo4j.ExecuteQueryWithReadersRouting()); err != nil {
-						return err
+						return nil, err
 					}
 					times = append(times, time.Since(began))
 				}
 			}
 			slices.Sort(times)
 			n := int64(len(vars))
-			fmt.Printf("| %s | %s | %d | %d | %d | %.1f | %.2f |\n", s.Name, c.name, hits/n, rows/n, recs/n,
-				float64(bytes)/float64(n)/1024, float64(times[len(times)/2])/float64(time.Millisecond))
+			row := profileRow{Shape: s.Name, Statement: c.name, DBHits: hits / n, Rows: rows / n, Records: recs / n, KiB: float64(bytes) / float64(n) / 1024}
+			if len(times) > 0 {
+				row.MedianMs = float64(times[len(times)/2]) / float64(time.Millisecond)
+			}
+			out = append(out, row)
+			fmt.Fprintf(os.Stderr, "profile %-14s %-40s %8d db hits %8d rows %6.1f KiB %7.2f ms\n", s.Name, c.name, row.DBHits, row.Rows, row.KiB, row.MedianMs)
 		}
 	}
-	fmt.Printf("\n(means over %d requests per shape, scale %s; median over %d plain runs of each)\n", *samples, strings.ToUpper(*scale), *runs)
-	return nil
+	return out, nil
+}
+
+// profileTable renders the review.
+func profileTable(rows []profileRow, samples, runs int, scale string) string {
+	var b strings.Builder
+	b.WriteString("| shape | statement | db hits | rows through the plan | records | KiB returned | median ms |\n|---|---|---:|---:|---:|---:|---:|\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %.1f | %.2f |\n", r.Shape, r.Statement, r.DBHits, r.Rows, r.Records, r.KiB, r.MedianMs)
+	}
+	fmt.Fprintf(&b, "\n(means over %d requests per shape, scale %s; median over %d plain runs of each statement and request)\n", samples, strings.ToUpper(scale), runs)
+	return b.String()
 }
 
 // profileOne runs st under PROFILE: database hits and rows summed over the
@@ -126,8 +175,17 @@ func profileOne(ctx context.Context, drv neo4j.DriverWithContext, st neo4jstore.
 	return hits, rows, int64(len(res.Records)), bytes, nil
 }
 
-// alternatives are the other statements tried for a shape's floor.
+// alternatives are the other statements tried for a shape's floor (by
+// `aidbench profile --alternatives`, not by `run`): what the floor is
+// better than.
 var alternatives = map[string][]struct {
 	name string
 	st   rawStatement
-}{}
+}{
+	"entity": {{"every property of the relations (properties(r))", rawEntityAllProperties}},
+	"chain_up": {{"untyped steps (type(r) IN $viaIn ... in WHERE only)", rawChainUntyped(true)},
+		{"by length (one UNION ALL branch per length)", rawChainByLength(true)}},
+	"chain_down":   {{"one {1,8} pattern, ORDER BY length, LIMIT", rawChainOnePattern(false)}},
+	"path":         {{"SHORTEST 1 with a quantified path pattern", rawPathQPP}},
+	"neighborhood": {{"edges checked against a list of ids", rawNeighborhoodIDList}},
+}

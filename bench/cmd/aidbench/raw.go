@@ -89,21 +89,32 @@ RETURN node {.id, .name, .kind}, score, tier`}
 // {1,8} pattern (chains converge); down, one branch per length so that
 // LIMIT stops early (they fan out). The step follows only responsibility
 // types, written as a type alternative so that dense nodes expand by type.
-func rawChain(up bool) rawStatement {
+func rawChain(up bool) rawStatement { return chainStatement(up, !up, true) }
+
+func rawChainUntyped(up bool) rawStatement    { return chainStatement(up, !up, false) }
+func rawChainByLength(up bool) rawStatement   { return chainStatement(up, true, true) }
+func rawChainOnePattern(up bool) rawStatement { return chainStatement(up, false, true) }
+
+func chainStatement(up, byLength, typed bool) rawStatement {
 	labels, viaIn, viaOut := responsibilityTypes(up)
+	if !typed {
+		labels = ""
+	} else {
+		labels = ":" + labels
+	}
 	step := func(r, a string) string {
 		return fmt.Sprintf("((type(%[1]s) IN $viaIn AND endNode(%[1]s) = %[2]s) OR (type(%[1]s) IN $viaOut AND startNode(%[1]s) = %[2]s))", r, a)
 	}
 	ret := `
 RETURN [x IN nodes(p) | x {.id, .name}] AS nodes, complete,
        [x IN relationships(p) | x {.id, type: type(x), fromId: startNode(x).id, toId: endNode(x).id, .validFrom, .validTo, .confidence}] AS rels`
-	maximal := fmt.Sprintf(`NOT EXISTS { MATCH (end)-[r2:%s]-(x) WHERE %s AND r2.retractedAt IS NULL AND NOT x IN nodes(p) }`, labels, step("r2", "end"))
+	maximal := fmt.Sprintf(`NOT EXISTS { MATCH (end)-[r2%s]-(x) WHERE %s AND r2.retractedAt IS NULL AND NOT x IN nodes(p) }`, labels, step("r2", "end"))
 	noRepeat := "all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])"
 	var cypher string
-	if up {
+	if !byLength {
 		cypher = fmt.Sprintf(`
 MATCH (root:Entity {id: $id})
-MATCH p = (root) ((a)-[r:%s]-(b) WHERE %s AND r.retractedAt IS NULL){1,8} (end)
+MATCH p = (root) ((a)-[r%s]-(b) WHERE %s AND r.retractedAt IS NULL){1,8} (end)
 WHERE %s
 WITH p, %s AS complete
 WHERE complete OR length(p) = 8
@@ -111,7 +122,7 @@ WITH p, complete ORDER BY length(p) LIMIT 2001`, labels, step("r", "a"), noRepea
 	} else {
 		parts := make([]string, 0, 8)
 		for d := 1; d <= 8; d++ {
-			parts = append(parts, fmt.Sprintf(`  MATCH p = (root) ((a)-[r:%s]-(b) WHERE %s AND r.retractedAt IS NULL){%d} (end)
+			parts = append(parts, fmt.Sprintf(`  MATCH p = (root) ((a)-[r%s]-(b) WHERE %s AND r.retractedAt IS NULL){%d} (end)
   WHERE %s
   WITH p, %s AS complete
   WHERE complete OR %d = 8
@@ -125,11 +136,13 @@ WITH p, complete ORDER BY length(p) LIMIT 2001`, labels, step("r", "a"), noRepea
 }
 
 // rawPath: one shortest path of at most 6 hops either way, its entities'
-// id and name and its relations' ids, types and ends.
+// id and name and its relations' ids, types and ends. The breadth-first
+// shortestPath() checks the relationship predicate as it searches.
 func rawPath(v map[string]any) neo4jstore.Statement {
 	return neo4jstore.Statement{Name: "raw-path", Params: map[string]any{"a": str(v, "a"), "b": str(v, "b")}, Cypher: `
 MATCH (start:Entity {id: $a}), (end:Entity {id: $b})
-MATCH p = SHORTEST 1 (start) ((x)-[r]-(y) WHERE r.retractedAt IS NULL){1,6} (end)
+MATCH p = shortestPath((start)-[*..6]-(end))
+WHERE all(r IN relationships(p) WHERE r.retractedAt IS NULL)
 RETURN length(p) AS length, [n IN nodes(p) | n {.id, .name}] AS nodes,
        [x IN relationships(p) | x {.id, type: type(x), fromId: startNode(x).id, toId: endNode(x).id}] AS relations`}
 }
@@ -147,6 +160,43 @@ WITH found[..500] AS ns, size(found) > 500 AS truncated
 RETURN truncated, [n IN ns | n {.id, .name, .kind}] AS nodes, COLLECT {
   UNWIND ns AS a
   MATCH (a)-[r]->(b:Entity) WHERE b IN ns AND r.retractedAt IS NULL
+  WITH r ORDER BY r.id
+  RETURN r {.id, type: type(r), fromId: startNode(r).id, toId: endNode(r).id}
+} AS edges`}
+}
+
+// Alternatives (see profile.go).
+
+func rawEntityAllProperties(v map[string]any) neo4jstore.Statement {
+	return neo4jstore.Statement{Name: "raw-entity-all", Params: map[string]any{"id": str(v, "id")}, Cypher: `
+MATCH (n:Entity {id: $id})
+RETURN n {.id, .kind, .name, .nameZh, relations: COLLECT {
+  MATCH (n)-[r]-(:Entity) WHERE r.retractedAt IS NULL
+  WITH r ORDER BY r.id LIMIT 51
+  RETURN {type: type(r), from: startNode(r).id, to: endNode(r).id, props: properties(r)}
+}} AS entity`}
+}
+
+func rawPathQPP(v map[string]any) neo4jstore.Statement {
+	return neo4jstore.Statement{Name: "raw-path-qpp", Params: map[string]any{"a": str(v, "a"), "b": str(v, "b")}, Cypher: `
+MATCH (start:Entity {id: $a}), (end:Entity {id: $b})
+MATCH p = SHORTEST 1 (start) ((x)-[r]-(y) WHERE r.retractedAt IS NULL){1,6} (end)
+RETURN length(p) AS length, [n IN nodes(p) | n {.id, .name}] AS nodes,
+       [x IN relationships(p) | x {.id, type: type(x), fromId: startNode(x).id, toId: endNode(x).id}] AS relations`}
+}
+
+func rawNeighborhoodIDList(v map[string]any) neo4jstore.Statement {
+	return neo4jstore.Statement{Name: "raw-neighborhood-ids", Params: map[string]any{"id": str(v, "id")}, Cypher: `
+MATCH (s:Entity {id: $id})
+MATCH (s)-[rs*0..2]-(n:Entity)
+WHERE all(r IN rs WHERE r.retractedAt IS NULL)
+WITH DISTINCT n ORDER BY CASE WHEN n.id = $id THEN 0 ELSE 1 END, n.id LIMIT 501
+WITH collect(n) AS found
+WITH found[..500] AS ns, size(found) > 500 AS truncated
+WITH ns, truncated, [n IN ns | n.id] AS ids
+RETURN truncated, [n IN ns | n {.id, .name, .kind}] AS nodes, COLLECT {
+  UNWIND ns AS a
+  MATCH (a)-[r]->(b:Entity) WHERE b.id IN ids AND r.retractedAt IS NULL
   WITH r ORDER BY r.id
   RETURN r {.id, type: type(r), fromId: startNode(r).id, toId: endNode(r).id}
 } AS edges`}
