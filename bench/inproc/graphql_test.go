@@ -30,6 +30,7 @@ type memory struct {
 	entities map[string]*domain.Entity
 	rels     map[string][]domain.Relation // by entity id, both directions
 	chain    *domain.ChainResult
+	hood     *domain.Subgraph
 }
 
 func newMemory(tb testing.TB) *memory {
@@ -59,7 +60,29 @@ func newMemory(tb testing.TB) *memory {
 		res.Chains = append(res.Chains, c)
 	}
 	m.chain = res
+	// A neighbourhood of 500 entities and the relations among them (the
+	// neighborhood shape's answer at M: 500 entities, about 1,000 edges).
+	g := &domain.Subgraph{}
+	in := map[string]bool{}
+	for i := range d.Entities {
+		if len(g.Entities) == 500 {
+			break
+		}
+		g.Entities = append(g.Entities, d.Entities[i])
+		in[d.Entities[i].ID] = true
+	}
+	for _, r := range d.Relations {
+		if in[r.From] && in[r.To] {
+			g.Relations = append(g.Relations, r)
+		}
+	}
+	m.hood = g
 	return m
+}
+
+// ReadNeighborhood answers the prepared neighbourhood.
+func (m *memory) ReadNeighborhood(context.Context, domain.SubgraphQuery, domain.ResultPlan) (*domain.Subgraph, *domain.Fetched, error) {
+	return m.hood, domain.NewFetched(), nil
 }
 
 // ReadEntity answers the entity and the pages of relations its plan asks
@@ -130,6 +153,12 @@ const chainDoc = `query($id: ID!) { responsibilityChain(id: $id, direction: UP, 
 // the dataloaders' batch window does not enter these documents.
 func BenchmarkEntity(b *testing.B) {
 	benchmarkDoc(b, 0, entityDoc, fmt.Sprintf(`{"id":%q}`, synth.FactoryID(0)))
+}
+
+const hoodDoc = `query($id: ID!) { neighborhood(ids: [$id], depth: 2, limit: 500) { truncated nodes { id name kind } edges { id type fromId toId } } }`
+
+func BenchmarkNeighborhood500(b *testing.B) {
+	benchmarkDoc(b, 0, hoodDoc, fmt.Sprintf(`{"id":%q}`, synth.CountyID(0)))
 }
 
 func BenchmarkChain50x8(b *testing.B) {

@@ -49,7 +49,7 @@ func (s *Store) readOne(ctx context.Context, st Statement) (any, error) {
 	return x, nil
 }
 
-// readAll runs st and returns column x of every record.
+// readAll runs st and returns its records.
 func (s *Store) readAll(ctx context.Context, st Statement) ([]*neo4j.Record, error) {
 	return s.read(ctx, st.Name, st.Cypher, st.Params)
 }

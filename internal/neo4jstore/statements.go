@@ -8,10 +8,10 @@ import (
 )
 
 // Statement is one Cypher statement with its parameters, exactly as the
-// store runs it. The builders below are the one place each read statement
-// is written: the store runs them, and bench/ runs the same ones through
-// the driver to measure the floor under aidtrace. They expect queries that
-// passed their domain Validate.
+// store runs it. The builders here and in planned.go are the one place each
+// read statement is written: the store runs them, and bench/ profiles and
+// runs the planned ones through the driver. They expect queries that passed
+// their domain Validate.
 type Statement struct {
 	Name   string
 	Cypher string
@@ -26,15 +26,8 @@ MATCH (n:Entity {id: id})
 RETURN n`, Params: map[string]any{"ids": ids}}
 }
 
-// RelationPagesStatement pages the relations of each of q.IDs.
-func RelationPagesStatement(q domain.RelationQuery, first int, after string) (Statement, error) {
-	pattern, err := directionPattern(q.Direction)
-	if err != nil {
-		return Statement{}, err
-	}
-	return relationPagesStatement(q, pattern, first, after), nil
-}
-
+// relationPagesStatement pages the relations of each of q.IDs (the
+// fallback loaders' query: reads plan their pages).
 func relationPagesStatement(q domain.RelationQuery, pattern string, first int, after string) Statement {
 	return Statement{Name: "relation-pages", Cypher: `
 UNWIND $ids AS id

@@ -198,7 +198,7 @@ func run(ctx context.Context, args []string) error {
 	satDur := fs.Duration("sat-duration", 8*time.Second, "length of each saturation attack (0: none)")
 	workers := fs.Int("workers", 8, "concurrent requests at saturation")
 	warmup := fs.Duration("warmup", 2*time.Second, "saturation warm-up before each target and shape (not recorded)")
-	targetsFlag := fs.String("targets", "aidtrace,raw,neo4j-graphql", "systems to measure")
+	targetsFlag := fs.String("targets", "aidtrace,plan,raw,neo4j-graphql", "systems to measure (plan: aidtrace's statement through the driver)")
 	shapesFlag := fs.String("shapes", "", "shapes to measure (default: all)")
 	soak := fs.Duration("soak", 0, "after the runs, drive aidtrace at --soak-rate for this long and sample its memory")
 	profileSamples := fs.Int("profile", 5, "before the attacks, PROFILE each shape's statements on this many requests (0: none)")
@@ -339,8 +339,10 @@ func run(ctx context.Context, args []string) error {
 				return err
 			}
 			base := fmt.Sprintf("http://127.0.0.1:%d/", port)
+			_, to, from := responsibilityTypes(false) // down: FROM_IS_RESPONSIBLE types are walked out of an entity
+			types, _ := json.Marshal(map[string][]string{"from": from, "to": to})
 			lib, err := startChild(ctx, "neo4j-graphql", filepath.Join(logDir, "neo4j-graphql.log"), base+"?query=%7B__typename%7D",
-				[]string{"PORT=" + strconv.Itoa(port)}, *nodeDir, "node", "server.mjs")
+				[]string{"PORT=" + strconv.Itoa(port), "RESPONSIBILITY_TYPES=" + string(types)}, *nodeDir, "node", "server.mjs")
 			if err != nil {
 				return err
 			}

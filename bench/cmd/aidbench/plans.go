@@ -80,27 +80,34 @@ func (r *recorder) ReadNeighborhood(_ context.Context, q domain.SubgraphQuery, w
 // set); nothing here calls it.
 type writes struct{ domain.WriteService }
 
-// planned is aidtrace's GraphQL layer on a recorder. A document of one root
-// field gives one statement; calls are serialised (one recorder).
-type planned struct {
-	mu  sync.Mutex
+// planned is aidtrace's GraphQL layer on recorders, one per concurrent
+// caller (a pool): a document of one root field gives one statement.
+type planned struct{ pool sync.Pool }
+
+// plannerOnRecorder is one GraphQL layer with its recorder.
+type plannerOnRecorder struct {
 	rec *recorder
 	c   *client.Client
 }
 
 func newPlanned() *planned {
-	rec := &recorder{}
-	r := &graph.Resolver{Read: rec, Write: writes{}}
-	srv := handler.New(generated.NewExecutableSchema(r.Config()))
-	srv.AddTransport(transport.POST{})
-	srv.Use(graph.Loaders{R: r})
-	return &planned{rec: rec, c: client.New(srv)}
+	p := &planned{}
+	p.pool.New = func() any {
+		rec := &recorder{}
+		r := &graph.Resolver{Read: rec, Write: writes{}}
+		srv := handler.New(generated.NewExecutableSchema(r.Config()))
+		srv.AddTransport(transport.POST{})
+		srv.Use(graph.Loaders{R: r})
+		return &plannerOnRecorder{rec: rec, c: client.New(srv)}
+	}
+	return p
 }
 
-// statement is the statement aidtrace sends for doc with vars.
-func (p *planned) statement(doc string, vars map[string]any) (neo4jstore.Statement, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+// statement is the statement aidtrace sends for doc with vars (planned in
+// this process: parsing, validation and planning, as the server does).
+func (pp *planned) statement(doc string, vars map[string]any) (neo4jstore.Statement, error) {
+	p := pp.pool.Get().(*plannerOnRecorder)
+	defer pp.pool.Put(p)
 	p.rec.st = nil
 	var opts []client.Option
 	for k, v := range vars {
