@@ -102,14 +102,18 @@ func profileShapes(ctx context.Context, drv neo4j.DriverWithContext, chosen []sh
 			}
 			cands = append(cands, candidate{alt.name, func(v map[string]any) (neo4jstore.Statement, error) { return alt.st(v), nil }})
 		}
-		for _, c := range cands {
+		// PROFILE each candidate, then time them round-robin (a plain run
+		// of each in turn), so that none gains from running after another.
+		rowsOf := make([]profileRow, len(cands))
+		sts := make([][]neo4jstore.Statement, len(cands))
+		for ci, c := range cands {
 			var hits, rows, recs, bytes int64
-			var times []time.Duration
 			for i, v := range vars {
 				st, err := c.st(v)
 				if err != nil {
 					return nil, fmt.Errorf("%s %s: %w", s.Name, c.name, err)
 				}
+				sts[ci] = append(sts[ci], st)
 				if show != nil && i == 0 {
 					fmt.Fprintf(show, "\n-- %s, %s\n%s\n-- params %v\n\n", s.Name, c.name, strings.TrimSpace(st.Cypher), st.Params)
 				}
@@ -118,23 +122,31 @@ func profileShapes(ctx context.Context, drv neo4j.DriverWithContext, chosen []sh
 					return nil, fmt.Errorf("%s %s: %w", s.Name, c.name, err)
 				}
 				hits, rows, recs, bytes = hits+h, rows+rw, recs+rc, bytes+b
-				for range runs {
+			}
+			n := int64(len(vars))
+			rowsOf[ci] = profileRow{Shape: s.Name, Statement: c.name, DBHits: hits / n, Rows: rows / n, Records: recs / n, KiB: float64(bytes) / float64(n) / 1024}
+		}
+		times := make([][]time.Duration, len(cands))
+		for range runs {
+			for ci := range cands {
+				for _, st := range sts[ci] {
 					began := time.Now()
 					if _, err := neo4j.ExecuteQuery(ctx, drv, st.Cypher, st.Params, neo4j.EagerResultTransformer,
 						neo4j.ExecuteQueryWithDatabase(database()), neo4j.ExecuteQueryWithReadersRouting()); err != nil {
 						return nil, err
 					}
-					times = append(times, time.Since(began))
+					times[ci] = append(times[ci], time.Since(began))
 				}
 			}
-			slices.Sort(times)
-			n := int64(len(vars))
-			row := profileRow{Shape: s.Name, Statement: c.name, DBHits: hits / n, Rows: rows / n, Records: recs / n, KiB: float64(bytes) / float64(n) / 1024}
-			if len(times) > 0 {
-				row.MedianMs = float64(times[len(times)/2]) / float64(time.Millisecond)
+		}
+		for ci := range cands {
+			row := rowsOf[ci]
+			if ts := times[ci]; len(ts) > 0 {
+				slices.Sort(ts)
+				row.MedianMs = float64(ts[len(ts)/2]) / float64(time.Millisecond)
 			}
 			out = append(out, row)
-			fmt.Fprintf(os.Stderr, "profile %-14s %-40s %8d db hits %8d rows %6.1f KiB %7.2f ms\n", s.Name, c.name, row.DBHits, row.Rows, row.KiB, row.MedianMs)
+			fmt.Fprintf(os.Stderr, "profile %-14s %-40s %8d db hits %8d rows %6.1f KiB %7.2f ms\n", s.Name, row.Statement, row.DBHits, row.Rows, row.KiB, row.MedianMs)
 		}
 	}
 	return out, nil
