@@ -3,6 +3,8 @@ package neo4jstore
 import (
 	"fmt"
 	"strings"
+
+	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
 // The chain statements bind p (a maximal chain from $id: one that ends
@@ -15,7 +17,7 @@ import (
 
 // chainMatch finds the chains with one {1,maxDepth} pattern, in no order:
 // best where chains converge (up from a factory).
-func chainMatch(maxDepth int, labels string) string {
+func chainMatch(maxDepth int, labels string, t domain.Time) string {
 	return fmt.Sprintf(`
 MATCH (root:Entity {id: $id})
 MATCH p = (root) ((a)-[r%[5]s]-(b) WHERE %[1]s AND %[2]s){1,%[3]d} (end)
@@ -23,7 +25,7 @@ WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+
 WITH p, end, NOT EXISTS {
   MATCH (end)-[r2%[5]s]-(x) WHERE %[4]s AND %[6]s AND NOT x IN nodes(p)
 } AS complete
-WHERE complete OR length(p) = %[3]d`, stepClause("r", "a"), activeClause("r"), maxDepth, stepClause("r2", "end"), labels, activeClause("r2"))
+WHERE complete OR length(p) = %[3]d`, stepClause("r", "a"), activeAt("r", t), maxDepth, stepClause("r2", "end"), labels, activeAt("r2", t))
 }
 
 // chainMatchByDepth finds the same chains as one UNION ALL branch per
@@ -33,7 +35,7 @@ WHERE complete OR length(p) = %[3]d`, stepClause("r", "a"), activeClause("r"), m
 // 2.3 s. Where they converge (UP from a factory) each branch re-walks the
 // shorter prefixes and it is about 2.5x slower than chainMatch, so it is
 // used for DOWN only (docs/BENCHMARKS.md, "Chains down").
-func chainMatchByDepth(maxDepth int, labels string) string {
+func chainMatchByDepth(maxDepth int, labels string, t domain.Time) string {
 	parts := make([]string, 0, maxDepth)
 	for d := 1; d <= maxDepth; d++ {
 		parts = append(parts, fmt.Sprintf(`  MATCH p = (root) ((a)-[r%[6]s]-(b) WHERE %[1]s AND %[2]s){%[3]d} (end)
@@ -42,7 +44,7 @@ func chainMatchByDepth(maxDepth int, labels string) string {
     MATCH (end)-[r2%[6]s]-(x) WHERE %[4]s AND %[7]s AND NOT x IN nodes(p)
   } AS complete
   WHERE complete OR %[3]d = %[5]d
-  RETURN p, complete`, stepClause("r", "a"), activeClause("r"), d, stepClause("r2", "end"), maxDepth, labels, activeClause("r2")))
+  RETURN p, complete`, stepClause("r", "a"), activeAt("r", t), d, stepClause("r2", "end"), maxDepth, labels, activeAt("r2", t)))
 	}
 	return `
 MATCH (root:Entity {id: $id})

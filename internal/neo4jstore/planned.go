@@ -406,9 +406,9 @@ func ChainsReadStatement(q domain.ChainQuery, want domain.ResultPlan) Statement 
 	c := newCompiler(timeParams(map[string]any{"id": q.ID, "viaIn": viaIn, "viaOut": viaOut, "limit": domain.MaxChainScan + 1}, q.Time), w)
 	// maxDepth is a validated int; a quantifier cannot be a parameter.
 	labels := typeLabels(append(append([]string{}, viaIn...), viaOut...))
-	match := chainMatch(q.MaxDepth, labels) + "\nWITH p, complete ORDER BY length(p) LIMIT $limit"
+	match := chainMatch(q.MaxDepth, labels, q.Time) + "\nWITH p, complete ORDER BY length(p) LIMIT $limit"
 	if !q.Up {
-		match = chainMatchByDepth(q.MaxDepth, labels) + "\nWITH p, complete LIMIT $limit"
+		match = chainMatchByDepth(q.MaxDepth, labels, q.Time) + "\nWITH p, complete LIMIT $limit"
 	}
 	return Statement{Name: "chains", Params: c.params, Cypher: match + "\nWITH nodes(p) AS ns, relationships(p) AS rs, complete" +
 		c.traversalTail([]string{"complete"}, want, c.rootTail(want))}
@@ -517,7 +517,7 @@ func ExposureReadStatement(q domain.ExposureQuery, want domain.ResultPlan) State
 	w := wanted{relation: q.Time.RelationFields()}
 	w.resultPlan(want)
 	c := newCompiler(exposureParams(q), w)
-	return Statement{Name: "exposure", Params: c.params, Cypher: exposureMatch() + `
+	return Statement{Name: "exposure", Params: c.params, Cypher: exposureMatch(q.Time) + `
 LIMIT $limit
 WITH nodes(p1) + nodes(q)[1..] AS ns, relationships(p1) + relationships(q) AS rs, t.id AS target, reason` +
 		c.traversalTail([]string{"target", "reason"}, want, c.rootTail(want))}
@@ -681,7 +681,7 @@ CALL (ns) {
 }
 CALL (ns) {
   UNWIND ns AS a
-  MATCH (a)-[r` + typeLabels(q.Types) + `]->(b:Entity) WHERE b IN ns AND ` + activeClause("r") + `
+  MATCH (a)-[r` + typeLabels(q.Types) + `]->(b:Entity) WHERE b IN ns AND ` + activeAt("r", q.Time) + `
   WITH r ORDER BY r.id
   ` + bind + `
   RETURN collect(` + expr + `) AS edges

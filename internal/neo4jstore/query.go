@@ -387,7 +387,7 @@ func exposureParams(q domain.ExposureQuery) map[string]any {
 // reason. Up to the first aiding party, written as pattern of registry
 // types.
 // q (the steps from the site on), t (the target) and reason.
-func exposureMatch() string {
+func exposureMatch(t domain.Time) string {
 	viaIn, viaOut := stepTypes(true, nil)
 	supply := typeLabels(append(append([]string{}, domain.ExposureTypes.Backward...), domain.ExposureTypes.Forward...))
 	return fmt.Sprintf(`
@@ -407,7 +407,7 @@ CALL (p1, site) {
   RETURN q, t, 'DESIGNATION' AS reason
 }
 WITH p1, q, t, reason`,
-		activeClause("s"), domain.ExposureSupplyDepth,
-		stepClause("r", "a"), activeClause("r"), domain.ExposureChainDepth,
-		aidingPartyClause("t"), aidingPartyClause("n"), activeClause("d"), supply, typeLabels(append(viaIn, viaOut...)))
+		activeAt("s", t), domain.ExposureSupplyDepth,
+		stepClause("r", "a"), activeAt("r", t), domain.ExposureChainDepth,
+		aidingPartyClause("t"), aidingPartyClause("n"), activeAt("d", t), supply, typeLabels(append(viaIn, viaOut...)))
 }

@@ -95,7 +95,7 @@ func pathMatch(q domain.PathQuery, params map[string]any, suffix string) string 
 	// Types reach the pattern as registry names: expanding only them is
 	// what makes dense entities cheap.
 	labels := typeLabels(q.Types)
-	where := activeClause("r")
+	where := activeAt("r", q.Time)
 	if q.ResponsibilityOnly {
 		// Each step runs the way responsibility does: FORWARD (down) from
 		// an entity to what it answers for, BACKWARD (up) the reverse. ANY
@@ -163,7 +163,7 @@ WHERE all(r IN rs WHERE %s)
   AND (n.id IN $ids OR size($kinds) = 0 OR n.kind IN $kinds)
 WITH DISTINCT n
 ORDER BY CASE WHEN n.id IN $ids THEN 0 ELSE 1 END, n.id
-LIMIT $limit`, typeLabels(q.Types), q.Depth, activeClause("r"))
+LIMIT $limit`, typeLabels(q.Types), q.Depth, activeAt("r", q.Time))
 }
 
 func neighborhoodParams(q domain.SubgraphQuery) map[string]any {
