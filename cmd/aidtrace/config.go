@@ -96,7 +96,7 @@ var envVars = []struct {
 	}},
 	{"AIDTRACE_MAX_COMPLEXITY", "max-complexity", "GraphQL complexity limit per operation", intSetter(func(c *Config) *int { return &c.MaxComplexity })},
 	{"AIDTRACE_MAX_DEPTH", "max-depth", "GraphQL nesting limit per operation", intSetter(func(c *Config) *int { return &c.MaxDepth })},
-	{"AIDTRACE_BATCH_WAIT", "batch-wait", "how long the fallback dataloaders gather keys (0: 200µs); prefetched fields never wait", func(c *Config, v string) error {
+	{"AIDTRACE_BATCH_WAIT", "batch-wait", "how long the fallback dataloaders gather keys (0: 200µs; mutation results only: reads are planned)", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		c.BatchWait = d
 		return err

@@ -535,20 +535,10 @@ RETURN id, properties(a) AS props`, map[string]any{"ids": targetIDs, "first": fi
 		if err := firstErr(e1, e2); err != nil {
 			return nil, fmt.Errorf("history: decode: %w", err)
 		}
-		d := decoder{props: props}
-		ev := domain.AuditEvent{
-			ID: d.str("id"), Actor: d.str("actor"), Action: domain.AuditAction(d.str("action")),
-			TargetID: d.str("target"), TargetType: d.str("targetType"), Reason: d.str("reason"),
-			After: d.str("after"),
+		ev, err := decodeAudit(props)
+		if err != nil {
+			return nil, err
 		}
-		if b := d.str("before"); b != "" {
-			ev.Before = &b
-		}
-		at, err := time.Parse(time.RFC3339Nano, d.str("at"))
-		if d.err != nil || err != nil {
-			return nil, fmt.Errorf("history: decode: %v %v", d.err, err)
-		}
-		ev.At = at
 		out[id] = append(out[id], ev)
 	}
 	return out, nil
