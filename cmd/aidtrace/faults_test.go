@@ -317,4 +317,3 @@ func writeSyntheticDataset(t *testing.T, path string, entities, relations int) {
 		t.Fatal(err)
 	}
 }
-

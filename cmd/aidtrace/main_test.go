@@ -55,6 +55,13 @@ func MustServe(t testing.TB, env map[string]string, args ...string) *running {
 func MustServeWith(t testing.TB, env map[string]string, onStore func(*neo4jstore.Store), args ...string) *running {
 	t.Helper()
 	neo4jtest.MustStore(t) // a clean database with its schema
+	return MustServeShared(t, env, onStore, args...)
+}
+
+// MustServeShared is MustServeWith on the database as it is (a second
+// server, a replica, beside one that runs).
+func MustServeShared(t testing.TB, env map[string]string, onStore func(*neo4jstore.Store), args ...string) *running {
+	t.Helper()
 	if env == nil {
 		env = map[string]string{}
 	}

@@ -35,6 +35,8 @@ type Store struct {
 	log     *slog.Logger
 	// observers are told of every round trip (metrics; tests count them).
 	observers []QueryObserver
+	// versionObservers are told the graph's version after each change.
+	versionObservers []VersionObserver
 	// inUse counts sessions open now, each holding a pooled connection.
 	inUse atomic.Int64
 	// trouble is when (Unix nanoseconds) a round trip last found the
