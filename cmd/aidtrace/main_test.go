@@ -74,6 +74,11 @@ func MustServeShared(t testing.TB, env map[string]string, onStore func(*neo4jsto
 	if _, ok := env["AIDTRACE_RATE_PER_ADDR"]; !ok {
 		env["AIDTRACE_RATE_PER_ADDR"] = "0" // tests send bursts from one address
 	}
+	if _, ok := env["AIDTRACE_VERSION_POLL"]; !ok {
+		// Read at start-up only: tests that count round trips see none of
+		// the poll's (tests of the poll set their own interval).
+		env["AIDTRACE_VERSION_POLL"] = "1h"
+	}
 	started := make(chan string, 1)
 	stderr := &syncBuffer{}
 	m := &Main{Stdout: io.Discard, Stderr: stderr, Getenv: func(k string) string { return env[k] },

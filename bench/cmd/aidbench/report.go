@@ -58,6 +58,7 @@ func markdown(r *results) string {
 		fmt.Fprintf(&b, "\nMemory run: aidtrace at %g req/s for %.0fs, %d requests, %d errors; RSS first %.1f MiB, last %.1f MiB, max %.1f MiB, slope over the second half %.2f MiB/min\n",
 			m.Rate, m.DurationS, m.Requests, m.Errors, m.FirstMB, m.LastMB, m.MaxMB, m.SlopeMBPerMin)
 	}
+	b.WriteString(cacheMarkdown(r.Cache))
 	return b.String()
 }
 
