@@ -152,6 +152,5 @@ func (r persistedRegister) MutateOperationContext(ctx context.Context, oc *graph
 // persistedOnly reports whether raw extensions name a persisted query (a
 // request may then come without its document).
 func persistedOnly(ext map[string]any) bool {
-	_, ok := ext["persistedQuery"]
-	return ok
+	return ext["persistedQuery"] != nil
 }

@@ -119,12 +119,19 @@ func (t *Versions) update(v domain.GraphVersion, polled bool) {
 	}
 }
 
-// Run polls until ctx ends, the first time at once.
+// Run polls every interval until ctx ends (the first time after one
+// interval: call Poll before, at start-up).
 func (t *Versions) Run(ctx context.Context) {
-	failing := false
+	_, ok := t.Current()
+	failing := !ok
 	tick := time.NewTicker(t.interval)
 	defer tick.Stop()
 	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
 		if err := t.Poll(ctx); err != nil {
 			if !failing && ctx.Err() == nil {
 				t.log.Warn("graph version: cannot read it; answers are not cached until it can be read", "err", err)
@@ -133,11 +140,6 @@ func (t *Versions) Run(ctx context.Context) {
 		} else if failing {
 			t.log.Info("graph version: read again")
 			failing = false
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
 		}
 	}
 }
