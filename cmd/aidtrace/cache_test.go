@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -281,6 +282,39 @@ func TestAnswerCache(t *testing.T) {
 		}
 		if g.header.Get("ETag") != first.header.Get("ETag") {
 			t.Errorf("cached ETag %q, first %q", g.header.Get("ETag"), first.header.Get("ETag"))
+		}
+	})
+
+	t.Run("a large answer is kept gzipped too, and served as gzip to those who take it", func(t *testing.T) {
+		big := `{ entities(first: 50) { edges { node { id kind name nameZh aliases description relations(first: 20) { edges { node { id type fromId toId validFrom validTo confidence } } } } } } }`
+		plain := graphQLGet(t, r.URL, "", big, nil, map[string]string{"Accept-Encoding": "identity"})
+		mustETag(t, "big", plain)
+		if len(plain.body) < 2048 {
+			t.Fatalf("the big answer has %d bytes", len(plain.body))
+		}
+		var gz, id exchange
+		if n := rt.during(func() {
+			gz = graphQLGet(t, r.URL, "", big, nil, map[string]string{"Accept-Encoding": "br, gzip;q=0.8"})
+			id = graphQLGet(t, r.URL, "", big, nil, map[string]string{"Accept-Encoding": "gzip;q=0, identity"})
+		}); n != 0 {
+			t.Errorf("repeats of the big answer made %d round trips", n)
+		}
+		if gz.header.Get("Content-Encoding") != "gzip" || !strings.HasSuffix(gz.header.Get("ETag"), `-z-gzip"`) {
+			t.Fatalf("gzip hit: Content-Encoding %q, ETag %q", gz.header.Get("Content-Encoding"), gz.header.Get("ETag"))
+		}
+		zr, err := gzip.NewReader(strings.NewReader(gz.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, _ := io.ReadAll(zr)
+		if string(unzipped) != plain.body {
+			t.Error("the gzipped hit is not the answer")
+		}
+		if id.header.Get("Content-Encoding") != "" || id.body != plain.body || id.header.Get("ETag") != plain.header.Get("ETag") {
+			t.Errorf("identity hit: Content-Encoding %q, ETag %q (want %q), same body %v", id.header.Get("Content-Encoding"), id.header.Get("ETag"), plain.header.Get("ETag"), id.body == plain.body)
+		}
+		if x := graphQLGet(t, r.URL, "", big, nil, map[string]string{"If-None-Match": gz.header.Get("ETag")}); x.status != http.StatusNotModified {
+			t.Errorf("the gzip tag does not revalidate: %d", x.status)
 		}
 	})
 

@@ -7,7 +7,10 @@ import (
 	"encoding/binary"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
@@ -41,6 +44,10 @@ type answer struct {
 	v      domain.GraphVersion
 	header http.Header // the handler's own headers (not the guards')
 	body   []byte
+	// gz is the body gzipped once when it is kept, for the many clients
+	// that accept gzip: a hit then costs no compression (nil for small or
+	// compressed bodies, which the compression layer passes as they are).
+	gz []byte
 }
 
 func newAnswers(versions *Versions, maxBytes int64, salt string, m *Metrics) *answers {
@@ -51,7 +58,7 @@ func newAnswers(versions *Versions, maxBytes int64, salt string, m *Metrics) *an
 	m.answerCacheMax.Set(float64(max(maxBytes, 0)))
 	if maxBytes > 0 {
 		a.store = newLRU(maxBytes, func(_ string, e *answer) int64 {
-			n := int64(len(e.body)) + int64(len(e.v.Epoch)) + 64
+			n := int64(len(e.body)) + int64(len(e.gz)) + int64(len(e.v.Epoch)) + 64
 			for k, vs := range e.header {
 				n += int64(len(k)) + 16
 				for _, v := range vs {
@@ -177,7 +184,7 @@ func (x *exchange) notModified(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // serveCached writes the cached answer, when there is one of this version.
-func (x *exchange) serveCached(w http.ResponseWriter) bool {
+func (x *exchange) serveCached(w http.ResponseWriter, r *http.Request) bool {
 	if x.a.store == nil {
 		return false
 	}
@@ -193,19 +200,66 @@ func (x *exchange) serveCached(w http.ResponseWriter) bool {
 	for k, vs := range e.header {
 		h[k] = slices.Clone(vs)
 	}
-	x.validators(h, x.etag)
+	body := e.body
+	if e.gz != nil && r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		// Already encoded: the compression layer passes it as it is. The
+		// tag is suffixed as that layer suffixes the tags of what it
+		// compresses, so either way one representation has one tag.
+		body = e.gz
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+		x.validators(h, x.etag[:len(x.etag)-1]+`-z-gzip"`)
+	} else {
+		x.validators(h, x.etag)
+	}
 	w.WriteHeader(http.StatusOK)
-	w.Write(e.body)
+	w.Write(body)
 	x.a.count(x.route, "hit")
 	return true
 }
 
-// keep stores a successful answer (its headers and body).
-func (x *exchange) keep(header http.Header, body []byte) {
+// acceptsGzip reports whether an Accept-Encoding value accepts gzip (not
+// with q=0).
+func acceptsGzip(ae string) bool {
+	for _, part := range strings.Split(ae, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		q, ok := strings.CutPrefix(strings.TrimSpace(params), "q=")
+		if !ok {
+			return true
+		}
+		f, err := strconv.ParseFloat(q, 64)
+		return err == nil && f > 0
+	}
+	return false
+}
+
+// gzipMinSize is the smallest body kept gzipped too, as the compression
+// layer compresses (gzhttp.DefaultMinSize).
+const gzipMinSize = 1024
+
+// gzipped is body gzipped, when that is worth keeping: not for small
+// bodies, nor for formats that are compressed already (zip).
+func gzipped(body []byte, contentType string) []byte {
+	if len(body) < gzipMinSize || strings.Contains(contentType, "zip") || strings.HasPrefix(contentType, "image/") {
+		return nil
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	if _, err := zw.Write(body); err != nil || zw.Close() != nil {
+		return nil
+	}
+	return b.Bytes()
+}
+
+// keep stores a successful answer (its headers and body) of contentType.
+func (x *exchange) keep(header http.Header, body []byte, contentType string) {
 	if x.a.store == nil {
 		return
 	}
-	if int64(len(body)) > x.a.maxEntry || !x.a.store.Add(x.key, &answer{v: x.v, header: header, body: body}) {
+	if int64(len(body)) > x.a.maxEntry || !x.a.store.Add(x.key, &answer{v: x.v, header: header, body: body, gz: gzipped(body, contentType)}) {
 		x.a.count(x.route, "too_large")
 		return
 	}
@@ -231,7 +285,7 @@ func (s *Server) cacheGET(route string, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if x.notModified(w, r) || x.serveCached(w) {
+		if x.notModified(w, r) || x.serveCached(w, r) {
 			return
 		}
 		t := &teeWriter{ResponseWriter: w, x: x, before: w.Header().Clone(), limit: x.a.maxEntry}
@@ -240,7 +294,7 @@ func (s *Server) cacheGET(route string, next http.Handler) http.Handler {
 		case t.status != http.StatusOK && t.status != 0:
 			x.a.count(route, "error")
 		case r.Method == http.MethodGet && !t.overflow:
-			x.keep(t.own, t.buf.Bytes())
+			x.keep(t.own, t.buf.Bytes(), t.own.Get("Content-Type"))
 		case t.overflow:
 			x.a.count(route, "too_large")
 		}

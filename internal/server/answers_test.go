@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -171,5 +172,25 @@ func TestETagMatching(t *testing.T) {
 	vs.Advance(domain.GraphVersion{Epoch: "e", N: 2})
 	if y := a.begin(req(), "/graphql", "doc"); y.etag == tag || y.key != x.key {
 		t.Error("a new version: the ETag must change, the cache key not")
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for ae, want := range map[string]bool{
+		"": false, "gzip": true, "GZIP": true, "br, gzip;q=0.5": true, "gzip;q=0": false, "gzip; q=0": false,
+		"identity": false, "gzip, deflate, br, zstd": true, "x-gzip": false, "gzip;q=0.001": true,
+	} {
+		if got := acceptsGzip(ae); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", ae, got, want)
+		}
+	}
+	if gzipped(make([]byte, 100), "application/json") != nil {
+		t.Error("a 100-byte body was kept gzipped")
+	}
+	if gzipped(make([]byte, 5000), "application/zip") != nil {
+		t.Error("a zip was gzipped")
+	}
+	if gz := gzipped(bytes.Repeat([]byte(`{"a":1}`), 1000), "application/json"); gz == nil || len(gz) > 1000 {
+		t.Errorf("a 7 kB JSON body gzipped to %d bytes", len(gz))
 	}
 }

@@ -104,7 +104,7 @@ func (t graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 			x = t.answers.begin(r, "/graphql", media, rc.OperationName, rc.RawQuery, string(vars))
 		}
 	}
-	if x != nil && (x.notModified(w, r) || x.serveCached(w)) {
+	if x != nil && (x.notModified(w, r) || x.serveCached(w, r)) {
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
@@ -122,7 +122,7 @@ func (t graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		return
 	}
 	x.validators(w.Header(), x.etag)
-	x.keep(nil, b)
+	x.keep(nil, b, media)
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)
 }
