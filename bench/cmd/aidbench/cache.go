@@ -309,8 +309,9 @@ func cacheMarkdown(c *cacheSection) string {
 		b.WriteString("\nOne published view at saturation (workers as above): uncached (POST, cache off), from the cache (GET by persisted-query hash), revalidated (the same GET with If-None-Match, answered 304):\n\n")
 		b.WriteString("| view | answer bytes | uncached req/s (p50 ms) | cached req/s (p50 ms) | 304 req/s (p50 ms) | 304 / uncached | cached / uncached | round trips per 304 | load avg |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, e := range c.Embed {
-			fmt.Fprintf(&b, "| %s %v | %d | %.0f (%.1f) | %.0f (%.2f) | %.0f (%.2f) | %s | %s | %.2f | %.1f |\n",
-				e.Shape, e.Variables, e.AnswerB, e.Uncached.Throughput, e.Uncached.P50ms, e.Cached.Throughput, e.Cached.P50ms,
+			vars, _ := json.Marshal(e.Variables)
+			fmt.Fprintf(&b, "| %s `%s` | %d | %.0f (%.1f) | %.0f (%.2f) | %.0f (%.2f) | %s | %s | %.2f | %.1f |\n",
+				e.Shape, vars, e.AnswerB, e.Uncached.Throughput, e.Uncached.P50ms, e.Cached.Throughput, e.Cached.P50ms,
 				e.Revalidated.Throughput, e.Revalidated.P50ms, num(ratioOf(e.Revalidated, e.Uncached)), num(ratioOf(e.Cached, e.Uncached)),
 				e.Revalidated.QueriesPerRequest, e.Revalidated.LoadAvg)
 		}

@@ -40,10 +40,10 @@ func markdown(r *results) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f |\n", m.Shape, m.Target, load, m.Requests, m.Errors, m.P50ms, m.P95ms, m.P99ms, m.Throughput, m.LoadAvg)
 	}
 	b.WriteString("\naidtrace's own account of the fixed-rate attacks (means from its /metrics: time in the handler, time in Neo4j round trips, round trips per request):\n\n")
-	b.WriteString("| shape | load | client p50 ms | handler mean ms | Neo4j mean ms | round trips |\n|---|---|---:|---:|---:|---:|\n")
+	b.WriteString("| shape | target | load | client p50 ms | handler mean ms | Neo4j mean ms | round trips |\n|---|---|---|---:|---:|---:|---:|\n")
 	for _, m := range r.Measurements {
 		if m.ServerMs > 0 && m.Mode == "rate" {
-			fmt.Fprintf(&b, "| %s | %g/s | %.1f | %.1f | %.1f | %.1f |\n", m.Shape, m.Rate, m.P50ms, m.ServerMs, m.DBMs, m.QueriesPerRequest)
+			fmt.Fprintf(&b, "| %s | %s | %g/s | %.1f | %.1f | %.1f | %.1f |\n", m.Shape, m.Target, m.Rate, m.P50ms, m.ServerMs, m.DBMs, m.QueriesPerRequest)
 		}
 	}
 	b.WriteString("\n| shape | aidtrace p50 / raw p50 (lowest rate) | aidtrace / library throughput (saturation) |\n|---|---:|---:|\n")
