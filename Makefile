@@ -4,7 +4,7 @@ BIN := bin/aidtrace
 # Memory for the throwaway test Neo4j (this machine: 2 cores, 24 GiB, shared).
 TEST_NEO4J := --temp --neo4j-heap-mb 1024 --neo4j-pagecache-mb 256
 
-.PHONY: all build run test test-go test-deps check fmt-check vet generate check-generated validate clean web check-web bench-api loadtest
+.PHONY: all build run test test-go test-deps test-tools check fmt-check vet generate check-generated validate clean web check-web bench-api loadtest
 
 all: build
 
@@ -23,7 +23,7 @@ $(HTTP_AUDIT)/node_modules/.package-lock.json: $(HTTP_AUDIT)/package-lock.json
 	cd $(HTTP_AUDIT) && npm ci --no-audit --no-fund
 
 ## test: static checks, then every Go test (race detector) against one throwaway Neo4j
-test: check build test-deps
+test: check build test-deps test-tools
 	@if [ -n "$$NEO4J_URI" ]; then \
 		echo "using NEO4J_URI=$$NEO4J_URI (its database will be emptied by the tests)"; \
 		$(GO) test -race -p 1 -count=1 -timeout 25m ./...; \
@@ -40,6 +40,18 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+## test-tools: the tools the export tests read exports with, from PyPI into .venv
+## (followthemoney, networkx; pinned in test-requirements.txt). Cytoscape.js comes
+## with `make web`. Reinstalled when test-requirements.txt changes.
+PYTHON ?= python3
+test-tools: .venv/installed
+
+.venv/installed: test-requirements.txt
+	rm -rf .venv
+	$(PYTHON) -m venv .venv
+	.venv/bin/pip install --quiet --disable-pip-version-check -r test-requirements.txt
+	touch $@
 
 ## generate: regenerate gqlgen code from schema/*.graphqls and the generated sections of seeds/README.md
 generate:
@@ -77,7 +89,7 @@ validate: build
 	./$(BIN) validate seeds
 
 clean:
-	rm -rf bin internal/localneo4j/launcher/target
+	rm -rf bin internal/localneo4j/launcher/target .venv
 
 ## bench: load a synthetic graph (SCALE=S, M or L) into a throwaway Neo4j with APOC core, then measure
 ## aidtrace, the same Cypher through the Go driver, and the Neo4j GraphQL Library (docs/BENCHMARKS.md).

@@ -19,7 +19,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aidtrace/aidtrace/internal/export/exporttest"
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
+	"github.com/aidtrace/aidtrace/internal/neo4jtest"
 )
 
 // gql posts a query and decodes data into out (when not nil). It returns
@@ -740,13 +742,178 @@ func TestExports(t *testing.T) {
 		}
 	})
 
+	t.Run("ftm of the whole seed graph", func(t *testing.T) {
+		resp, body := get("/export/ftm")
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/x-ndjson" {
+			t.Fatalf("status %d type %q: %.300s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
+		var stats struct {
+			Stats struct{ Entities, Relations int } `json:"stats"`
+		}
+		mustGQL(t, r.URL, `{ stats { entities relations } }`, nil, &stats)
+		rep := exporttest.CheckFtM(t, body)[0]
+		for _, e := range rep.Errors {
+			t.Errorf("followthemoney: line %d (%s): %s", e.Line, e.ID, e.Problem)
+		}
+		if want := stats.Stats.Entities + stats.Stats.Relations; rep.Entities != want {
+			t.Errorf("followthemoney read %d entities, want %d entities and relations", rep.Entities, want)
+		}
+		t.Logf("FtM schemata of the seed graph: %v", rep.Schemata)
+	})
+
+	t.Run("element list", func(t *testing.T) {
+		// What the explorer draws for a chain, less one edge, with positions
+		// and colours: each format must hold exactly that.
+		resp, body := get("/export/cytoscape?chain=county:moyu&direction=UP")
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		var chain struct {
+			Elements struct {
+				Nodes []struct{ Data struct{ ID string } } `json:"nodes"`
+				Edges []struct{ Data struct{ ID string } } `json:"edges"`
+			} `json:"elements"`
+		}
+		if err := json.Unmarshal(body, &chain); err != nil {
+			t.Fatal(err)
+		}
+		type node struct {
+			ID    string  `json:"id"`
+			X     float64 `json:"x"`
+			Y     float64 `json:"y"`
+			Color string  `json:"color"`
+		}
+		type edge struct {
+			ID string `json:"id"`
+		}
+		var list struct {
+			Nodes  []node `json:"nodes"`
+			Edges  []edge `json:"edges"`
+			Title  string `json:"title"`
+			AsOf   string `json:"asOf"`
+			View   string `json:"view"`
+			Entity string `json:"entity"`
+			Mode   string `json:"mode"`
+		}
+		for i, n := range chain.Elements.Nodes {
+			list.Nodes = append(list.Nodes, node{ID: n.Data.ID, X: float64(i * 40), Y: float64(-i * 25), Color: "#1b9e77"})
+		}
+		for _, e := range chain.Elements.Edges[1:] {
+			list.Edges = append(list.Edges, edge{ID: e.Data.ID})
+		}
+		if len(list.Nodes) < 3 || len(list.Edges) < 2 {
+			t.Fatalf("the chain is too small to test with: %d nodes, %d edges", len(list.Nodes), len(list.Edges))
+		}
+		list.Title, list.AsOf, list.View, list.Entity, list.Mode = "Moyu up", "2019", r.URL+"/?mode=up&id=county:moyu", "county:moyu", "chain-up"
+		reqBody, _ := json.Marshal(list)
+		post := func(format string) ([]byte, string) {
+			t.Helper()
+			resp, err := http.Post(r.URL+"/export/"+format, "application/json", bytes.NewReader(reqBody))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 200 {
+				t.Fatalf("POST %s: %d %s", format, resp.StatusCode, b)
+			}
+			return b, resp.Header.Get("Content-Disposition")
+		}
+		wantNodes := map[string]node{}
+		for _, n := range list.Nodes {
+			wantNodes[n.ID] = n
+		}
+		wantEdges := map[string]bool{}
+		for _, e := range list.Edges {
+			wantEdges[e.ID] = true
+		}
+		b, disp := post("graphml")
+		if want := `attachment; filename=aidtrace_county-moyu_chain-up_2019.graphml`; disp != want {
+			t.Errorf("Content-Disposition %q, want %q", disp, want)
+		}
+		gml := exporttest.ReadNetworkX(t, "graphml", b)
+		b, _ = post("gexf")
+		gexf := exporttest.ReadNetworkX(t, "gexf", b)
+		for name, g := range map[string]*exporttest.NetworkX{"graphml": gml, "gexf": gexf} {
+			if len(g.Nodes) != len(wantNodes) || len(g.Edges) != len(wantEdges) {
+				t.Errorf("%s: %d nodes, %d edges; drawn %d, %d", name, len(g.Nodes), len(g.Edges), len(wantNodes), len(wantEdges))
+			}
+			for id := range g.Nodes {
+				if _, ok := wantNodes[id]; !ok {
+					t.Errorf("%s: node %s was not drawn", name, id)
+				}
+			}
+			for _, e := range g.Edges {
+				if !wantEdges[e.Key] {
+					t.Errorf("%s: edge %s was not drawn", name, e.Key)
+				}
+			}
+		}
+		for id, n := range wantNodes {
+			if x := gml.Nodes[id]["x"]; x != fmt.Sprint(n.X-15) {
+				t.Errorf("graphml: node %s at x=%v, drawn at %v (yEd: the corner)", id, x, n.X)
+			}
+			viz, _ := gexf.Nodes[id]["viz"].(map[string]any)
+			pos, _ := viz["position"].(map[string]any)
+			if pos == nil || pos["x"] != n.X || pos["y"] != -n.Y {
+				t.Errorf("gexf: node %s at %v, drawn at %v, %v", id, pos, n.X, n.Y)
+			}
+		}
+		if gml.Graph["title"] != "Moyu up" || gml.Graph["asOf"] != "2019" || gml.Graph["view"] != list.View {
+			t.Errorf("graphml header %v", gml.Graph)
+		}
+		b, _ = post("cytoscape")
+		cy := exporttest.ReadCytoscape(t, b)
+		if len(cy.Problems) > 0 || len(cy.Nodes) != len(wantNodes) || len(cy.Edges) != len(wantEdges) {
+			t.Errorf("cytoscape: %d nodes, %d edges, problems %q", len(cy.Nodes), len(cy.Edges), cy.Problems)
+		}
+		for id, n := range cy.Nodes {
+			if w := wantNodes[id]; n.Position["x"] != w.X || n.Position["y"] != w.Y || n.Color != "rgb(27,158,119)" {
+				t.Errorf("cytoscape: node %s at %v in %s, drawn at %v, %v in %s", id, n.Position, n.Color, w.X, w.Y, w.Color)
+			}
+		}
+		b, _ = post("csv-edges")
+		rows := strings.Count(string(b), "\n") - 1
+		if rows != len(wantEdges) {
+			t.Errorf("csv-edges: %d rows, drawn %d edges", rows, len(wantEdges))
+		}
+	})
+
+	t.Run("command line parameters", func(t *testing.T) {
+		user, password := neo4jtest.Auth(t)
+		env := map[string]string{"NEO4J_URI": neo4jtest.URI(t), "NEO4J_USER": user, "NEO4J_PASSWORD": password}
+		run := func(args ...string) (int, string, string) {
+			var stdout, stderr bytes.Buffer
+			m := &Main{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
+			code := m.Run(t.Context(), append([]string{"export"}, args...))
+			return code, stdout.String(), stderr.String()
+		}
+		// The same parameters and checks as /export: a direction that is
+		// neither UP nor DOWN was read as UP before.
+		for _, args := range [][]string{
+			{"--format", "cytoscape", "--chain", "county:moyu", "--direction", "sideways"},
+			{"--format", "cytoscape", "--ids", "county:moyu", "--ids", "county:hotan"},
+			{"--format", "cytoscape", "--ids", "county:moyu", "--direction", "DOWN"},
+		} {
+			if code, _, stderr := run(args...); code == 0 {
+				t.Errorf("export %q succeeded; stderr %s", args, stderr)
+			}
+		}
+		code, up, stderr := run("--format", "cytoscape", "--chain", "county:moyu", "--direction", "up")
+		if code != 0 || !strings.Contains(up, `"party_body:ccp-central-committee"`) {
+			t.Errorf("chain up: exit %d, %s", code, stderr)
+		}
+	})
+
 	t.Run("errors", func(t *testing.T) {
 		for path, want := range map[string]int{
-			"/export/pdf?ids=prefecture:aksu":                  400,
-			"/export/graphml?ids=county:no-such":               404,
-			"/export/graphml?ids=prefecture:aksu&asOf=2010-13": 400,
-			"/export/graphml?ids=prefecture:aksu&depth=9":      400,
-			"/export/graphml?from=county:moyu":                 400,
+			"/export/pdf?ids=prefecture:aksu":                     400,
+			"/export/graphml?ids=county:no-such":                  404,
+			"/export/graphml?ids=prefecture:aksu&asOf=2010-13":    400,
+			"/export/graphml?ids=prefecture:aksu&depth=9":         400,
+			"/export/graphml?from=county:moyu":                    400,
+			"/export/graphml?ids=prefecture:aksu&colour=red":      400,
+			"/export/graphml?ids=prefecture:aksu&ids=county:moyu": 400,
 		} {
 			resp, body := get(path)
 			if resp.StatusCode != want || !strings.Contains(string(body), `"code"`) {

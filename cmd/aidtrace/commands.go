@@ -172,7 +172,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		Versions: versions, AnswerCacheBytes: megabytes(cfg.AnswerCacheMB),
 		PersistedQueryBytes: megabytes(cfg.PersistedQueriesMB), CacheSalt: buildID(),
 	}, schema, ready, log)
-	srv.HandleReadAPI("/export/", "/export", server.ExportHandler(store, log))
+	srv.HandleReadAPI("/export/", "/export", server.ExportHandler(store, log, server.ExportConfig{}))
 	interop := server.InteropConfig{PublicURL: cfg.PublicURL}
 	reconcile := server.ReconcileHandler(store, interop, log)
 	srv.HandleReadAPI("/reconcile", "/reconcile", reconcile)
@@ -427,21 +427,20 @@ func (m *Main) healthcheck(ctx context.Context, args []string) error {
 }
 
 // export writes a subgraph in a graph tool's format to a file or stdout.
+// Its query flags are the /export parameters and are read by the same
+// function (export.ParseQuery); --elements takes the body of a POST export.
 func (m *Main) export(ctx context.Context, args []string) error {
-	var format, ids, types, kinds, asOf, chain, direction, from, to, out string
-	var depth, limit int
+	var format, out, elements string
+	given := map[string][]string{}
 	cfg, _, err := m.parse("export", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&format, "format", "graphml", "graphml, gexf, csv (zip), cytoscape")
-		fs.StringVar(&ids, "ids", "", "comma-separated entity ids (empty: the whole graph)")
-		fs.IntVar(&depth, "depth", 1, "hops around --ids")
-		fs.StringVar(&types, "types", "", "comma-separated relation types")
-		fs.StringVar(&kinds, "kinds", "", "comma-separated entity kinds")
-		fs.StringVar(&asOf, "as-of", "", "only relations active on this date")
-		fs.StringVar(&chain, "chain", "", "export the responsibility chains from this entity")
-		fs.StringVar(&direction, "direction", "UP", "with --chain: UP or DOWN")
-		fs.StringVar(&from, "from", "", "with --to: export the shortest paths between two entities")
-		fs.StringVar(&to, "to", "", "with --from")
-		fs.IntVar(&limit, "limit", 0, "at most this many entities (0: the export cap)")
+		fs.StringVar(&format, "format", "graphml", "one of "+formatNames())
+		for _, p := range export.Params() {
+			fs.Func(p.Flag, p.Usage, func(v string) error {
+				given[p.Name] = append(given[p.Name], v)
+				return nil
+			})
+		}
+		fs.StringVar(&elements, "elements", "", "a JSON element list (the body of POST /export/{format}): export exactly these nodes and edges")
 		fs.StringVar(&out, "out", "-", "output file (- for stdout)")
 	})
 	if err != nil {
@@ -451,13 +450,29 @@ func (m *Main) export(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	q := export.Query{IDs: export.SplitList(ids), Depth: depth, Types: export.SplitList(types), Limit: limit,
-		Chain: chain, Down: strings.EqualFold(direction, "DOWN"), From: from, To: to}
-	for _, k := range export.SplitList(kinds) {
-		q.Kinds = append(q.Kinds, domain.Kind(k))
-	}
-	if q.AsOf, err = domain.ParsePartialDate(asOf); err != nil {
-		return fmt.Errorf("--as-of: %w", err)
+	var (
+		q    export.Query
+		list *export.ElementList
+		opt  *export.Options
+	)
+	if elements != "" {
+		if len(given) > 0 {
+			return fmt.Errorf("--elements takes no query flags")
+		}
+		body, err := os.ReadFile(elements)
+		if err != nil {
+			return err
+		}
+		if list, err = export.DecodeElementList(body); err != nil {
+			return fmt.Errorf("--elements %s: %w", elements, err)
+		}
+		opt = list.Options()
+	} else {
+		if q, err = export.ParseQuery(given); err != nil {
+			return err
+		}
+		_, _, title := q.Describe()
+		opt = &export.Options{Meta: export.Meta{Title: title, AsOf: q.AsOf}}
 	}
 	log := m.logger(cfg)
 	store, _, closeDB, err := m.database(ctx, cfg, log, false)
@@ -465,7 +480,15 @@ func (m *Main) export(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeDB()
-	g, err := export.Gather(ctx, store, q)
+	var g *domain.Subgraph
+	if list != nil {
+		g, err = export.GatherElements(ctx, store, list)
+	} else {
+		g, err = export.Gather(ctx, store, q)
+	}
+	if err == nil {
+		opt.CounterClaims, err = export.GatherCounterClaims(ctx, store, g)
+	}
 	if err != nil {
 		return err
 	}
@@ -478,11 +501,19 @@ func (m *Main) export(ctx context.Context, args []string) error {
 		defer file.Close()
 		w = file
 	}
-	if err := export.Write(w, f, g); err != nil {
+	if err := export.Write(w, f, g, opt); err != nil {
 		return err
 	}
 	log.Info("exported", "format", f, "entities", len(g.Entities), "relations", len(g.Relations), "sources", len(g.Sources), "truncated", g.Truncated)
 	return nil
+}
+
+func formatNames() string {
+	var names []string
+	for _, f := range export.Formats() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
 }
 
 // keys manages API keys: create (prints the key once), list, revoke.

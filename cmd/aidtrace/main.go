@@ -46,8 +46,9 @@ commands:
   load PATH...             validate dataset files, then load them (nothing is written on any error)
   validate PATH...         validate dataset files without a database
   neo4j [-- CMD ARGS...]   run a local Neo4j; with CMD, run CMD with NEO4J_URI set, then stop
-  export --format F [--ids A,B --depth N | --chain ID [--direction DOWN] | --from A --to B] [--out FILE]
-                           write a subgraph as graphml, gexf, csv (zip) or cytoscape JSON
+  export --format F [--ids A,B --depth N | --chain ID [--direction DOWN] | --from A --to B | --elements FILE] [--out FILE]
+                           write a subgraph as graphml, gexf, cytoscape, csv (a zip), csv-nodes, csv-edges,
+                           csv-sources, csv-citations or ftm (FollowTheMoney)
   synth --scale S|M|L [--seed N] [--load] [--out DIR]
                            generate a synthetic test dataset (never real data); load it and/or write it as files
   keys create --name N [--label L] --role editor | keys list | keys revoke ID

@@ -83,7 +83,7 @@ func benchmarkWrite(b *testing.B, f Format) {
 	cw := &countWriter{}
 	for b.Loop() {
 		cw.n = 0
-		if err := Write(cw, f, g); err != nil {
+		if err := Write(cw, f, g, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -102,3 +102,4 @@ func BenchmarkWriteGraphML(b *testing.B)   { benchmarkWrite(b, GraphML) }
 func BenchmarkWriteGEXF(b *testing.B)      { benchmarkWrite(b, GEXF) }
 func BenchmarkWriteCSV(b *testing.B)       { benchmarkWrite(b, CSV) }
 func BenchmarkWriteCytoscape(b *testing.B) { benchmarkWrite(b, Cytoscape) }
+func BenchmarkWriteFtM(b *testing.B)       { benchmarkWrite(b, FtM) }

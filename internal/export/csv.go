@@ -20,34 +20,6 @@ const utf8BOM = "\uFEFF"
 // earliest time the zip format can store.
 var zipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// WriteCSV writes g as a zip of README.txt, nodes.csv, edges.csv,
-// sources.csv and citations.csv (see the package documentation).
-func WriteCSV(w io.Writer, g *domain.Subgraph) error {
-	x, err := newIndex(g)
-	if err != nil {
-		return wrap(err, "csv")
-	}
-	return wrap(writeCSVZip(w, x), "csv")
-}
-
-// WriteCSVNodes writes g's entities as one CSV table (NodeColumns).
-func WriteCSVNodes(w io.Writer, g *domain.Subgraph) error {
-	x, err := newIndex(g)
-	if err != nil {
-		return wrap(err, "csv nodes")
-	}
-	return wrap(writeTable(w, x.writeNodes), "csv nodes")
-}
-
-// WriteCSVEdges writes g's relations as one CSV table (EdgeColumns).
-func WriteCSVEdges(w io.Writer, g *domain.Subgraph) error {
-	x, err := newIndex(g)
-	if err != nil {
-		return wrap(err, "csv edges")
-	}
-	return wrap(writeTable(w, x.writeEdges), "csv edges")
-}
-
 func writeCSVZip(w io.Writer, x *index) error {
 	z := zip.NewWriter(w)
 	files := []struct {
@@ -155,7 +127,7 @@ func (x *index) writeSources(cw *csv.Writer) error {
 		return err
 	}
 	for _, s := range x.sources {
-		rec := []string{s.ID, s.Title, s.Publisher, s.URL, s.Published.String(), string(s.Type), string(s.Grade), s.Note}
+		rec := []string{s.ID, s.Title, s.Publisher, s.MirrorOf, s.URL, s.Document, s.Published.String(), string(s.Type), string(s.Grade), s.Note}
 		for i := range rec {
 			rec[i] = cell(rec[i])
 		}
@@ -173,8 +145,8 @@ func (x *index) writeCitations(cw *csv.Writer) error {
 	rec := make([]string, len(citationColumns))
 	write := func(claim, claimType string, cs []domain.Citation) error {
 		for _, c := range x.citations(cs) {
-			rec[0], rec[1], rec[2], rec[3], rec[4] = claim, claimType, c.Source, c.Quote, c.Locator
-			rec[5], rec[6], rec[7] = c.Title, c.URL, c.Grade
+			rec[0], rec[1], rec[2], rec[3], rec[4], rec[5] = claim, claimType, c.Source, c.Quote, c.Locator, c.Attests
+			rec[6], rec[7], rec[8] = c.Title, c.URL, c.Grade
 			for i := range rec {
 				rec[i] = cell(rec[i])
 			}
@@ -192,6 +164,13 @@ func (x *index) writeCitations(cw *csv.Writer) error {
 	for _, r := range x.relations {
 		if err := write(r.ID, "relation", r.Citations); err != nil {
 			return err
+		}
+	}
+	for _, id := range x.counterClaimIDs() {
+		for _, cc := range x.opt.CounterClaims[id] {
+			if err := write(cc.ID, "counterClaim", cc.Citations); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -214,7 +193,10 @@ func cell(s string) string {
 func (x *index) readme() string {
 	var b strings.Builder
 	b.WriteString("aidtrace export\n===============\n\n")
-	fmt.Fprintf(&b, "%d entities (nodes.csv), %d relations (edges.csv), %d sources (sources.csv).\n",
+	for _, l := range x.headerLines() {
+		b.WriteString(l + "\n")
+	}
+	fmt.Fprintf(&b, "\nThe tables: %d entities (nodes.csv), %d relations (edges.csv), %d sources (sources.csv).\n",
 		len(x.entities), len(x.relations), len(x.sources))
 	if x.truncated {
 		b.WriteString("TRUNCATED: a limit cut this subgraph short; it is not complete.\n")
@@ -241,15 +223,18 @@ nodes.csv: one row per entity.
 sources.csv: one row per source cited.
   id: source id, e.g. src:weaponized-development
   title, publisher, url: the publication
+  mirrorOf: the original publisher, when what was read is a mirror or copy
+  document: an official document number (when there is no url)
   published: publication date, YYYY, YYYY-MM or YYYY-MM-DD
   type: official, press, ngo, academic, legal or other
   grade: A official; B established press, NGO or legal; C mirror, forum or blog
   note: note
 
-citations.csv: one row per citation, joining claims (entities and relations)
-to the sources that support them.
-  claim: entity or relation id; claimType: entity or relation;
-  source: source id; quote, locator: where in the source;
+citations.csv: one row per citation, joining claims (entities, relations and
+the counter-claims that contest them) to the sources that support them.
+  claim: entity, relation or counter-claim id; claimType: entity, relation
+  or counterClaim; source: source id; quote, locator: where in the source;
+  attests: the date the quoted passage shows the claim in force;
   sourceTitle, sourceUrl, sourceGrade: from sources.csv, when known.
 `)
 	return b.String()

@@ -45,29 +45,37 @@ func TestCSVZipLayout(t *testing.T) {
 
 	// citations.csv joins claims to sources, with the source's details.
 	rows, _ := readCSVFile(files["citations.csv"])
-	want := []string{"prefecture:test-alpha", "entity", "src:test-report", aksuZh + " is paired", "p. 4",
+	want := []string{"prefecture:test-alpha", "entity", "src:test-report", aksuZh + " is paired", "p. 4", "",
 		"Test Report: 测试报告 <draft> & notes", "https://example.org/report?a=1&b=2", "B"}
 	if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, want) }) {
 		t.Errorf("citations.csv has no row %q", want)
 	}
-	unlisted := []string{"rel:test-paired", "relation", "src:test-unlisted", "unlisted source", "", "", "", ""}
-	if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, unlisted) }) {
-		t.Errorf("citations.csv has no row %q", unlisted)
+	unlisted := []string{"rel:test-paired", "relation", "src:test-unlisted", "unlisted source", "", "", "", "", ""}
+	attested := []string{"rel:test-paired", "relation", "src:test-report", duikouZh, "§2", "2012",
+		"Test Report: 测试报告 <draft> & notes", "https://example.org/report?a=1&b=2", "B"}
+	for _, want := range [][]string{unlisted, attested} {
+		if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, want) }) {
+			t.Errorf("citations.csv has no row %q", want)
+		}
 	}
 	rows, _ = readCSVFile(files["sources.csv"])
-	if want := []string{"src:test-report", "Test Report: 测试报告 <draft> & notes", "Example NGO (fictional)",
-		"https://example.org/report?a=1&b=2", "2021-06", "ngo", "B", ""}; !slices.Equal(rows[2], want) {
+	if want := []string{"src:test-report", "Test Report: 测试报告 <draft> & notes", "Example NGO (fictional)", "",
+		"https://example.org/report?a=1&b=2", "", "2021-06", "ngo", "B", ""}; !slices.Equal(rows[2], want) {
 		t.Errorf("sources.csv row = %q, want %q", rows[2], want)
+	}
+	if want := []string{"src:test-gazette", "Fictional Gazette", "", "", "https://example.org/gazette", "Gazette No. 7 (fictional)",
+		"", "official", "A", ""}; !slices.Equal(rows[1], want) {
+		t.Errorf("sources.csv row = %q, want %q", rows[1], want)
 	}
 }
 
 func TestCSVSingleTables(t *testing.T) {
 	g := testSubgraph(t)
 	var nodes, edges bytes.Buffer
-	if err := WriteCSVNodes(&nodes, g); err != nil {
+	if err := Write(&nodes, CSVNodes, g, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteCSVEdges(&edges, g); err != nil {
+	if err := Write(&edges, CSVEdges, g, nil); err != nil {
 		t.Fatal(err)
 	}
 	// The single tables are the zip's tables, byte for byte.
@@ -86,7 +94,7 @@ func TestCSVSingleTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := diffSlices(wantNodes(hostile), got); d != "" {
+	if d := diffSlices(wantNodes(hostile, false), got); d != "" {
 		t.Errorf("nodes:\n%s", d)
 	}
 	if !bytes.Contains(nodes.Bytes(), []byte(aksuZh)) || !bytes.Contains(edges.Bytes(), []byte(duikouZh)) {
@@ -102,7 +110,7 @@ func TestCSVFormulaInjection(t *testing.T) {
 		{ID: "company:d", Name: "a=b", Description: "1-2"}, // only a leading character starts a formula
 	}}
 	var buf bytes.Buffer
-	if err := WriteCSVNodes(&buf, g); err != nil {
+	if err := Write(&buf, CSVNodes, g, nil); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := readCSVFile(buf.Bytes())

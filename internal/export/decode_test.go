@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -18,11 +19,30 @@ type decoded struct {
 	edges     []gotEdge
 	truncated bool
 	sources   []string // ids of the sources the file lists, in file order
+	meta      map[string]string
+	styles    map[string]gotStyle // by node id, in the explorer's coordinates
 }
 
+// gotStyle is a node's drawing as a file carries it: the position turned
+// back into the explorer's coordinates, the colour as "#rrggbb", and the
+// shape in the format's own vocabulary.
+type gotStyle struct {
+	HasPos bool
+	X, Y   float64
+	Color  string
+	Shape  string
+}
+
+// decoders read back each format that carries whole graphs.
+var decoders = map[Format]func([]byte) (*decoded, error){
+	GraphML: decodeGraphML, GEXF: decodeGEXF, CSV: decodeCSVZip, Cytoscape: decodeCytoscape,
+}
+
+func parseFloat(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+
 var (
-	nodeFieldNames = []string{"label", "kind", "name", "nameZh", "aliases", "description", "validFrom", "validTo", "quantities", "synthetic", "citations"}
-	edgeFieldNames = []string{"label", "type", "validFrom", "validTo", "confidence", "role", "quantities", "attributes", "note", "synthetic", "citations"}
+	nodeFieldNames = []string{"label", "kind", "name", "nameZh", "aliases", "description", "validFrom", "validTo", "quantities", "synthetic", "citations", "counterClaims"}
+	edgeFieldNames = []string{"label", "type", "validFrom", "validTo", "confidence", "inferred", "bestGrade", "strength", "contested", "role", "quantities", "attributes", "note", "synthetic", "citations", "counterClaims"}
 )
 
 func unmarshalIf(s string, v any) error {
@@ -62,7 +82,7 @@ func nodeFromFields(id string, m map[string]string) (gotNode, error) {
 	for _, f := range []struct {
 		name string
 		v    any
-	}{{"aliases", &n.Aliases}, {"quantities", &n.Quantities}, {"citations", &n.Citations}} {
+	}{{"aliases", &n.Aliases}, {"quantities", &n.Quantities}, {"citations", &n.Citations}, {"counterClaims", &n.CounterClaims}} {
 		if err := unmarshalIf(m[f.name], f.v); err != nil {
 			return n, fmt.Errorf("node %s: %s: %w", id, f.name, err)
 		}
@@ -72,20 +92,26 @@ func nodeFromFields(id string, m map[string]string) (gotNode, error) {
 
 func edgeFromFields(id, source, target string, m map[string]string) (gotEdge, error) {
 	e := gotEdge{ID: id, Source: source, Target: target, Label: m["label"], Type: m["type"],
-		ValidFrom: m["validFrom"], ValidTo: m["validTo"], Confidence: m["confidence"], Role: m["role"], Note: m["note"]}
+		ValidFrom: m["validFrom"], ValidTo: m["validTo"], Confidence: m["confidence"], BestGrade: m["bestGrade"],
+		Strength: m["strength"], Role: m["role"], Note: m["note"]}
 	for k := range m {
 		if !slices.Contains(edgeFieldNames, k) {
 			return e, fmt.Errorf("edge %s: unexpected field %q", id, k)
 		}
 	}
 	var err error
-	if e.Synthetic, err = parseBool(m["synthetic"]); err != nil {
-		return e, fmt.Errorf("edge %s: synthetic: %w", id, err)
+	for _, b := range []struct {
+		name string
+		v    *bool
+	}{{"synthetic", &e.Synthetic}, {"inferred", &e.Inferred}, {"contested", &e.Contested}} {
+		if *b.v, err = parseBool(m[b.name]); err != nil {
+			return e, fmt.Errorf("edge %s: %s: %w", id, b.name, err)
+		}
 	}
 	for _, f := range []struct {
 		name string
 		v    any
-	}{{"quantities", &e.Quantities}, {"attributes", &e.Attributes}, {"citations", &e.Citations}} {
+	}{{"quantities", &e.Quantities}, {"attributes", &e.Attributes}, {"citations", &e.Citations}, {"counterClaims", &e.CounterClaims}} {
 		if err := unmarshalIf(m[f.name], f.v); err != nil {
 			return e, fmt.Errorf("edge %s: %s: %w", id, f.name, err)
 		}
@@ -112,10 +138,11 @@ func sourceIDs(s string) ([]string, error) {
 type gmlDoc struct {
 	XMLName xml.Name `xml:"http://graphml.graphdrawing.org/xmlns graphml"`
 	Keys    []struct {
-		ID   string `xml:"id,attr"`
-		For  string `xml:"for,attr"`
-		Name string `xml:"attr.name,attr"`
-		Type string `xml:"attr.type,attr"`
+		ID    string `xml:"id,attr"`
+		For   string `xml:"for,attr"`
+		Name  string `xml:"attr.name,attr"`
+		Type  string `xml:"attr.type,attr"`
+		YType string `xml:"yfiles.type,attr"`
 	} `xml:"key"`
 	Graph struct {
 		EdgeDefault string    `xml:"edgedefault,attr"`
@@ -134,8 +161,26 @@ type gmlDoc struct {
 }
 
 type gmlData struct {
-	Key   string `xml:"key,attr"`
-	Value string `xml:",chardata"`
+	Key       string `xml:"key,attr"`
+	Value     string `xml:",chardata"`
+	ShapeNode *struct {
+		Geometry struct {
+			X      *string `xml:"x,attr"`
+			Y      *string `xml:"y,attr"`
+			Width  string  `xml:"width,attr"`
+			Height string  `xml:"height,attr"`
+		} `xml:"Geometry"`
+		Fill *struct {
+			Color string `xml:"color,attr"`
+		} `xml:"Fill"`
+		NodeLabel string `xml:"NodeLabel"`
+		Shape     *struct {
+			Type string `xml:"type,attr"`
+		} `xml:"Shape"`
+	} `xml:"http://www.yworks.com/xml/graphml ShapeNode"`
+	PolyLineEdge *struct {
+		EdgeLabel string `xml:"EdgeLabel"`
+	} `xml:"http://www.yworks.com/xml/graphml PolyLineEdge"`
 }
 
 func decodeGraphML(b []byte) (*decoded, error) {
@@ -152,8 +197,15 @@ func decodeGraphML(b []byte) (*decoded, error) {
 		if _, dup := keys[k.ID]; dup {
 			return nil, fmt.Errorf("key %q declared twice", k.ID)
 		}
+		if k.YType != "" {
+			if k.Name != "" || k.Type != "" {
+				return nil, fmt.Errorf("yFiles key %q has attr.name or attr.type", k.ID)
+			}
+			keys[k.ID] = key{k.For, k.YType}
+			continue
+		}
 		wantType := "string"
-		if k.Name == "synthetic" || k.Name == "truncated" {
+		if k.Name == "synthetic" || k.Name == "truncated" || k.Name == "inferred" || k.Name == "contested" {
 			wantType = "boolean"
 		}
 		if k.Type != wantType {
@@ -171,14 +223,22 @@ func decodeGraphML(b []byte) (*decoded, error) {
 			if _, dup := m[k.name]; dup {
 				return nil, fmt.Errorf("data %q twice", k.name)
 			}
+			if (d.ShapeNode != nil) != (k.name == "nodegraphics") || (d.PolyLineEdge != nil) != (k.name == "edgegraphics") {
+				return nil, fmt.Errorf("data %q: yFiles graphics where they do not belong, or missing", k.name)
+			}
 			m[k.name] = d.Value
 		}
 		return m, nil
 	}
-	out := &decoded{}
+	out := &decoded{meta: map[string]string{}, styles: map[string]gotStyle{}}
 	g, err := fields("graph", doc.Graph.Data)
 	if err != nil {
 		return nil, err
+	}
+	for _, k := range []string{"title", "asOf", "view", "credit"} {
+		if v, ok := g[k]; ok {
+			out.meta[k] = v
+		}
 	}
 	if out.truncated, err = parseBool(g["truncated"]); err != nil {
 		return nil, fmt.Errorf("truncated: %w", err)
@@ -191,6 +251,33 @@ func decodeGraphML(b []byte) (*decoded, error) {
 		if err != nil {
 			return nil, fmt.Errorf("node %s: %w", n.ID, err)
 		}
+		for _, d := range n.Data {
+			if sn := d.ShapeNode; sn != nil {
+				var st gotStyle
+				if sn.Geometry.Width != "30" || sn.Geometry.Height != "30" {
+					return nil, fmt.Errorf("node %s: yEd geometry %sx%s, want 30x30", n.ID, sn.Geometry.Width, sn.Geometry.Height)
+				}
+				if sn.Geometry.X != nil {
+					x, err1 := parseFloat(*sn.Geometry.X)
+					y, err2 := parseFloat(*sn.Geometry.Y)
+					if err1 != nil || err2 != nil {
+						return nil, fmt.Errorf("node %s: yEd geometry x=%q y=%q", n.ID, *sn.Geometry.X, *sn.Geometry.Y)
+					}
+					st.HasPos, st.X, st.Y = true, x+15, y+15
+				}
+				if sn.Fill != nil {
+					st.Color = strings.ToLower(sn.Fill.Color)
+				}
+				if sn.Shape != nil {
+					st.Shape = sn.Shape.Type
+				}
+				if sn.NodeLabel != m["label"] {
+					return nil, fmt.Errorf("node %s: yEd label %q, label %q", n.ID, sn.NodeLabel, m["label"])
+				}
+				out.styles[n.ID] = st
+			}
+		}
+		delete(m, "nodegraphics")
 		node, err := nodeFromFields(n.ID, m)
 		if err != nil {
 			return nil, err
@@ -202,6 +289,12 @@ func decodeGraphML(b []byte) (*decoded, error) {
 		if err != nil {
 			return nil, fmt.Errorf("edge %s: %w", e.ID, err)
 		}
+		for _, d := range e.Data {
+			if d.PolyLineEdge != nil && d.PolyLineEdge.EdgeLabel != m["type"] {
+				return nil, fmt.Errorf("edge %s: yEd label %q, type %q", e.ID, d.PolyLineEdge.EdgeLabel, m["type"])
+			}
+		}
+		delete(m, "edgegraphics")
 		edge, err := edgeFromFields(e.ID, e.Source, e.Target, m)
 		if err != nil {
 			return nil, err
@@ -250,6 +343,18 @@ type gexfNode struct {
 	Start     string     `xml:"start,attr"`
 	End       string     `xml:"end,attr"`
 	AttValues []gexfAttV `xml:"attvalues>attvalue"`
+	Color     *struct {
+		R int `xml:"r,attr"`
+		G int `xml:"g,attr"`
+		B int `xml:"b,attr"`
+	} `xml:"http://gexf.net/1.3/viz color"`
+	Position *struct {
+		X string `xml:"x,attr"`
+		Y string `xml:"y,attr"`
+	} `xml:"http://gexf.net/1.3/viz position"`
+	Shape *struct {
+		Value string `xml:"value,attr"`
+	} `xml:"http://gexf.net/1.3/viz shape"`
 }
 
 type gexfEdge struct {
@@ -313,7 +418,14 @@ func decodeGEXF(b []byte) (*decoded, error) {
 		}
 		return m, nil
 	}
-	out := &decoded{truncated: strings.Contains(doc.Meta.Description, "truncated")}
+	out := &decoded{truncated: strings.Contains(doc.Meta.Description, "truncated"), meta: map[string]string{}, styles: map[string]gotStyle{}}
+	for _, l := range strings.Split(doc.Meta.Description, "\n") {
+		for _, k := range []string{"title", "as of", "view", "credit"} {
+			if v, ok := strings.CutPrefix(l, k+": "); ok {
+				out.meta[strings.ReplaceAll(strings.Replace(k, "as of", "asOf", 1), " ", "")] = v
+			}
+		}
+	}
 	if doc.Graph.Nodes.Count != len(doc.Graph.Nodes.Node) || doc.Graph.Edges.Count != len(doc.Graph.Edges.Edge) {
 		return nil, fmt.Errorf("counts %d/%d do not match %d nodes, %d edges", doc.Graph.Nodes.Count,
 			doc.Graph.Edges.Count, len(doc.Graph.Nodes.Node), len(doc.Graph.Edges.Edge))
@@ -324,6 +436,24 @@ func decodeGEXF(b []byte) (*decoded, error) {
 			return nil, fmt.Errorf("node %s: %w", n.ID, err)
 		}
 		m["label"] = n.Label
+		if n.Color != nil || n.Position != nil || n.Shape != nil {
+			var st gotStyle
+			if c := n.Color; c != nil {
+				st.Color = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
+			}
+			if p := n.Position; p != nil {
+				x, err1 := parseFloat(p.X)
+				y, err2 := parseFloat(p.Y)
+				if err1 != nil || err2 != nil {
+					return nil, fmt.Errorf("node %s: viz:position x=%q y=%q", n.ID, p.X, p.Y)
+				}
+				st.HasPos, st.X, st.Y = true, x, -y
+			}
+			if n.Shape != nil {
+				st.Shape = n.Shape.Value
+			}
+			out.styles[n.ID] = st
+		}
 		node, err := nodeFromFields(n.ID, m)
 		if err != nil {
 			return nil, err
@@ -475,12 +605,21 @@ func decodeCSVZip(b []byte) (*decoded, error) {
 
 type cyDoc struct {
 	Data struct {
+		Title     string           `json:"title"`
+		AsOf      string           `json:"asOf"`
+		View      string           `json:"view"`
+		Credit    string           `json:"credit"`
 		Truncated *bool            `json:"truncated"`
 		Sources   []map[string]any `json:"sources"`
 	} `json:"data"`
+	Style    []map[string]any `json:"style"`
 	Elements struct {
 		Nodes []struct {
-			Data map[string]json.RawMessage `json:"data"`
+			Data     map[string]json.RawMessage `json:"data"`
+			Position *struct {
+				X *float64 `json:"x"`
+				Y *float64 `json:"y"`
+			} `json:"position"`
 		} `json:"nodes"`
 		Edges []struct {
 			Data map[string]json.RawMessage `json:"data"`
@@ -517,7 +656,12 @@ func decodeCytoscape(b []byte) (*decoded, error) {
 	if doc.Data.Truncated == nil {
 		return nil, fmt.Errorf("data.truncated missing")
 	}
-	out := &decoded{truncated: *doc.Data.Truncated}
+	out := &decoded{truncated: *doc.Data.Truncated, meta: map[string]string{}, styles: map[string]gotStyle{}}
+	for k, v := range map[string]string{"title": doc.Data.Title, "asOf": doc.Data.AsOf, "view": doc.Data.View, "credit": doc.Data.Credit} {
+		if v != "" {
+			out.meta[k] = v
+		}
+	}
 	for _, s := range doc.Data.Sources {
 		id, _ := s["id"].(string)
 		out.sources = append(out.sources, id)
@@ -529,6 +673,18 @@ func decodeCytoscape(b []byte) (*decoded, error) {
 		}
 		id := m["id"]
 		delete(m, "id")
+		st := gotStyle{Color: m["color"], Shape: m["shape"]}
+		delete(m, "color")
+		delete(m, "shape")
+		if p := n.Position; p != nil {
+			if p.X == nil || p.Y == nil {
+				return nil, fmt.Errorf("node %s: position without x or y", id)
+			}
+			st.HasPos, st.X, st.Y = true, *p.X, *p.Y
+		}
+		if st != (gotStyle{}) {
+			out.styles[id] = st
+		}
 		node, err := nodeFromFields(id, m)
 		if err != nil {
 			return nil, err

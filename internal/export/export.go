@@ -19,22 +19,27 @@ type Format string
 
 // The formats. Their names are what clients ask for (see ParseFormat).
 const (
-	GraphML   Format = "graphml"
-	GEXF      Format = "gexf"
-	CSV       Format = "csv"
-	Cytoscape Format = "cytoscape"
+	GraphML      Format = "graphml"
+	GEXF         Format = "gexf"
+	Cytoscape    Format = "cytoscape"
+	CSV          Format = "csv" // a zip of README.txt and the four tables
+	CSVNodes     Format = "csv-nodes"
+	CSVEdges     Format = "csv-edges"
+	CSVSources   Format = "csv-sources"
+	CSVCitations Format = "csv-citations"
+	FtM          Format = "ftm" // FollowTheMoney entities, one JSON object a line
 )
-
-// CSVTableContentType is the content type of one table written by
-// WriteCSVNodes or WriteCSVEdges.
-const CSVTableContentType = "text/csv; charset=utf-8"
 
 // ErrInvalidSubgraph is wrapped by the errors for subgraphs no graph tool
 // could read faithfully: empty or duplicate ids, relations whose ends are not
 // among the entities.
 var ErrInvalidSubgraph = errors.New("invalid subgraph")
 
-var formats = []Format{GraphML, GEXF, CSV, Cytoscape}
+var formats = []Format{GraphML, GEXF, Cytoscape, CSV, CSVNodes, CSVEdges, CSVSources, CSVCitations, FtM}
+
+// aliases are older names still accepted: the single tables were served
+// as /export/nodes.csv and /export/edges.csv.
+var aliases = map[string]Format{"nodes.csv": CSVNodes, "edges.csv": CSVEdges}
 
 // Formats returns every format, in a stable order.
 func Formats() []Format { return slices.Clone(formats) }
@@ -43,15 +48,31 @@ func Formats() []Format { return slices.Clone(formats) }
 // is a BAD_USER_INPUT error whose message lists the valid ones, since it
 // usually comes straight from a client's query string.
 func ParseFormat(s string) (Format, error) {
-	f := Format(strings.ToLower(strings.TrimSpace(s)))
-	if slices.Contains(formats, f) {
+	name := strings.ToLower(strings.TrimSpace(s))
+	if f := Format(name); slices.Contains(formats, f) {
 		return f, nil
 	}
+	if f, ok := aliases[name]; ok {
+		return f, nil
+	}
+	return "", unknownFormat(s)
+}
+
+func unknownFormat(s string) error {
 	names := make([]string, len(formats))
 	for i, f := range formats {
 		names[i] = string(f)
 	}
-	return "", domain.Errorf(domain.EBADINPUT, "unknown export format %q: valid formats are %s", s, strings.Join(names, ", "))
+	return domain.Errorf(domain.EBADINPUT, "unknown export format %q: valid formats are %s", truncate(s, 80), strings.Join(names, ", "))
+}
+
+// truncate shortens s to n runes for an error message, valid UTF-8.
+func truncate(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 // ContentType is the media type to serve the format with.
@@ -63,15 +84,22 @@ func (f Format) ContentType() string {
 		return "application/gexf+xml; charset=utf-8"
 	case CSV:
 		return "application/zip"
+	case CSVNodes, CSVEdges, CSVSources, CSVCitations:
+		return "text/csv; charset=utf-8"
 	case Cytoscape:
 		// RFC 8259: JSON is always UTF-8 and the type has no charset parameter.
 		return "application/json"
+	case FtM:
+		// One JSON value a line (NDJSON), as followthemoney's tools read it.
+		return "application/x-ndjson"
 	}
 	return "application/octet-stream"
 }
 
-// Extension is the file name extension for the format, with its dot.
-// Cytoscape desktop recognises ".cyjs" as Cytoscape.js JSON.
+// Extension is the file name ending for the format, with its dot.
+// Cytoscape desktop recognises ".cyjs" as Cytoscape.js JSON; ".ftm.json" is
+// the ending followthemoney's command-line tools and Aleph's docs use. The
+// zip of tables ends in "_csv.zip" so that its name says what is inside.
 func (f Format) Extension() string {
 	switch f {
 	case GraphML:
@@ -79,27 +107,67 @@ func (f Format) Extension() string {
 	case GEXF:
 		return ".gexf"
 	case CSV:
-		return ".zip"
+		return "_csv.zip"
+	case CSVNodes:
+		return "_nodes.csv"
+	case CSVEdges:
+		return "_edges.csv"
+	case CSVSources:
+		return "_sources.csv"
+	case CSVCitations:
+		return "_citations.csv"
 	case Cytoscape:
 		return ".cyjs"
+	case FtM:
+		return ".ftm.json"
 	}
 	return ""
 }
 
-// Write writes g to w in format f.
-func Write(w io.Writer, f Format, g *domain.Subgraph) error {
+// HasLayout reports whether the format can carry node positions and
+// colours (Options.Styles).
+func (f Format) HasLayout() bool { return f == GraphML || f == GEXF || f == Cytoscape }
+
+// Write writes g to w in format f. opt (nil for none) adds a header and the
+// drawing of each node where the format has a place for them. Nothing is
+// written when g is invalid; after that, only a write error can stop it
+// half-way.
+func Write(w io.Writer, f Format, g *domain.Subgraph, opt *Options) error {
+	if opt == nil {
+		opt = &Options{}
+	}
+	if err := opt.check(); err != nil {
+		return wrap(err, string(f))
+	}
+	if !slices.Contains(formats, f) {
+		return unknownFormat(string(f))
+	}
+	x, err := newIndex(g)
+	if err != nil {
+		return wrap(err, string(f))
+	}
+	x.opt = opt
 	switch f {
 	case GraphML:
-		return WriteGraphML(w, g)
+		err = writeGraphML(w, x)
 	case GEXF:
-		return WriteGEXF(w, g)
-	case CSV:
-		return WriteCSV(w, g)
+		err = writeGEXF(w, x)
 	case Cytoscape:
-		return WriteCytoscapeJSON(w, g)
+		err = writeCytoscape(w, x)
+	case CSV:
+		err = writeCSVZip(w, x)
+	case CSVNodes:
+		err = writeTable(w, x.writeNodes)
+	case CSVEdges:
+		err = writeTable(w, x.writeEdges)
+	case CSVSources:
+		err = writeTable(w, x.writeSources)
+	case CSVCitations:
+		err = writeTable(w, x.writeCitations)
+	case FtM:
+		err = writeFtM(w, x)
 	}
-	_, err := ParseFormat(string(f))
-	return err
+	return wrap(err, string(f))
 }
 
 // index is a subgraph sorted by id, checked and with its sources by id: what
@@ -111,6 +179,7 @@ type index struct {
 	sources   []*domain.Source
 	sourceBy  map[string]*domain.Source
 	truncated bool
+	opt       *Options
 }
 
 // newIndex sorts and checks g. Checking before writing means a bad subgraph
@@ -217,6 +286,7 @@ type citationJSON struct {
 	Source  string `json:"source"`
 	Quote   string `json:"quote,omitempty"`
 	Locator string `json:"locator,omitempty"`
+	Attests string `json:"attests,omitempty"`
 	Title   string `json:"title,omitempty"`
 	URL     string `json:"url,omitempty"`
 	Grade   string `json:"grade,omitempty"`
@@ -224,9 +294,20 @@ type citationJSON struct {
 
 // quantityJSON is how a quantity is written.
 type quantityJSON struct {
-	Name  string    `json:"name"`
-	Value jsonFloat `json:"value"`
-	Unit  string    `json:"unit,omitempty"`
+	Name   string    `json:"name"`
+	Value  jsonFloat `json:"value"`
+	Unit   string    `json:"unit,omitempty"`
+	Source string    `json:"source,omitempty"`
+}
+
+// counterClaimJSON is how a counter-claim is written.
+type counterClaimJSON struct {
+	ID        string         `json:"id"`
+	Kind      string         `json:"kind"`
+	By        string         `json:"by,omitempty"`
+	Date      string         `json:"date,omitempty"`
+	Statement string         `json:"statement"`
+	Citations []citationJSON `json:"citations,omitempty"`
 }
 
 // jsonFloat is a float64 that JSON can always carry: encoding/json refuses
@@ -251,7 +332,9 @@ type sourceJSON struct {
 	ID        string `json:"id"`
 	Title     string `json:"title,omitempty"`
 	Publisher string `json:"publisher,omitempty"`
+	MirrorOf  string `json:"mirrorOf,omitempty"`
 	URL       string `json:"url,omitempty"`
+	Document  string `json:"document,omitempty"`
 	Published string `json:"published,omitempty"`
 	Type      string `json:"type,omitempty"`
 	Grade     string `json:"grade,omitempty"`
@@ -264,10 +347,33 @@ func (x *index) citations(cs []domain.Citation) []citationJSON {
 	}
 	out := make([]citationJSON, len(cs))
 	for i, c := range cs {
-		out[i] = citationJSON{Source: c.SourceID, Quote: c.Quote, Locator: c.Locator}
+		out[i] = citationJSON{Source: c.SourceID, Quote: c.Quote, Locator: c.Locator, Attests: c.Attests.String()}
 		if s, ok := x.sourceBy[c.SourceID]; ok {
 			out[i].Title, out[i].URL, out[i].Grade = s.Title, s.URL, string(s.Grade)
 		}
+	}
+	return out
+}
+
+// counterClaimIDs returns the contested ids, sorted.
+func (x *index) counterClaimIDs() []string {
+	ids := make([]string, 0, len(x.opt.CounterClaims))
+	for id := range x.opt.CounterClaims {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// counterClaims returns the counter-claims contesting claim id.
+func (x *index) counterClaims(id string) []counterClaimJSON {
+	ccs := x.opt.CounterClaims[id]
+	if len(ccs) == 0 {
+		return nil
+	}
+	out := make([]counterClaimJSON, len(ccs))
+	for i, c := range ccs {
+		out[i] = counterClaimJSON{ID: c.ID, Kind: string(c.Kind), By: c.By, Date: c.Date.String(), Statement: c.Statement, Citations: x.citations(c.Citations)}
 	}
 	return out
 }
@@ -278,7 +384,7 @@ func quantities(qs []domain.Quantity) []quantityJSON {
 	}
 	out := make([]quantityJSON, len(qs))
 	for i, q := range qs {
-		out[i] = quantityJSON{Name: q.Name, Value: jsonFloat(q.Value), Unit: q.Unit}
+		out[i] = quantityJSON{Name: q.Name, Value: jsonFloat(q.Value), Unit: q.Unit, Source: q.Source}
 	}
 	return out
 }
@@ -286,7 +392,7 @@ func quantities(qs []domain.Quantity) []quantityJSON {
 func (x *index) sourcesJSON() []sourceJSON {
 	out := make([]sourceJSON, len(x.sources))
 	for i, s := range x.sources {
-		out[i] = sourceJSON{ID: s.ID, Title: s.Title, Publisher: s.Publisher, URL: s.URL,
+		out[i] = sourceJSON{ID: s.ID, Title: s.Title, Publisher: s.Publisher, MirrorOf: s.MirrorOf, URL: s.URL, Document: s.Document,
 			Published: s.Published.String(), Type: string(s.Type), Grade: string(s.Grade), Note: s.Note}
 	}
 	return out
@@ -328,6 +434,8 @@ func isEmpty(v any) bool {
 	case []citationJSON:
 		return len(v) == 0
 	case []quantityJSON:
+		return len(v) == 0
+	case []counterClaimJSON:
 		return len(v) == 0
 	case map[string]string:
 		return len(v) == 0

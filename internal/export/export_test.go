@@ -18,7 +18,7 @@ import (
 func MustWrite(tb testing.TB, f Format, g *domain.Subgraph) []byte {
 	tb.Helper()
 	var buf bytes.Buffer
-	if err := Write(&buf, f, g); err != nil {
+	if err := Write(&buf, f, g, nil); err != nil {
 		tb.Fatalf("Write(%s): %v", f, err)
 	}
 	return buf.Bytes()
@@ -57,15 +57,15 @@ func TestRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.format), func(t *testing.T) {
-			b := MustWrite(t, tt.format, g)
+			b := write(t, tt.format, g, &Options{CounterClaims: fixtureClaims(t)})
 			got, err := tt.decode(b)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := diffSlices(wantNodes(tt.text), got.nodes); d != "" {
+			if d := diffSlices(wantNodes(tt.text, true), got.nodes); d != "" {
 				t.Errorf("nodes (want, got):\n%s", d)
 			}
-			if d := diffSlices(wantEdges(tt.text), got.edges); d != "" {
+			if d := diffSlices(wantEdges(tt.text, true), got.edges); d != "" {
 				t.Errorf("edges (want, got):\n%s", d)
 			}
 			if !got.truncated {
@@ -92,12 +92,9 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestRoundTripEmpty(t *testing.T) {
-	decoders := map[Format]func([]byte) (*decoded, error){
-		GraphML: decodeGraphML, GEXF: decodeGEXF, CSV: decodeCSVZip, Cytoscape: decodeCytoscape,
-	}
-	for _, f := range Formats() {
+	for f, decode := range decoders {
 		t.Run(string(f), func(t *testing.T) {
-			got, err := decoders[f](MustWrite(t, f, &domain.Subgraph{}))
+			got, err := decode(MustWrite(t, f, &domain.Subgraph{}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -174,7 +171,7 @@ func TestInvalidSubgraph(t *testing.T) {
 		for _, f := range Formats() {
 			t.Run(tt.name+"/"+string(f), func(t *testing.T) {
 				var buf bytes.Buffer
-				err := Write(&buf, f, tt.change(ok()))
+				err := Write(&buf, f, tt.change(ok()), nil)
 				if !errors.Is(err, ErrInvalidSubgraph) || !strings.Contains(err.Error(), tt.want) {
 					t.Fatalf("err = %v, want ErrInvalidSubgraph containing %q", err, tt.want)
 				}
@@ -189,18 +186,18 @@ func TestInvalidSubgraph(t *testing.T) {
 func TestGraphMLRefusesNonTokenIDs(t *testing.T) {
 	for _, id := range []string{"county:a b", "county:<a>", "county:a/b", "county:a\x00"} {
 		g := &domain.Subgraph{Entities: []domain.Entity{{ID: id}}}
-		if err := WriteGraphML(&bytes.Buffer{}, g); !errors.Is(err, ErrInvalidSubgraph) {
+		if err := Write(&bytes.Buffer{}, GraphML, g, nil); !errors.Is(err, ErrInvalidSubgraph) {
 			t.Errorf("WriteGraphML with id %q: err = %v, want ErrInvalidSubgraph", id, err)
 		}
 		// The other formats carry any string.
-		for _, f := range []Format{GEXF, CSV, Cytoscape} {
-			if err := Write(&bytes.Buffer{}, f, g); err != nil {
+		for _, f := range []Format{GEXF, CSV, Cytoscape, FtM} {
+			if err := Write(&bytes.Buffer{}, f, g, nil); err != nil {
 				t.Errorf("Write(%s) with id %q: %v", f, id, err)
 			}
 		}
 	}
 	g := &domain.Subgraph{Entities: []domain.Entity{{ID: "county:aksu-city.v2_x"}, {ID: "county:阿克苏"}}}
-	if err := WriteGraphML(&bytes.Buffer{}, g); err != nil {
+	if err := Write(&bytes.Buffer{}, GraphML, g, nil); err != nil {
 		t.Errorf("WriteGraphML with valid name tokens: %v", err)
 	}
 }
@@ -234,7 +231,7 @@ func TestParseFormat(t *testing.T) {
 			}
 		}
 	}
-	if err := Write(&bytes.Buffer{}, "pdf", &domain.Subgraph{}); domain.ErrorCode(err) != domain.EBADINPUT {
+	if err := Write(&bytes.Buffer{}, "pdf", &domain.Subgraph{}, nil); domain.ErrorCode(err) != domain.EBADINPUT {
 		t.Errorf("Write(pdf) = %v, want a BAD_USER_INPUT error", err)
 	}
 }
@@ -247,8 +244,13 @@ func TestFormatMetadata(t *testing.T) {
 	}{
 		{GraphML, "application/graphml+xml; charset=utf-8", ".graphml"},
 		{GEXF, "application/gexf+xml; charset=utf-8", ".gexf"},
-		{CSV, "application/zip", ".zip"},
 		{Cytoscape, "application/json", ".cyjs"},
+		{CSV, "application/zip", "_csv.zip"},
+		{CSVNodes, "text/csv; charset=utf-8", "_nodes.csv"},
+		{CSVEdges, "text/csv; charset=utf-8", "_edges.csv"},
+		{CSVSources, "text/csv; charset=utf-8", "_sources.csv"},
+		{CSVCitations, "text/csv; charset=utf-8", "_citations.csv"},
+		{FtM, "application/x-ndjson", ".ftm.json"},
 	}
 	if got := len(Formats()); got != len(tests) {
 		t.Fatalf("%d formats, %d tested", got, len(tests))
@@ -399,11 +401,8 @@ func TestQuantityNotFinite(t *testing.T) {
 		{Name: "a", Value: math.NaN()}, {Name: "b", Value: math.Inf(1)}, {Name: "c", Value: math.Inf(-1)}, {Name: "d", Value: -0.5},
 	}}}}
 	want := []gotQuantity{{Name: "a", Value: "NaN"}, {Name: "b", Value: "+Inf"}, {Name: "c", Value: "-Inf"}, {Name: "d", Value: -0.5}}
-	decoders := map[Format]func([]byte) (*decoded, error){
-		GraphML: decodeGraphML, GEXF: decodeGEXF, CSV: decodeCSVZip, Cytoscape: decodeCytoscape,
-	}
-	for _, f := range Formats() {
-		got, err := decoders[f](MustWrite(t, f, g))
+	for f, decode := range decoders {
+		got, err := decode(MustWrite(t, f, g))
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -430,18 +429,11 @@ func (w *failWriter) Write(p []byte) (int, error) {
 
 func TestWriteErrorsAreReturned(t *testing.T) {
 	g := testSubgraph(t)
-	write := map[string]func(*failWriter) error{
-		"graphml":   func(w *failWriter) error { return WriteGraphML(w, g) },
-		"gexf":      func(w *failWriter) error { return WriteGEXF(w, g) },
-		"csv":       func(w *failWriter) error { return WriteCSV(w, g) },
-		"csv nodes": func(w *failWriter) error { return WriteCSVNodes(w, g) },
-		"csv edges": func(w *failWriter) error { return WriteCSVEdges(w, g) },
-		"cytoscape": func(w *failWriter) error { return WriteCytoscapeJSON(w, g) },
-	}
-	for name, fn := range write {
-		for _, n := range []int{0, 100, 1000} {
-			if err := fn(&failWriter{n: n}); !errors.Is(err, errDiskFull) {
-				t.Errorf("%s failing after %d bytes: err = %v, want it to wrap the write error", name, n, err)
+	for _, f := range Formats() {
+		size := len(MustWrite(t, f, g))
+		for _, n := range []int{0, 100, size / 2, size - 1} {
+			if err := Write(&failWriter{n: n}, f, g, nil); !errors.Is(err, errDiskFull) {
+				t.Errorf("%s failing after %d bytes: err = %v, want it to wrap the write error", f, n, err)
 			}
 		}
 	}

@@ -46,7 +46,7 @@ func testSubgraph(tb testing.TB) *domain.Subgraph {
 		Sources: []domain.Source{
 			{ID: "src:test-report", Title: "Test Report: 测试报告 <draft> & notes", Publisher: "Example NGO (fictional)",
 				URL: "https://example.org/report?a=1&b=2", Published: mustDate(tb, "2021-06"), Type: "ngo", Grade: "B"},
-			{ID: "src:test-gazette", Title: "Fictional Gazette", URL: "https://example.org/gazette", Type: "official", Grade: "A"},
+			{ID: "src:test-gazette", Title: "Fictional Gazette", URL: "https://example.org/gazette", Document: "Gazette No. 7 (fictional)", Type: "official", Grade: "A"},
 		},
 		Entities: []domain.Entity{
 			{ID: "province:test-beta", Kind: "province", Name: "Test Province Beta", NameZh: "测试省",
@@ -71,25 +71,38 @@ func testSubgraph(tb testing.TB) *domain.Subgraph {
 		},
 		Relations: []domain.Relation{
 			{ID: "rel:test-part-of", Type: "PART_OF", From: "county:test-gamma", To: "prefecture:test-alpha",
-				Confidence: "disputed", Note: "hostile note: " + hostile,
+				Confidence: "disputed", Contested: true, Note: "hostile note: " + hostile,
 				Citations: []domain.Citation{{SourceID: "src:test-report", Locator: "p. 9"}}},
 			{ID: "rel:test-paired", Type: "PAIRED_WITH", From: "province:test-beta", To: "prefecture:test-alpha",
 				ValidFrom: mustDate(tb, "2010-03"), ValidTo: mustDate(tb, "2014"),
 				Confidence: "confirmed", Role: "lead aiding party",
-				Quantities: []domain.Quantity{{Name: "cadres", Value: 120, Unit: "people"}, {Name: "budget", Value: 1.5e9, Unit: "yuan"}},
+				Quantities: []domain.Quantity{{Name: "cadres", Value: 120, Unit: "people", Source: "src:test-report"}, {Name: "budget", Value: 1.5e9, Unit: "yuan"}},
 				Note:       duikouZh + " pairing (fictional)",
 				Citations: []domain.Citation{
-					{SourceID: "src:test-report", Quote: duikouZh, Locator: "§2"},
+					{SourceID: "src:test-report", Quote: duikouZh, Locator: "§2", Attests: mustDate(tb, "2012")},
 					{SourceID: "src:test-unlisted", Quote: "unlisted source"},
 				}},
 			{ID: "rel:test-funds", Type: "FUNDS", From: "province:test-beta", To: "county:test-gamma",
-				ValidFrom: mustDate(tb, "2012-02-29"), Confidence: "reported",
+				ValidFrom: mustDate(tb, "2012-02-29"), Confidence: "reported", Inferred: true,
 				Attributes: map[string]string{"zz": "<&>", "amount": "5 million yuan"},
 				Citations:  []domain.Citation{{SourceID: "src:test-gazette", Quote: "funds", Locator: "p. 1"}}},
 			{ID: "rel:test-owns", Type: "OWNS", From: "company:test-delta", To: "company:test-epsilon",
-				ValidTo: mustDate(tb, "2014-02"), Confidence: "reported", Synthetic: true,
+				ValidTo: mustDate(tb, "2014-02"), Confidence: "reported", BestGrade: "A", Synthetic: true,
 				Citations: []domain.Citation{{SourceID: "src:test-gazette"}}},
 		},
+	}
+}
+
+// fixtureClaims are counter-claims contesting an entity and a relation of
+// the fixture.
+func fixtureClaims(tb testing.TB) map[string][]domain.CounterClaim {
+	return map[string][]domain.CounterClaim{
+		"rel:test-paired": {{ID: "cc:test-denial", Contests: "rel:test-paired", Kind: "denial", By: "province:test-beta",
+			Date: mustDate(tb, "2015"), Statement: "Fictional denial <&> " + duikouZh,
+			Citations: []domain.Citation{{SourceID: "src:test-gazette", Quote: "we deny", Attests: mustDate(tb, "2015-01")}}}},
+		"county:test-gamma": {{ID: "cc:test-audit", Contests: "county:test-gamma", Kind: "audit",
+			Date: mustDate(tb, "2016-04"), Statement: "Fictional audit",
+			Citations: []domain.Citation{{SourceID: "src:test-report", Quote: "audited", Locator: "p. 2"}}}},
 	}
 }
 
@@ -101,26 +114,43 @@ type gotNode struct {
 	Quantities                                                     []gotQuantity
 	Synthetic                                                      bool
 	Citations                                                      []gotCitation
+	CounterClaims                                                  []gotCounterClaim
 }
 
 type gotEdge struct {
-	ID, Source, Target, Label, Type, ValidFrom, ValidTo, Confidence, Role, Note string
-	Quantities                                                                  []gotQuantity
-	Attributes                                                                  map[string]string
-	Synthetic                                                                   bool
-	Citations                                                                   []gotCitation
+	ID, Source, Target, Label, Type, ValidFrom, ValidTo, Confidence string
+	Inferred                                                        bool
+	BestGrade, Strength                                             string
+	Contested                                                       bool
+	Role, Note                                                      string
+	Quantities                                                      []gotQuantity
+	Attributes                                                      map[string]string
+	Synthetic                                                       bool
+	Citations                                                       []gotCitation
+	CounterClaims                                                   []gotCounterClaim
 }
 
 type gotQuantity struct {
-	Name  string `json:"name"`
-	Value any    `json:"value"` // float64, or "NaN"/"+Inf"/"-Inf"
-	Unit  string `json:"unit"`
+	Name   string `json:"name"`
+	Value  any    `json:"value"` // float64, or "NaN"/"+Inf"/"-Inf"
+	Unit   string `json:"unit"`
+	Source string `json:"source"`
+}
+
+type gotCounterClaim struct {
+	ID        string        `json:"id"`
+	Kind      string        `json:"kind"`
+	By        string        `json:"by"`
+	Date      string        `json:"date"`
+	Statement string        `json:"statement"`
+	Citations []gotCitation `json:"citations"`
 }
 
 type gotCitation struct {
 	Source  string `json:"source"`
 	Quote   string `json:"quote"`
 	Locator string `json:"locator"`
+	Attests string `json:"attests"`
 	Title   string `json:"title"`
 	URL     string `json:"url"`
 	Grade   string `json:"grade"`
@@ -139,8 +169,8 @@ var (
 
 // wantNodes is the fixture's entities as every format must give them back,
 // sorted by id; text is the hostile name as the format carries it.
-func wantNodes(text string) []gotNode {
-	return []gotNode{
+func wantNodes(text string, claims bool) []gotNode {
+	out := []gotNode{
 		{ID: "company:test-delta", Label: "测试公司", Kind: "company", NameZh: "测试公司", Synthetic: true,
 			Citations: []gotCitation{citeGazette("", "")}},
 		{ID: "company:test-epsilon", Label: "company:test-epsilon", Kind: "company", Synthetic: true,
@@ -161,27 +191,42 @@ func wantNodes(text string) []gotNode {
 			NameZh: "测试省", Aliases: []string{"Beta Sheng (fake)"},
 			Citations: []gotCitation{citeGazette(duikouZh, "art. 1")}},
 	}
+	if claims {
+		c := citeReport("audited", "p. 2")
+		out[2].CounterClaims = []gotCounterClaim{{ID: "cc:test-audit", Kind: "audit", Date: "2016-04", Statement: "Fictional audit", Citations: []gotCitation{c}}}
+	}
+	return out
 }
 
-func wantEdges(text string) []gotEdge {
-	return []gotEdge{
+func wantEdges(text string, claims bool) []gotEdge {
+	paired := citeReport(duikouZh, "§2")
+	paired.Attests = "2012"
+	out := []gotEdge{
 		{ID: "rel:test-funds", Source: "province:test-beta", Target: "county:test-gamma", Label: "FUNDS", Type: "FUNDS",
-			ValidFrom: "2012-02-29", Confidence: "reported",
+			ValidFrom: "2012-02-29", Confidence: "reported", Inferred: true, BestGrade: "A", Strength: "MODERATE",
 			Attributes: map[string]string{"amount": "5 million yuan", "zz": "<&>"},
 			Citations:  []gotCitation{citeGazette("funds", "p. 1")}},
 		{ID: "rel:test-owns", Source: "company:test-delta", Target: "company:test-epsilon", Label: "OWNS", Type: "OWNS",
-			ValidTo: "2014-02", Confidence: "reported", Synthetic: true,
+			ValidTo: "2014-02", Confidence: "reported", BestGrade: "A", Strength: "MODERATE", Synthetic: true,
 			Citations: []gotCitation{citeGazette("", "")}},
 		{ID: "rel:test-paired", Source: "province:test-beta", Target: "prefecture:test-alpha", Label: "PAIRED_WITH", Type: "PAIRED_WITH",
-			ValidFrom: "2010-03", ValidTo: "2014", Confidence: "confirmed", Role: "lead aiding party",
-			Quantities: []gotQuantity{{Name: "cadres", Value: 120.0, Unit: "people"}, {Name: "budget", Value: 1.5e9, Unit: "yuan"}},
+			ValidFrom: "2010-03", ValidTo: "2014", Confidence: "confirmed", BestGrade: "B", Strength: "STRONG", Role: "lead aiding party",
+			Quantities: []gotQuantity{{Name: "cadres", Value: 120.0, Unit: "people", Source: "src:test-report"}, {Name: "budget", Value: 1.5e9, Unit: "yuan"}},
 			Note:       duikouZh + " pairing (fictional)",
 			Citations: []gotCitation{
-				citeReport(duikouZh, "§2"),
+				paired,
 				{Source: "src:test-unlisted", Quote: "unlisted source"},
 			}},
 		{ID: "rel:test-part-of", Source: "county:test-gamma", Target: "prefecture:test-alpha", Label: "PART_OF", Type: "PART_OF",
-			Confidence: "disputed", Note: "hostile note: " + text,
+			Confidence: "disputed", BestGrade: "B", Strength: "MODERATE", Contested: true, Note: "hostile note: " + text,
 			Citations: []gotCitation{citeReport("", "p. 9")}},
 	}
+	if claims {
+		c := citeGazette("we deny", "")
+		c.Attests = "2015-01"
+		out[2].Contested = true
+		out[2].CounterClaims = []gotCounterClaim{{ID: "cc:test-denial", Kind: "denial", By: "province:test-beta", Date: "2015",
+			Statement: "Fictional denial <&> " + duikouZh, Citations: []gotCitation{c}}}
+	}
+	return out
 }

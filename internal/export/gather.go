@@ -17,7 +17,7 @@ type Query struct {
 	Types []string
 	Kinds []domain.Kind
 	AsOf  domain.PartialDate
-	Limit int // most entities; 0: domain.MaxExportLimit
+	Limit int // most entities of a neighbourhood; 0: domain.MaxExportLimit
 
 	Chain string // export the responsibility chains from this entity
 	Down  bool   // with Chain: follow responsibility down instead of up
@@ -106,9 +106,36 @@ func assemble(ctx context.Context, svc domain.ReadService, ids map[string]bool, 
 	return g, nil
 }
 
-// addSources fills g.Sources with every source a citation in g names.
-func addSources(ctx context.Context, svc domain.ReadService, g *domain.Subgraph) error {
+// GatherCounterClaims reads the counter-claims that contest g's entities
+// and relations, and adds the sources they cite to g.Sources.
+func GatherCounterClaims(ctx context.Context, svc domain.ReadService, g *domain.Subgraph) (map[string][]domain.CounterClaim, error) {
+	ids := make([]string, 0, len(g.Entities)+len(g.Relations))
+	for _, e := range g.Entities {
+		ids = append(ids, e.ID)
+	}
+	for _, r := range g.Relations {
+		ids = append(ids, r.ID)
+	}
+	ccs, err := svc.CounterClaims(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var cited []domain.Citation
+	for _, list := range ccs {
+		for _, cc := range list {
+			cited = append(cited, cc.Citations...)
+		}
+	}
+	return ccs, addSources(ctx, svc, g, cited...)
+}
+
+// addSources fills g.Sources with every source a citation in g (or in
+// more) names.
+func addSources(ctx context.Context, svc domain.ReadService, g *domain.Subgraph, more ...domain.Citation) error {
 	want := map[string]bool{}
+	for _, c := range more {
+		want[c.SourceID] = true
+	}
 	for _, e := range g.Entities {
 		for _, c := range e.Citations {
 			want[c.SourceID] = true

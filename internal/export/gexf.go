@@ -1,37 +1,34 @@
 package export
 
 import (
+	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
-// WriteGEXF writes g as GEXF 1.3 (see the package documentation).
-func WriteGEXF(w io.Writer, g *domain.Subgraph) error {
-	x, err := newIndex(g)
-	if err != nil {
-		return wrap(err, "gexf")
-	}
-	return wrap(writeGEXF(w, x), "gexf")
-}
+// vizNS is the GEXF 1.3 visualisation namespace.
+const vizNS = "http://gexf.net/1.3/viz"
 
 func writeGEXF(w io.Writer, x *index) error {
 	xw := newXMLWriter(w)
 	j := newJSONText()
 	dynamic := x.hasDates()
+	viz := x.hasStyles()
 
 	// No xsi:schemaLocation: the RELAX NG grammar, which is normative for
 	// GEXF, allows no attributes it does not name. No lastmodifieddate
 	// either: it would make two exports of the same data differ.
 	xw.raw(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	xw.raw(`<gexf xmlns="http://gexf.net/1.3" version="1.3">` + "\n")
-	xw.raw("  <meta>\n    <creator>aidtrace</creator>\n    <description>")
-	desc := "aidtrace subgraph: " + strconv.Itoa(len(x.entities)) + " entities, " + strconv.Itoa(len(x.relations)) + " relations"
-	if x.truncated {
-		desc += "; truncated: a limit cut this subgraph short"
+	xw.raw(`<gexf xmlns="http://gexf.net/1.3"`)
+	if viz {
+		xw.raw(` xmlns:viz="` + vizNS + `"`)
 	}
-	xw.content(desc)
+	xw.raw(` version="1.3">` + "\n")
+	xw.raw("  <meta>\n    <creator>aidtrace</creator>\n    <description>")
+	xw.content(strings.Join(x.headerLines(), "\n"))
 	xw.raw("</description>\n  </meta>\n")
 	if dynamic {
 		xw.raw(`  <graph defaultedgetype="directed" mode="dynamic" timeformat="date">` + "\n")
@@ -74,6 +71,9 @@ func writeGEXF(w io.Writer, x *index) error {
 		}
 		xw.raw(">\n")
 		writeAttvalues(xw, nodeOpen, row)
+		if s, ok := x.style(e.ID); ok {
+			writeViz(xw, s)
+		}
 		xw.raw("      </node>\n")
 	}
 	xw.raw("    </nodes>\n")
@@ -102,6 +102,22 @@ func writeGEXF(w io.Writer, x *index) error {
 	}
 	xw.raw("    </edges>\n  </graph>\n</gexf>\n")
 	return xw.flush()
+}
+
+// writeViz writes a node's drawing. GEXF tools (Gephi, sigma.js) draw y
+// upwards, the explorer downwards: y is negated so that the picture is the
+// same.
+func writeViz(xw *xmlWriter, s NodeStyle) {
+	if s.Color != "" {
+		r, g, b := rgb(s.Color)
+		xw.raw(fmt.Sprintf(`        <viz:color r="%d" g="%d" b="%d"/>`+"\n", r, g, b))
+	}
+	if s.Pos != nil {
+		xw.raw(`        <viz:position x="` + formatCoord(s.Pos.X) + `" y="` + formatCoord(-s.Pos.Y) + `" z="0"/>` + "\n")
+	}
+	if s.Shape != "" {
+		xw.raw(`        <viz:shape value="` + shapes[s.Shape].gexf + `"/>` + "\n")
+	}
 }
 
 // writeSpan writes the start and end attributes of a dated element.

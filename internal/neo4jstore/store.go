@@ -211,6 +211,11 @@ func (s *Store) transact(ctx context.Context, name string, mode neo4j.AccessMode
 	return r.out, nil
 }
 
+// askedTooMuch names the statements whose cost grows with what the caller
+// asks (hops, paths, depth, types): only they can run out of their time
+// budget because of the question (QUERY_TIMEOUT).
+var askedTooMuch = map[string]bool{"chains": true, "paths": true, "neighborhood-nodes": true, "neighborhood-edges": true, "exposure": true}
+
 // translate turns driver errors into domain errors at the adapter edge.
 // A query that ran out of its time (the server's transaction timeout, or
 // the request's own deadline, parent) is QUERY_TIMEOUT: asked again, it
@@ -231,6 +236,12 @@ func translate(parent, ctx context.Context, name string, err error, timeout time
 		switch {
 		case nerr.Code == "Neo.ClientError.Transaction.TransactionTimedOut",
 			nerr.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration":
+			if !askedTooMuch[name] {
+				// A statement whose cost the caller cannot raise (a lookup by
+				// id, a count, a capped page) only runs out of time when the
+				// database stalls: an outage, not a question too big.
+				return &wrapped{domain.Errorf(domain.EUNAVAILABLE, "the database is too slow to answer; try again"), err}
+			}
 			return &wrapped{domain.Errorf(domain.ETIMEOUT, "the query took longer than the %s it may take: ask for less (fewer hops, paths or types, a smaller first)", timeout), err}
 		case nerr.Code == "Neo.ClientError.Schema.ConstraintValidationFailed":
 			return &wrapped{domain.Errorf(domain.EBADINPUT, "the change conflicts with existing data"), err}

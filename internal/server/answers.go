@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 
@@ -280,7 +281,13 @@ func (s *Server) cacheGET(route string, next http.Handler) http.Handler {
 		if r.TLS != nil {
 			scheme = "https"
 		}
-		x := s.answers.begin(r, route, scheme, r.Host, r.URL.Path, r.URL.RawQuery)
+		// An export without an as-of date is named after the day it is
+		// made (Content-Disposition): its answer lasts the day.
+		day := ""
+		if route == "/export" {
+			day = time.Now().UTC().Format(time.DateOnly)
+		}
+		x := s.answers.begin(r, route, scheme, r.Host, r.URL.Path, r.URL.RawQuery, day)
 		if x == nil {
 			next.ServeHTTP(w, r)
 			return

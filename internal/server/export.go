@@ -1,121 +1,207 @@
 package server
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
 	"github.com/aidtrace/aidtrace/internal/export"
 )
 
-// ExportHandler serves /export/{format}: graphml, gexf, csv (a zip),
-// cytoscape, and nodes.csv / edges.csv (single tables). Query parameters:
+// ExportConfig holds the export endpoint's limits.
+type ExportConfig struct {
+	// MaxEntities caps the entities of a neighbourhood or whole-graph
+	// export for a request without an API key (a key lifts it to
+	// domain.MaxExportLimit). Default 20000.
+	MaxEntities int
+	// MaxConcurrent caps the exports served at once, on top of the
+	// server's in-flight limit (each export holds one of those slots too);
+	// past it an export is refused at once with 503 UNAVAILABLE. Default 4.
+	MaxConcurrent int
+	// Now gives the date in file names when there is no as-of date.
+	// Default time.Now.
+	Now func() time.Time
+}
+
+// Defaults for ExportConfig.
+const (
+	DefaultExportMaxEntities   = 20000
+	DefaultExportMaxConcurrent = 4
+)
+
+// ExportHandler serves /export/{format} (see docs/API.md, "Exports"):
 //
-//	ids=a,b&depth=1   the neighbourhood of a and b (no ids: the whole graph)
-//	chain=id&direction=UP|DOWN   the responsibility chains from id
-//	from=a&to=b       the shortest paths between a and b
-//	asOf=2015         only relations active then
-//	types=A,B         only these relation types
-//	kinds=k1,k2       only these entity kinds (neighbourhoods)
-//	limit=N           at most N entities
-func ExportHandler(svc domain.ReadService, log *slog.Logger) http.Handler {
+//	GET  /export/{format}?ids=…|chain=…|from=…&to=…   a query (export.ParseQuery)
+//	POST /export/{format}  {"nodes":[…],"edges":[…],…}  exactly these elements (export.ElementList)
+//
+// The file is streamed as it is written: memory stays at the subgraph read
+// from the database, whatever the file's size.
+func ExportHandler(svc domain.ReadService, log *slog.Logger, cfg ExportConfig) http.Handler {
+	if cfg.MaxEntities == 0 {
+		cfg.MaxEntities = DefaultExportMaxEntities
+	}
+	if cfg.MaxConcurrent == 0 {
+		cfg.MaxConcurrent = DefaultExportMaxConcurrent
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	running := make(chan struct{}, cfg.MaxConcurrent)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError := func(w http.ResponseWriter, err error) {
+		fail := func(err error) {
 			if code := domain.ErrorCode(err); code == domain.EINTERNAL || code == domain.EUNAVAILABLE {
-				log.Error("export", "url", r.URL.String(), "err", err)
+				log.Error("export", "path", r.URL.Path, "err", err)
 			}
 			writeError(w, err)
 		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			writeError(w, domain.Errorf(domain.EBADINPUT, "use GET"))
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
+			w.Header().Set("Allow", "GET, HEAD, POST")
+			writeJSON(w, http.StatusMethodNotAllowed, errorBody("use GET with parameters, or POST an element list", domain.EBADINPUT))
 			return
 		}
-		name := strings.TrimPrefix(r.URL.Path, "/export/")
-		q, err := exportQuery(r)
+		f, err := export.ParseFormat(strings.TrimPrefix(r.URL.Path, "/export/"))
 		if err != nil {
-			writeError(w, err)
+			fail(err)
 			return
 		}
-		var write func(*bytes.Buffer, *domain.Subgraph) error
-		var contentType, filename string
-		switch name {
-		case "nodes.csv":
-			write = func(b *bytes.Buffer, g *domain.Subgraph) error { return export.WriteCSVNodes(b, g) }
-			contentType, filename = export.CSVTableContentType, "aidtrace-nodes.csv"
-		case "edges.csv":
-			write = func(b *bytes.Buffer, g *domain.Subgraph) error { return export.WriteCSVEdges(b, g) }
-			contentType, filename = export.CSVTableContentType, "aidtrace-edges.csv"
-		default:
-			f, err := export.ParseFormat(name)
-			if err != nil {
-				writeError(w, err)
+
+		// Parse everything before taking an export slot or touching the
+		// database: a bad request costs nothing.
+		var (
+			q            export.Query
+			list         *export.ElementList
+			entity, mode string
+			opt          *export.Options
+		)
+		if r.Method == http.MethodPost {
+			if list, err = readElementList(r); err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					writeJSON(w, http.StatusRequestEntityTooLarge, errorBody(fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit), domain.ELIMIT))
+					return
+				}
+				fail(err)
 				return
 			}
-			write = func(b *bytes.Buffer, g *domain.Subgraph) error { return export.Write(b, f, g) }
-			contentType, filename = f.ContentType(), "aidtrace"+f.Extension()
+			entity, mode = list.Describe()
+			opt = list.Options()
+		} else {
+			if q, err = export.ParseQuery(r.URL.Query()); err != nil {
+				fail(err)
+				return
+			}
+			var title string
+			entity, mode, title = q.Describe()
+			opt = &export.Options{Meta: export.Meta{Title: title, AsOf: q.AsOf}}
 		}
-		g, err := export.Gather(r.Context(), svc, q)
+		cap := cfg.MaxEntities
+		if domain.PrincipalFrom(r.Context()) != nil {
+			cap = domain.MaxExportLimit
+		}
+		limited := list == nil && q.Chain == "" && q.From == ""
+		if limited && q.Limit > cap {
+			fail(domain.Errorf(domain.ELIMIT, "limit may be at most %d without an API key", cap))
+			return
+		}
+
+		select {
+		case running <- struct{}{}:
+			defer func() { <-running }()
+		default:
+			w.Header().Set("Retry-After", "2")
+			writeJSON(w, http.StatusServiceUnavailable, errorBody(fmt.Sprintf("%d exports are being written; retry shortly", cfg.MaxConcurrent), domain.EUNAVAILABLE))
+			return
+		}
+
+		var g *domain.Subgraph
+		if list != nil {
+			g, err = export.GatherElements(r.Context(), svc, list)
+		} else {
+			asked := q.Limit
+			if limited && asked == 0 {
+				q.Limit = cap
+			}
+			g, err = export.Gather(r.Context(), svc, q)
+			if err == nil && limited && asked == 0 && g.Truncated {
+				err = domain.Errorf(domain.ELIMIT, "this export has more than %d entities, the cap without an API key: narrow it (ids, depth, types, kinds, asOf), ask for a sample with limit=N, or use a key", cap)
+			}
+		}
+		if err == nil {
+			opt.CounterClaims, err = export.GatherCounterClaims(r.Context(), svc, g)
+		}
 		if err != nil {
-			writeError(w, err)
+			fail(err)
 			return
 		}
-		// Written to memory first, so a failure is an error response and
-		// never half a file.
-		var buf bytes.Buffer
-		if err := write(&buf, g); err != nil {
-			writeError(w, err)
+
+		date := opt.Meta.AsOf.String()
+		if date == "" {
+			date = cfg.Now().UTC().Format("2006-01-02")
+		}
+		h := w.Header()
+		h.Set("Content-Type", f.ContentType())
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": export.FileName(entity, mode, date, f)}))
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Aidtrace-Truncated", strconv.FormatBool(g.Truncated))
+		h.Set("X-Aidtrace-Counts", fmt.Sprintf("entities=%d relations=%d sources=%d", len(g.Entities), len(g.Relations), len(g.Sources)))
+		if r.Method == http.MethodHead {
 			return
 		}
-		w.Header().Set("Content-Type", contentType)
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, filename))
-		w.Header().Set("X-Aidtrace-Truncated", strconv.FormatBool(g.Truncated))
-		w.Header().Set("X-Aidtrace-Counts", fmt.Sprintf("entities=%d relations=%d sources=%d", len(g.Entities), len(g.Relations), len(g.Sources)))
-		w.Write(buf.Bytes())
+		cw := &countingWriter{w: w}
+		if err := export.Write(cw, f, g, opt); err != nil {
+			if cw.n == 0 {
+				// Refused before the first byte: still a clean error answer.
+				for _, k := range []string{"Content-Disposition", "X-Aidtrace-Truncated", "X-Aidtrace-Counts"} {
+					h.Del(k)
+				}
+				fail(err)
+				return
+			}
+			// Half a file is out; the client sees the connection cut.
+			log.Warn("export cut short", "path", r.URL.Path, "bytes", cw.n, "err", err)
+			panic(http.ErrAbortHandler)
+		}
 	})
 }
 
-func exportQuery(r *http.Request) (export.Query, error) {
-	v := r.URL.Query()
-	q := export.Query{IDs: export.SplitList(v.Get("ids")), Types: export.SplitList(v.Get("types")), Chain: v.Get("chain"), From: v.Get("from"), To: v.Get("to")}
-	for _, k := range export.SplitList(v.Get("kinds")) {
-		q.Kinds = append(q.Kinds, domain.Kind(k))
+// readElementList reads a POST body. The server's body cap applies (a
+// *http.MaxBytesError past it).
+func readElementList(r *http.Request) (*export.ElementList, error) {
+	if r.URL.RawQuery != "" {
+		return nil, domain.Errorf(domain.EBADINPUT, "a POST export takes its parameters in the JSON body, not in the address")
 	}
-	q.Depth = 1
-	if s := v.Get("depth"); s != "" {
-		d, err := strconv.Atoi(s)
-		if err != nil {
-			return q, domain.Errorf(domain.EBADINPUT, "depth: %q is not a number", s)
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
+		return nil, domain.Errorf(domain.EBADINPUT, "send the element list as application/json")
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		if errors.As(err, new(*http.MaxBytesError)) {
+			return nil, err
 		}
-		q.Depth = d
+		return nil, domain.Errorf(domain.EBADINPUT, "the request body could not be read")
 	}
-	if s := v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return q, domain.Errorf(domain.EBADINPUT, "limit: %q is not a number", s)
-		}
-		q.Limit = n
-	}
-	if s := v.Get("asOf"); s != "" {
-		d, err := domain.ParsePartialDate(s)
-		if err != nil {
-			return q, domain.Errorf(domain.EBADINPUT, "asOf: %v", err)
-		}
-		q.AsOf = d
-	}
-	switch strings.ToUpper(v.Get("direction")) {
-	case "", "UP":
-	case "DOWN":
-		q.Down = true
-	default:
-		return q, domain.Errorf(domain.EBADINPUT, "direction must be UP or DOWN")
-	}
-	if (q.From == "") != (q.To == "") {
-		return q, domain.Errorf(domain.EBADINPUT, "give both from and to")
-	}
-	return q, nil
+	return export.DecodeElementList(body)
+}
+
+func errorBody(message, code string) map[string]any {
+	return map[string]any{"errors": []map[string]any{{"message": message, "extensions": map[string]string{"code": code}}}}
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
