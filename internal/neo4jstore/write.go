@@ -16,10 +16,13 @@ import (
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
-// writeTx runs work in one write transaction: every change and its audit
-// event commit together or not at all.
+// writeTx runs work in one write transaction: every change, its audit
+// event and the graph version's advance commit together or not at all.
 func (s *Store) writeTx(ctx context.Context, name string, work neo4j.ManagedTransactionWork) (any, error) {
-	return s.transact(ctx, name, neo4j.AccessModeWrite, work)
+	return s.change(ctx, name, func(tx neo4j.ManagedTransaction) (any, bool, error) {
+		out, err := work(tx)
+		return out, true, err
+	})
 }
 
 func txRecords(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {

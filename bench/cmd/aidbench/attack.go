@@ -33,6 +33,9 @@ type target struct {
 	Library bool
 	// Metrics is aidtrace's /metrics, for the server-side breakdown.
 	Metrics string
+	// Repeat, when set, draws variables as an embed audience asks
+	// (aidtrace-cached): mostly a few published views.
+	Repeat *repeatModel
 }
 
 // targeter makes vegeta requests for one shape and target, with variables
@@ -41,9 +44,13 @@ func targeter(t target, s shape, sz synth.Sizes, seed uint64) vegeta.Targeter {
 	var mu sync.Mutex
 	r := rand.New(rand.NewPCG(seed, 0xbe7c4))
 	hdr := http.Header{"Content-Type": []string{"application/json"}}
+	draw := s.Vars
+	if t.Repeat != nil {
+		draw = t.Repeat.vars(s, sz)
+	}
 	return func(tgt *vegeta.Target) error {
 		mu.Lock()
-		vars := s.Vars(r, sz)
+		vars := draw(r, sz)
 		mu.Unlock()
 		if t.Library && s.LibVars != nil {
 			vars = s.LibVars(vars)

@@ -139,9 +139,10 @@ type results struct {
 	Measurements []measurement  `json:"measurements"`
 	Ratios       []ratio        `json:"ratios"`
 	// Profile is the PROFILE review of each shape's statements (profile.go).
-	Profile     []profileRow `json:"profile,omitempty"`
-	Memory      *memoryRun   `json:"memory,omitempty"`
-	ServerRSSMB []memSample  `json:"serverRSSMB,omitempty"`
+	Profile     []profileRow  `json:"profile,omitempty"`
+	Memory      *memoryRun    `json:"memory,omitempty"`
+	ServerRSSMB []memSample   `json:"serverRSSMB,omitempty"`
+	Cache       *cacheSection `json:"cache,omitempty"`
 }
 
 type ratio struct {
@@ -207,8 +208,16 @@ func run(ctx context.Context, args []string) error {
 	bin := fs.String("aidtrace-bin", "../bin/aidtrace", "the aidtrace binary to serve")
 	nodeDir := fs.String("node-dir", "neo4j-graphql", "directory of the Neo4j GraphQL Library server")
 	out := fs.String("out", "results.json", "machine-readable results")
+	cached := fs.Bool("cached", true, "also measure aidtrace-cached (answer cache on, an embed audience's repeats) after aidtrace, and the embed runs")
+	repeatShare := fs.Float64("repeat-share", 0.8, "aidtrace-cached: share of requests asking one of the published views")
+	views := fs.Int("views", 20, "aidtrace-cached: published views per shape")
+	embedShapes := fs.String("embed-shapes", "entity,chain_up", "shapes whose one published view is measured uncached, cached and revalidated (304)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	targetNames := splitList(*targetsFlag)
+	if i := slices.Index(targetNames, "aidtrace"); *cached && i >= 0 && !slices.Contains(targetNames, "aidtrace-cached") {
+		targetNames = slices.Insert(targetNames, i+1, "aidtrace-cached")
 	}
 	sz, err := synth.ScaleSizes(*scale)
 	if err != nil {
@@ -297,7 +306,9 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "server logs in %s\n", logDir)
-	for _, name := range splitList(*targetsFlag) {
+	var cachedAid *child
+	var cachedBase string
+	for _, name := range targetNames {
 		// aidtrace-wait<D>: aidtrace with AIDTRACE_BATCH_WAIT=D (the dataloaders' wait).
 		kind, wait, _ := strings.Cut(name, "-wait")
 		if kind == "aidtrace" && wait != "" {
@@ -316,7 +327,9 @@ func run(ctx context.Context, args []string) error {
 				return err
 			}
 			base := fmt.Sprintf("http://127.0.0.1:%d", port)
-			env := []string{"AIDTRACE_LOG_LEVEL=warn", "AIDTRACE_RATE_PER_ADDR=0", "AIDTRACE_RATE_PER_KEY=0"}
+			// The answer cache off: every request reaches the query path
+			// (aidtrace-cached measures the cache).
+			env := []string{"AIDTRACE_LOG_LEVEL=warn", "AIDTRACE_RATE_PER_ADDR=0", "AIDTRACE_RATE_PER_KEY=0", "AIDTRACE_ANSWER_CACHE_MB=0"}
 			if wait != "" {
 				env = append(env, "AIDTRACE_BATCH_WAIT="+wait)
 			}
@@ -348,6 +361,15 @@ func run(ctx context.Context, args []string) error {
 			}
 			defer lib.stop()
 			targets = append(targets, target{Name: name, URL: base, Library: true, Doc: func(s shape) string { return s.Library }})
+		case "aidtrace-cached":
+			c, base, err := startAidtrace(ctx, name, *bin, logDir, []string{"AIDTRACE_ANSWER_CACHE_MB=64"})
+			if err != nil {
+				return err
+			}
+			defer c.stop()
+			cachedAid, cachedBase = c, base
+			targets = append(targets, target{Name: name, URL: base + "/graphql", Metrics: base + "/metrics", Doc: func(s shape) string { return s.Aidtrace },
+				Repeat: &repeatModel{Share: *repeatShare, Views: *views}})
 		default:
 			return fmt.Errorf("unknown target %q", name)
 		}
@@ -376,6 +398,13 @@ func run(ctx context.Context, args []string) error {
 				res.Measurements = append(res.Measurements, m)
 			}
 		}
+	}
+	if cachedAid != nil {
+		res.Cache = &cacheSection{Repeat: &repeatModel{Share: *repeatShare, Views: *views}}
+		if aid != nil && *satDur > 0 {
+			res.Cache.Embed = embedRuns(ctx, strings.TrimSuffix(aidURL, "/graphql"), cachedBase, splitList(*embedShapes), sz, *seed, *workers, *satDur)
+		}
+		res.Cache.Memory = scrapeCache(ctx, cachedBase+"/metrics", cachedAid.cmd.Process.Pid)
 	}
 	if rss != nil {
 		res.ServerRSSMB = rss.stop()

@@ -41,10 +41,10 @@ func markdown(r *results) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f |\n", m.Shape, m.Target, load, m.Requests, m.Errors, m.P50ms, m.P95ms, m.P99ms, m.Throughput, m.LoadAvg)
 	}
 	b.WriteString("\naidtrace's own account of the fixed-rate attacks (means from its /metrics: time in the handler, time in Neo4j round trips, round trips per request):\n\n")
-	b.WriteString("| shape | load | client p50 ms | handler mean ms | Neo4j mean ms | round trips |\n|---|---|---:|---:|---:|---:|\n")
+	b.WriteString("| shape | target | load | client p50 ms | handler mean ms | Neo4j mean ms | round trips |\n|---|---|---|---:|---:|---:|---:|\n")
 	for _, m := range r.Measurements {
 		if m.ServerMs > 0 && m.Mode == "rate" {
-			fmt.Fprintf(&b, "| %s | %g/s | %.1f | %.1f | %.1f | %.1f |\n", m.Shape, m.Rate, m.P50ms, m.ServerMs, m.DBMs, m.QueriesPerRequest)
+			fmt.Fprintf(&b, "| %s | %s | %g/s | %.1f | %.1f | %.1f | %.1f |\n", m.Shape, m.Target, m.Rate, m.P50ms, m.ServerMs, m.DBMs, m.QueriesPerRequest)
 		}
 	}
 	var rates []string
@@ -98,6 +98,7 @@ func markdown(r *results) string {
 		fmt.Fprintf(&b, "\nMemory run: aidtrace at %g req/s for %.0fs, %d requests, %d errors; RSS first %.1f MiB, last %.1f MiB, max %.1f MiB, slope over the second half %.2f MiB/min\n",
 			m.Rate, m.DurationS, m.Requests, m.Errors, m.FirstMB, m.LastMB, m.MaxMB, m.SlopeMBPerMin)
 	}
+	b.WriteString(cacheMarkdown(r.Cache))
 	return b.String()
 }
 
