@@ -194,6 +194,7 @@ func TestPlannerGolden(t *testing.T) {
 		}, "--load", "../../seeds").URL
 	}
 	t.Run("fields alone", func(t *testing.T) { checkFieldsAlone(t, base) })
+	t.Run("API guide examples", func(t *testing.T) { checkDocExamples(t, base) })
 	t.Run("root fields apart", func(t *testing.T) {
 		// Root fields resolve concurrently, each reading the fields its
 		// plan wants of the same entity (county:moyu): each must find its
