@@ -183,9 +183,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err := versions.Poll(ctx); err != nil {
 		log.Warn("graph version: cannot read it yet; answers are not cached until it can be read", "err", err)
 	}
+	// The poller stops, and is waited for, before the store closes (the
+	// deferred close runs after this): a poll must not meet a closed driver.
 	vctx, stopVersions := context.WithCancel(ctx)
-	defer stopVersions()
-	go versions.Run(vctx)
+	polled := make(chan struct{})
+	go func() { defer close(polled); versions.Run(vctx) }()
+	defer func() { stopVersions(); <-polled }()
 	if err := srv.Open(); err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}

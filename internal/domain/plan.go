@@ -59,8 +59,9 @@ const (
 	// KnownPeriodFields are what Relation.KnownPeriod (and InForceOn) reads.
 	KnownPeriodFields = FieldValidFrom | FieldValidTo | FieldCitations
 	// WeighFields are what weighing a chain or a link and cutting it where
-	// its hops cannot have held together (ConsistentPrefix) read.
-	WeighFields = StrengthFields | ContestFields | FieldValidFrom | FieldValidTo
+	// its hops cannot have held together (ConsistentPrefix, which reads the
+	// known period: a neighbour's attestation dates count) read.
+	WeighFields = StrengthFields | ContestFields | KnownPeriodFields
 )
 
 // RelationFields are the fields of a relation the rules of a traversal at
