@@ -46,11 +46,11 @@ func (r *entityResolver) History(ctx context.Context, obj *model.Entity, first *
 
 // Relations is the resolver for the relations field.
 func (r *entityResolver) Relations(ctx context.Context, obj *model.Entity, direction *domain.Direction, types []model.RelationType, asOf *domain.PartialDate, first *int, after *string) (*model.RelationConnection, error) {
-	key, err := relationsKey(obj.ID, direction, types, asOf, first, after)
+	args, err := relationsArgs(direction, types, asOf, first, after)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.loaders(ctx).relations.Load(ctx, key)
+	page, err := r.relationPage(ctx, domain.RelationsKey{Entity: obj.ID, RelationsArgs: args})
 	if err != nil {
 		return nil, err
 	}
@@ -120,11 +120,11 @@ func (r *sourceResolver) History(ctx context.Context, obj *model.Source, first *
 
 // Claims is the resolver for the claims field.
 func (r *sourceResolver) Claims(ctx context.Context, obj *model.Source, first *int, after *string) (*model.ClaimConnection, error) {
-	key, err := claimsKeyOf(obj.ID, first, after)
+	args, err := claimsArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.loaders(ctx).claims.Load(ctx, key)
+	page, err := r.claimPage(ctx, domain.ClaimsKey{Source: obj.ID, ClaimsArgs: args})
 	if err != nil {
 		return nil, err
 	}

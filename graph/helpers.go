@@ -7,26 +7,16 @@ import (
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
-func (r *Resolver) entityByID(ctx context.Context, id string) (*model.Entity, error) {
-	e, err := r.entity(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return toEntity(e), nil
-}
-
 // relationByID answers node(id) for relation ids.
 func (r *Resolver) relationByID(ctx context.Context, id string) (model.Node, error) {
 	if !domain.ValidRelationID(id) {
 		return nil, domain.Errorf(domain.EBADINPUT, "%.80q is not a relation id", id)
 	}
-	rel, err := r.Read.RelationByID(ctx, id)
+	rel, got, err := r.Read.ReadRelation(ctx, id, r.planner(ctx).relation(selections(ctx)))
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchRelation(ctx, rel); err != nil {
-		return nil, err
-	}
+	r.keep(ctx, got)
 	m := toRelation(rel)
 	return &m, nil
 }
@@ -38,36 +28,28 @@ func nonNilKinds(ks []domain.Kind) []domain.Kind {
 	return ks
 }
 
-func (r *Resolver) history(ctx context.Context, id string, first *int) ([]domain.AuditEvent, error) {
-	key, err := historyKeyOf(id, first)
-	if err != nil {
-		return nil, err
-	}
-	return r.loaders(ctx).history.Load(ctx, key)
+// pick converts the entity id of a traversal's answer, once per id, from
+// what its plan fetched; wanted says whether the plan asked for entities.
+type pick struct {
+	got       *domain.Fetched
+	converted map[string]*model.Entity
 }
 
-// entitiesNeeded fetches the entities among ids in one query, converted
-// once each; an id that is not stored is a NOT_FOUND error.
-func (r *Resolver) entitiesNeeded(ctx context.Context, ids []string) (map[string]*model.Entity, error) {
-	seen := map[string]bool{}
-	uniq := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			uniq = append(uniq, id)
-		}
+func newPick(got *domain.Fetched) *pick {
+	return &pick{got: got, converted: map[string]*model.Entity{}}
+}
+
+func (p *pick) entity(id string, wanted bool) (*model.Entity, error) {
+	if !wanted {
+		return nil, nil
 	}
-	found, err := r.Read.EntitiesByID(ctx, uniq)
-	if err != nil {
-		return nil, err
+	if e := p.converted[id]; e != nil {
+		return e, nil
 	}
-	out := make(map[string]*model.Entity, len(found))
-	for _, id := range uniq {
-		e := found[id]
-		if e == nil {
-			return nil, errNotFound(id)
-		}
-		out[id] = toEntity(e)
+	e := p.got.Entities[id]
+	if e == nil {
+		return nil, errNotFound(id)
 	}
-	return out, nil
+	p.converted[id] = toEntity(e)
+	return p.converted[id], nil
 }

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -11,98 +10,62 @@ import (
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
-// relKey is one entity's relations field with its arguments; keys with the
-// same args are fetched together in one query.
-type relKey struct {
-	ID        string
-	Direction domain.Direction
-	Types     string // comma-separated
-	Time      domain.Time
-	First     int
-	After     string
-}
+// Arguments of the nested fields, checked as their resolvers and the
+// planner both read them: the same rules give the same keys.
 
-// relationsKey validates a relations field's arguments, applies the
-// schema's defaults and returns the loader key.
-func relationsKey(id string, direction *domain.Direction, types []model.RelationType, asOf *domain.PartialDate, first *int, after *string) (relKey, error) {
+// relationsArgs checks a relations field's arguments (default 50 per page).
+func relationsArgs(direction *domain.Direction, types []model.RelationType, asOf *domain.PartialDate, first *int, after *string) (domain.RelationsArgs, error) {
 	n := intOr(first, 50)
 	if err := domain.CheckPage(n); err != nil {
-		return relKey{}, err
+		return domain.RelationsArgs{}, err
 	}
 	ts := typeStrings(types)
 	if err := domain.CheckTypes(ts); err != nil {
-		return relKey{}, err
+		return domain.RelationsArgs{}, err
 	}
 	cursor, err := decodeCursor(after)
 	if err != nil {
-		return relKey{}, err
+		return domain.RelationsArgs{}, err
 	}
-	dir := domain.Both
+	var dir domain.Direction
 	if direction != nil {
-		switch *direction {
-		case domain.Outgoing, domain.Incoming, domain.Both:
-			dir = *direction
-		default:
-			return relKey{}, domain.Errorf(domain.EBADINPUT, "direction: OUT, IN or BOTH")
-		}
+		dir = *direction
 	}
-	return relKey{ID: id, Direction: dir, Types: strings.Join(ts, ","), Time: domain.Time{AsOf: date(asOf)}, First: n, After: cursor}, nil
+	return domain.NewRelationsArgs(dir, ts, date(asOf), n, cursor)
 }
 
-func splitTypes(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
-// args is the key without the entity: keys that share it batch together.
-func (k relKey) args() relKey { k.ID = ""; return k }
-
-// loaders batch the lookups of one request, so nested fields cost one
-// query per level instead of one per parent.
-type historyKey struct {
-	ID    string
-	First int
-}
-
-// historyKeyOf validates a history field's argument (default 20).
-func historyKeyOf(id string, first *int) (historyKey, error) {
+// historyFirst checks a history field's argument (default 20).
+func historyFirst(first *int) (int, error) {
 	n := intOr(first, 20)
-	if err := domain.CheckPage(n); err != nil {
-		return historyKey{}, err
-	}
-	return historyKey{ID: id, First: n}, nil
+	return n, domain.CheckHistory(n)
 }
 
-// claimKey is one source's claims field with its arguments.
-type claimKey struct {
-	ID    string
-	First int
-	After string
-}
-
-// claimsKeyOf validates a claims field's arguments (default 50).
-func claimsKeyOf(id string, first *int, after *string) (claimKey, error) {
+// claimsArgs checks a claims field's arguments (default 50).
+func claimsArgs(first *int, after *string) (domain.ClaimsArgs, error) {
 	n := intOr(first, 50)
 	if err := domain.CheckPage(n); err != nil {
-		return claimKey{}, err
+		return domain.ClaimsArgs{}, err
 	}
 	cursor, err := decodeCursor(after)
 	if err != nil {
-		return claimKey{}, err
+		return domain.ClaimsArgs{}, err
 	}
-	return claimKey{ID: id, First: n, After: cursor}, nil
+	return domain.NewClaimsArgs(n, cursor)
 }
 
+// loaders batch the lookups of one operation that no plan served: the
+// nested fields of mutation results. Reads are planned (plan.go) and never
+// reach them.
 type loaders struct {
-	claims    *dataloadgen.Loader[claimKey, domain.ClaimPage]
-	history   *dataloadgen.Loader[historyKey, []domain.AuditEvent]
+	claims    *dataloadgen.Loader[domain.ClaimsKey, domain.ClaimPage]
+	history   *dataloadgen.Loader[domain.HistoryKey, []domain.AuditEvent]
 	entities  *dataloadgen.Loader[string, *domain.Entity]
 	sources   *dataloadgen.Loader[string, *domain.Source]
-	relations *dataloadgen.Loader[relKey, domain.RelationPage]
+	relations *dataloadgen.Loader[domain.RelationsKey, domain.RelationPage]
 	// counter holds the counter-claims contesting each claim id.
 	counter *dataloadgen.Loader[string, []domain.CounterClaim]
+	// answers holds what the operation's planned reads fetched.
+	answers *answers
 }
 
 type loadersKey struct{}
@@ -116,28 +79,27 @@ func newLoaders(svc domain.ReadService, write domain.WriteService, batchWait tim
 	}
 	wait := dataloadgen.WithWait(batchWait)
 	return &loaders{
-		claims: dataloadgen.NewLoader(func(ctx context.Context, keys []claimKey) ([]domain.ClaimPage, []error) {
+		answers: newAnswers(),
+		claims: dataloadgen.NewLoader(func(ctx context.Context, keys []domain.ClaimsKey) ([]domain.ClaimPage, []error) {
 			out := make([]domain.ClaimPage, len(keys))
 			errs := make([]error, len(keys))
-			groups := map[claimKey][]int{}
+			groups := map[domain.ClaimsArgs][]int{}
 			for i, k := range keys {
-				args := k
-				args.ID = ""
-				groups[args] = append(groups[args], i)
+				groups[k.ClaimsArgs] = append(groups[k.ClaimsArgs], i)
 			}
 			for args, idx := range groups {
 				ids := make([]string, len(idx))
 				for j, i := range idx {
-					ids[j] = keys[i].ID
+					ids[j] = keys[i].Source
 				}
 				pages, err := svc.ClaimPages(ctx, ids, args.First, args.After)
 				for _, i := range idx {
-					out[i], errs[i] = pages[keys[i].ID], err
+					out[i], errs[i] = pages[keys[i].Source], err
 				}
 			}
 			return out, errs
 		}, wait),
-		history: dataloadgen.NewLoader(func(ctx context.Context, keys []historyKey) ([]([]domain.AuditEvent), []error) {
+		history: dataloadgen.NewLoader(func(ctx context.Context, keys []domain.HistoryKey) ([]([]domain.AuditEvent), []error) {
 			out := make([][]domain.AuditEvent, len(keys))
 			errs := make([]error, len(keys))
 			byFirst := map[int][]int{}
@@ -152,7 +114,7 @@ func newLoaders(svc domain.ReadService, write domain.WriteService, batchWait tim
 				var h map[string][]domain.AuditEvent
 				var err error
 				if write == nil {
-					err = domain.Errorf(domain.EUNAVAILABLE, "history is not available on this server")
+					err = errNoHistory
 				} else {
 					h, err = write.History(ctx, ids, first)
 				}
@@ -183,21 +145,21 @@ func newLoaders(svc domain.ReadService, write domain.WriteService, batchWait tim
 			}
 			return out, errs
 		}, wait),
-		relations: dataloadgen.NewLoader(func(ctx context.Context, keys []relKey) ([]domain.RelationPage, []error) {
+		relations: dataloadgen.NewLoader(func(ctx context.Context, keys []domain.RelationsKey) ([]domain.RelationPage, []error) {
 			out := make([]domain.RelationPage, len(keys))
 			errs := make([]error, len(keys))
-			groups := map[relKey][]int{}
+			groups := map[domain.RelationsArgs][]int{}
 			for i, k := range keys {
-				groups[k.args()] = append(groups[k.args()], i)
+				groups[k.RelationsArgs] = append(groups[k.RelationsArgs], i)
 			}
 			for args, idx := range groups {
-				q := domain.RelationQuery{Direction: args.Direction, Time: args.Time, IDs: make([]string, len(idx)), Types: splitTypes(args.Types)}
+				ids := make([]string, len(idx))
 				for j, i := range idx {
-					q.IDs[j] = keys[i].ID
+					ids[j] = keys[i].Entity
 				}
-				pages, err := svc.RelationPages(ctx, q, args.First, args.After)
+				pages, err := svc.RelationPages(ctx, args.Query(ids...), args.First, args.After)
 				for _, i := range idx {
-					out[i], errs[i] = pages[keys[i].ID], err
+					out[i], errs[i] = pages[keys[i].Entity], err
 				}
 			}
 			return out, errs
@@ -205,7 +167,10 @@ func newLoaders(svc domain.ReadService, write domain.WriteService, batchWait tim
 	}
 }
 
-// WithLoaders returns ctx carrying fresh per-request loaders.
+// errNoHistory is the answer to history on a server without a write service.
+var errNoHistory = domain.Errorf(domain.EUNAVAILABLE, "history is not available on this server")
+
+// WithLoaders returns ctx carrying fresh per-operation loaders and answers.
 func (r *Resolver) WithLoaders(ctx context.Context) context.Context {
 	return context.WithValue(ctx, loadersKey{}, newLoaders(r.Read, r.Write, r.BatchWait))
 }
@@ -216,33 +181,4 @@ func (r *Resolver) loaders(ctx context.Context) *loaders {
 	}
 	// Not set (e.g. a direct call in a test): unbatched but correct.
 	return newLoaders(r.Read, r.Write, r.BatchWait)
-}
-
-func (r *Resolver) entity(ctx context.Context, id string) (*domain.Entity, error) {
-	e, err := r.loaders(ctx).entities.Load(ctx, id)
-	if err == dataloadgen.ErrNotFound || (err == nil && e == nil) {
-		return nil, domain.Errorf(domain.ENOTFOUND, "no entity with id %q", id)
-	}
-	return e, err
-}
-
-func (r *Resolver) source(ctx context.Context, id string) (*domain.Source, error) {
-	s, err := r.loaders(ctx).sources.Load(ctx, id)
-	if err == dataloadgen.ErrNotFound || (err == nil && s == nil) {
-		return nil, domain.Errorf(domain.ENOTFOUND, "no source with id %q", id)
-	}
-	return s, err
-}
-
-// counterClaims returns the counter-claims contesting a claim, batched.
-func (r *Resolver) counterClaims(ctx context.Context, id string) ([]model.CounterClaim, error) {
-	ccs, err := r.loaders(ctx).counter.Load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]model.CounterClaim, len(ccs))
-	for i := range ccs {
-		out[i] = *toCounterClaim(&ccs[i])
-	}
-	return out, nil
 }

@@ -17,7 +17,7 @@ type Resolver struct {
 	Read  domain.ReadService
 	Write domain.WriteService
 	// BatchWait is how long the fallback dataloaders gather keys
-	// (DefaultBatchWait when 0). Root fields prefetch their nested levels
-	// (prefetch.go), so only what they do not prefetch waits.
+	// (DefaultBatchWait when 0). Read root fields are planned into one
+	// statement each (plan.go); only the fields of mutation results wait.
 	BatchWait time.Duration
 }

@@ -29,10 +29,11 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		if !domain.ValidCounterClaimID(id) {
 			return nil, domain.Errorf(domain.EBADINPUT, "%.80q is not a counter-claim id (cc:...)", id)
 		}
-		c, err := r.Read.CounterClaimByID(ctx, id)
+		c, got, err := r.Read.ReadCounterClaim(ctx, id, r.planner(ctx).counterClaim(selections(ctx)))
 		if err != nil {
 			return nil, err
 		}
+		r.keep(ctx, got)
 		return toCounterClaim(c), nil
 	}
 	e, err := r.Entity(ctx, id)
@@ -47,7 +48,12 @@ func (r *queryResolver) Entity(ctx context.Context, id string) (*model.Entity, e
 	if err := domain.CheckEntityID(id); err != nil {
 		return nil, err
 	}
-	return r.rootEntity(ctx, id)
+	e, got, err := r.Read.ReadEntity(ctx, id, r.planner(ctx).entity(selections(ctx)))
+	if err != nil {
+		return nil, err
+	}
+	r.keep(ctx, got)
+	return toEntity(e), nil
 }
 
 // Entities is the resolver for the entities field.
@@ -67,13 +73,12 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 			f.Text = *filter.Text
 		}
 	}
-	es, hasNext, err := r.Read.Entities(ctx, f, n, cursor)
+	pl := r.planner(ctx)
+	es, hasNext, got, err := r.Read.ReadEntities(ctx, f, n, cursor, walk(pl, &entityConnectionRules, selections(ctx), &domain.EntityPlan{}))
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchEntities(ctx, es, entityConnectionTypes, "edges", entityEdgeTypes, "node"); err != nil {
-		return nil, err
-	}
+	r.keep(ctx, got)
 	conn := &model.EntityConnection{Edges: make([]model.EntityEdge, len(es))}
 	last := ""
 	for i := range es {
@@ -86,17 +91,13 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, text string, kinds []domain.Kind, first *int) ([]model.SearchHit, error) {
-	hits, err := r.Read.Search(ctx, domain.SearchQuery{Text: text, Kinds: kinds, First: intOr(first, 10)})
+	pl := r.planner(ctx)
+	hits, got, err := r.Read.ReadSearch(ctx, domain.SearchQuery{Text: text, Kinds: kinds, First: intOr(first, 10)},
+		walk(pl, &searchHitRules, selections(ctx), &domain.EntityPlan{}))
 	if err != nil {
 		return nil, err
 	}
-	es := make([]domain.Entity, len(hits))
-	for i := range hits {
-		es[i] = hits[i].Entity
-	}
-	if err := r.prefetchEntities(ctx, es, searchHitTypes, "entity"); err != nil {
-		return nil, err
-	}
+	r.keep(ctx, got)
 	out := make([]model.SearchHit, len(hits))
 	for i := range hits {
 		out[i] = model.SearchHit{Entity: *toEntity(&hits[i].Entity), Score: hits[i].Score, Match: model.MatchKind(hits[i].Match)}
@@ -118,33 +119,17 @@ func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, dire
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.Read.Chains(ctx, domain.ChainQuery{
+	want := r.planner(ctx).result(&chainResultRules, selections(ctx))
+	res, got, err := r.Read.ReadChains(ctx, domain.ChainQuery{
 		ID: id, Up: dir == model.ChainDirectionUp, Time: timeArgs(asOf, includeNotKnown), MaxDepth: intOr(maxDepth, 8),
 		Types: typeStrings(types), MinStrength: min, First: intOr(first, 50), After: offset,
-	})
+	}, want)
 	if err != nil {
 		return nil, err
 	}
-	known, want, err := r.prefetchChains(ctx, res)
-	if err != nil {
-		return nil, err
-	}
+	r.keep(ctx, got)
 	// Entities are shared between hops and chains: convert each once.
-	converted := make(map[string]*model.Entity, len(known))
-	pick := func(id string, wanted bool) (*model.Entity, error) {
-		if !wanted {
-			return nil, nil
-		}
-		if e := converted[id]; e != nil {
-			return e, nil
-		}
-		e := known[id]
-		if e == nil {
-			return nil, errNotFound(id)
-		}
-		converted[id] = toEntity(e)
-		return converted[id], nil
-	}
+	es := newPick(got)
 	out := &model.ChainResult{RootID: res.Root, Direction: dir, Truncated: res.Truncated, TotalCount: res.Total,
 		Chains: make([]model.Chain, len(res.Chains))}
 	end := ""
@@ -152,21 +137,21 @@ func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, dire
 		end = encodeOffset(offset + len(res.Chains))
 	}
 	out.PageInfo = model.PageInfo{HasNextPage: res.HasNext, EndCursor: optString(end)}
-	if out.Root, err = pick(res.Root, want.root); err != nil {
+	if out.Root, err = es.entity(res.Root, want.Root != nil); err != nil {
 		return nil, err
 	}
 	for i, c := range res.Chains {
 		mc := model.Chain{EndID: c.End, Complete: c.Complete, Strength: strength(c.Strength), WeakestHop: c.WeakestHop,
 			Contested: c.Contested, Hops: make([]model.Hop, len(c.Hops))}
-		if mc.End, err = pick(c.End, want.end); err != nil {
+		if mc.End, err = es.entity(c.End, want.Entities != nil); err != nil {
 			return nil, err
 		}
 		for j, h := range c.Hops {
 			mh := model.Hop{Relation: toRelation(&h.Relation), UpperID: h.Upper, LowerID: h.Lower, InForce: optInForce(h.InForce)}
-			if mh.Upper, err = pick(h.Upper, want.upper); err != nil {
+			if mh.Upper, err = es.entity(h.Upper, want.Entities != nil); err != nil {
 				return nil, err
 			}
-			if mh.Lower, err = pick(h.Lower, want.lower); err != nil {
+			if mh.Lower, err = es.entity(h.Lower, want.Entities != nil); err != nil {
 				return nil, err
 			}
 			mc.Hops[j] = mh
@@ -178,27 +163,33 @@ func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, dire
 
 // Exposure is the resolver for the exposure field.
 func (r *queryResolver) Exposure(ctx context.Context, id string, asOf *domain.PartialDate, includeNotKnown *bool, first *int) (*model.Exposure, error) {
-	res, err := r.Read.Exposure(ctx, domain.ExposureQuery{ID: id, Time: timeArgs(asOf, includeNotKnown), First: intOr(first, 50)})
+	want := r.planner(ctx).result(&exposureRules, selections(ctx))
+	res, got, err := r.Read.ReadExposure(ctx, domain.ExposureQuery{ID: id, Time: timeArgs(asOf, includeNotKnown), First: intOr(first, 50)}, want)
 	if err != nil {
 		return nil, err
 	}
-	ids := []string{res.Root}
-	for _, l := range res.Links {
-		ids = append(ids, l.Target)
-		for _, s := range l.Steps {
-			ids = append(ids, s.Start, s.End)
-		}
-	}
-	es, err := r.entitiesNeeded(ctx, ids)
-	if err != nil {
+	r.keep(ctx, got)
+	es := newPick(got)
+	out := &model.Exposure{TotalCount: res.Total, Truncated: res.Truncated, Links: make([]model.ExposureLink, len(res.Links))}
+	if out.Root, err = es.entity(res.Root, want.Root != nil); err != nil {
 		return nil, err
 	}
-	out := &model.Exposure{Root: es[res.Root], TotalCount: res.Total, Truncated: res.Truncated, Links: make([]model.ExposureLink, len(res.Links))}
+	some := want.Entities != nil
 	for i, l := range res.Links {
-		ml := model.ExposureLink{Target: es[l.Target], Reason: l.Reason, Strength: strength(l.Strength), WeakestStep: l.WeakestStep,
+		ml := model.ExposureLink{Reason: l.Reason, Strength: strength(l.Strength), WeakestStep: l.WeakestStep,
 			Contested: l.Contested, Steps: make([]model.Step, len(l.Steps))}
+		if ml.Target, err = es.entity(l.Target, some); err != nil {
+			return nil, err
+		}
 		for j, s := range l.Steps {
-			ml.Steps[j] = model.Step{Relation: toRelation(&s.Relation), Start: es[s.Start], End: es[s.End], InForce: optInForce(s.InForce)}
+			ms := model.Step{Relation: toRelation(&s.Relation), InForce: optInForce(s.InForce)}
+			if ms.Start, err = es.entity(s.Start, some); err != nil {
+				return nil, err
+			}
+			if ms.End, err = es.entity(s.End, some); err != nil {
+				return nil, err
+			}
+			ml.Steps[j] = ms
 		}
 		out.Links[i] = ml
 	}
@@ -215,28 +206,29 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode 
 	if direction != nil {
 		dir = *direction
 	}
-	paths, err := r.Read.Paths(ctx, domain.PathQuery{
+	want := r.planner(ctx).result(&pathRules, selections(ctx))
+	paths, got, err := r.Read.ReadPaths(ctx, domain.PathQuery{
 		From: from, To: to, Mode: domain.PathMode(m), MaxLength: intOr(maxLength, 6),
 		Types: typeStrings(types), Time: timeArgs(asOf, includeNotKnown), Direction: dir,
 		ResponsibilityOnly: responsibilityOnly != nil && *responsibilityOnly, First: intOr(first, 5),
-	})
+	}, want)
 	if err != nil {
 		return nil, err
 	}
-	entities, err := r.prefetchPaths(ctx, paths)
-	if err != nil {
-		return nil, err
-	}
+	r.keep(ctx, got)
+	es := newPick(got)
 	out := make([]model.Path, len(paths))
 	for i, p := range paths {
 		mp := model.Path{Length: len(p.Relations), Nodes: make([]model.Entity, len(p.Nodes)), Relations: make([]model.Relation, len(p.Relations)),
 			Strength: strength(p.Strength()), Responsibility: p.Responsibility()}
 		for j, id := range p.Nodes {
-			e := entities[id]
-			if e == nil {
-				return nil, errNotFound(id)
+			e, err := es.entity(id, want.Entities != nil)
+			if err != nil {
+				return nil, err
 			}
-			mp.Nodes[j] = *toEntity(e)
+			if e != nil {
+				mp.Nodes[j] = *e
+			}
 		}
 		for j := range p.Relations {
 			mp.Relations[j] = toRelation(&p.Relations[j])
@@ -257,13 +249,11 @@ func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *i
 	if err := q.Validate(domain.MaxHoodLimit); err != nil {
 		return nil, err
 	}
-	g, err := r.Read.Neighborhood(ctx, q)
+	g, got, err := r.Read.ReadNeighborhood(ctx, q, r.planner(ctx).result(&graphRules, selections(ctx)))
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchGraph(ctx, g); err != nil {
-		return nil, err
-	}
+	r.keep(ctx, got)
 	out := &model.Graph{AsOf: asOf, Truncated: g.Truncated, Nodes: make([]model.Entity, len(g.Entities)), Edges: make([]model.Relation, len(g.Relations))}
 	for i := range g.Entities {
 		out.Nodes[i] = *toEntity(&g.Entities[i])
@@ -279,7 +269,12 @@ func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, e
 	if !domain.ValidSourceID(id) {
 		return nil, domain.Errorf(domain.EBADINPUT, "%.80q is not a source id (src:...)", id)
 	}
-	return r.rootSource(ctx, id)
+	s, got, err := r.Read.ReadSource(ctx, id, r.planner(ctx).source(selections(ctx)))
+	if err != nil {
+		return nil, err
+	}
+	r.keep(ctx, got)
+	return toSource(s), nil
 }
 
 // Sources is the resolver for the sources field.
@@ -293,13 +288,12 @@ func (r *queryResolver) Sources(ctx context.Context, grade *domain.Grade, first 
 	if grade != nil {
 		g = *grade
 	}
-	ss, hasNext, err := r.Read.Sources(ctx, g, n, cursor)
+	pl := r.planner(ctx)
+	ss, hasNext, got, err := r.Read.ReadSources(ctx, g, n, cursor, walk(pl, &sourceConnectionRules, selections(ctx), &domain.SourcePlan{}))
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchSources(ctx, ss); err != nil {
-		return nil, err
-	}
+	r.keep(ctx, got)
 	conn := &model.SourceConnection{Edges: make([]model.SourceEdge, len(ss))}
 	last := ""
 	for i := range ss {

@@ -1,6 +1,6 @@
 // Package inproc benchmarks aidtrace's GraphQL layer in one process, on a
 // ReadService that answers from memory: what aidtrace adds on top of the
-// database for each request shape (resolvers, dataloaders, JSON), with no
+// database for each request shape (planning, resolvers, JSON), with no
 // Neo4j and no network. Run: cd bench && go test -run '^$' -bench . -count 6 ./inproc
 package inproc
 
@@ -30,6 +30,7 @@ type memory struct {
 	entities map[string]*domain.Entity
 	rels     map[string][]domain.Relation // by entity id, both directions
 	chain    *domain.ChainResult
+	hood     *domain.Subgraph
 }
 
 func newMemory(tb testing.TB) *memory {
@@ -59,30 +60,58 @@ func newMemory(tb testing.TB) *memory {
 		res.Chains = append(res.Chains, c)
 	}
 	m.chain = res
+	// A neighbourhood of 500 entities and the relations among them (the
+	// neighborhood shape's answer at M: 500 entities, about 1,000 edges).
+	g := &domain.Subgraph{}
+	in := map[string]bool{}
+	for i := range d.Entities {
+		if len(g.Entities) == 500 {
+			break
+		}
+		g.Entities = append(g.Entities, d.Entities[i])
+		in[d.Entities[i].ID] = true
+	}
+	for _, r := range d.Relations {
+		if in[r.From] && in[r.To] {
+			g.Relations = append(g.Relations, r)
+		}
+	}
+	m.hood = g
 	return m
 }
 
-func (m *memory) EntitiesByID(_ context.Context, ids []string) (map[string]*domain.Entity, error) {
-	out := make(map[string]*domain.Entity, len(ids))
-	for _, id := range ids {
-		if e, ok := m.entities[id]; ok {
-			out[id] = e
+// ReadNeighborhood answers the prepared neighbourhood.
+func (m *memory) ReadNeighborhood(context.Context, domain.SubgraphQuery, domain.ResultPlan) (*domain.Subgraph, *domain.Fetched, error) {
+	return m.hood, domain.NewFetched(), nil
+}
+
+// ReadEntity answers the entity and the pages of relations its plan asks
+// for (the entity document plans one page, no ends).
+func (m *memory) ReadEntity(_ context.Context, id string, want *domain.EntityPlan) (*domain.Entity, *domain.Fetched, error) {
+	e, ok := m.entities[id]
+	if !ok {
+		return nil, nil, domain.Errorf(domain.ENOTFOUND, "no entity with id %q", id)
+	}
+	got := domain.NewFetched()
+	got.Entities[id] = e
+	for _, p := range want.Relations {
+		rs := m.rels[id]
+		n := p.Args.First
+		got.Relations[domain.RelationsKey{Entity: id, RelationsArgs: p.Args}] = domain.RelationPage{Relations: rs[:min(n, len(rs))], HasNext: len(rs) > n}
+	}
+	return e, got, nil
+}
+
+// ReadChains answers the prepared chains and every entity they name.
+func (m *memory) ReadChains(context.Context, domain.ChainQuery, domain.ResultPlan) (*domain.ChainResult, *domain.Fetched, error) {
+	got := domain.NewFetched()
+	for _, c := range m.chain.Chains {
+		for _, h := range c.Hops {
+			got.Entities[h.Upper], got.Entities[h.Lower] = m.entities[h.Upper], m.entities[h.Lower]
 		}
 	}
-	return out, nil
-}
-
-func (m *memory) RelationPages(_ context.Context, q domain.RelationQuery, first int, _ string) (map[string]domain.RelationPage, error) {
-	out := map[string]domain.RelationPage{}
-	for _, id := range q.IDs {
-		rs := m.rels[id]
-		out[id] = domain.RelationPage{Relations: rs[:min(first, len(rs))], HasNext: len(rs) > first}
-	}
-	return out, nil
-}
-
-func (m *memory) Chains(context.Context, domain.ChainQuery) (*domain.ChainResult, error) {
-	return m.chain, nil
+	got.Entities[m.chain.Root] = m.entities[m.chain.Root]
+	return m.chain, got, nil
 }
 
 // handler is the GraphQL handler as internal/server builds it, minus the
@@ -120,10 +149,16 @@ const entityDoc = `query($id: ID!) { entity(id: $id) { id kind name nameZh
 const chainDoc = `query($id: ID!) { responsibilityChain(id: $id, direction: UP, maxDepth: 8, first: 50) { truncated
   chains { complete end { id name } hops { upper { id name } lower { id name } relation { id type fromId toId validFrom validTo confidence } } } } }`
 
-// The root resolvers prefetch every level (graph/prefetch.go), so the
-// dataloaders' batch window no longer enters these documents.
+// Each root field reads its answer in one planned read (graph/plan.go), so
+// the dataloaders' batch window does not enter these documents.
 func BenchmarkEntity(b *testing.B) {
 	benchmarkDoc(b, 0, entityDoc, fmt.Sprintf(`{"id":%q}`, synth.FactoryID(0)))
+}
+
+const hoodDoc = `query($id: ID!) { neighborhood(ids: [$id], depth: 2, limit: 500) { truncated nodes { id name kind } edges { id type fromId toId } } }`
+
+func BenchmarkNeighborhood500(b *testing.B) {
+	benchmarkDoc(b, 0, hoodDoc, fmt.Sprintf(`{"id":%q}`, synth.CountyID(0)))
 }
 
 func BenchmarkChain50x8(b *testing.B) {

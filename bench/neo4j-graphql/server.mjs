@@ -7,8 +7,9 @@
 // properties for the relation's own fields, the full-text index for search,
 // and hand-written @cypher fields for what the library cannot express from
 // type definitions alone (responsibility chains, shortest paths,
-// neighbourhoods). Their Cypher is aidtrace's own (internal/neo4jstore), so
-// the database does the same work for both servers.
+// neighbourhoods). Their Cypher is the raw floor's (the best single
+// statement we could write by hand, bench/cmd/aidbench/raw.go), so the
+// database does no more work for the library than for the floor.
 //
 //   NEO4J_URI=bolt://127.0.0.1:7687 PORT=4000 node server.mjs
 import { ApolloServer } from "@apollo/server";
@@ -32,16 +33,21 @@ const relFields = relationTypes.flatMap((t) => [
   `  in${camel(t)}: [Entity!]! @relationship(type: "${t}", direction: IN, properties: "RelProps")`,
 ]).join("\n");
 
-// Responsibility-bearing types by the way a step runs (as neo4jstore.stepTypes
-// computes from the registry): up, a FROM_IS_RESPONSIBLE relation is walked
-// against its direction, a TO_IS_RESPONSIBLE one (PART_OF) with it.
-const fromResponsible = ["ASSIGNED_TO", "COORDINATES", "DEPLOYED", "DIRECTS", "ESTABLISHED", "FUNDS", "LEADS",
-  "LICENSES", "MANAGES", "OPERATES", "OWNS", "PAIRED_WITH", "SUPERVISES", "TRANSFERS_WORKERS_TO"];
-const toResponsible = ["PART_OF"];
+// Responsibility-bearing types by the way a step runs, from aidtrace's
+// registry (aidbench passes them: RESPONSIBILITY_TYPES, {"from": [...],
+// "to": [...]}): up, a FROM_IS_RESPONSIBLE relation is walked against its
+// direction, a TO_IS_RESPONSIBLE one with it.
+const responsibility = JSON.parse(process.env.RESPONSIBILITY_TYPES || "null");
+if (!responsibility) throw new Error("RESPONSIBILITY_TYPES is not set (aidbench sets it from the registry)");
+const fromResponsible = responsibility.from;
+const toResponsible = responsibility.to;
 const list = (xs) => "[" + xs.map((x) => `'${x}'`).join(", ") + "]";
+const labels = [...fromResponsible, ...toResponsible].sort().join("|");
 
-// aidtrace's chain statements (neo4jstore.Chains: one {1,8} pattern up,
-// chains_bydepth.go's one branch per length down) with no asOf, maxDepth 8.
+// The chain statements of the raw floor (bench/cmd/aidbench/raw.go, the
+// best we could write by hand: one {1,8} pattern up, one branch per length
+// down, steps expanding only responsibility types) with no asOf, maxDepth 8,
+// then the page.
 const stepClause = (r, a, viaIn, viaOut) =>
   `((type(${r}) IN ${list(viaIn)} AND endNode(${r}) = ${a}) OR (type(${r}) IN ${list(viaOut)} AND startNode(${r}) = ${a}))`;
 const chainCypher = (up) => {
@@ -50,20 +56,20 @@ const chainCypher = (up) => {
   const step = stepClause("r", "a", viaIn, viaOut);
   const step2 = stepClause("r2", "end", viaIn, viaOut);
   const branch = (d) => `
-  MATCH p = (root) ((a)-[r]-(b) WHERE ${step}){${d}} (end)
+  MATCH p = (root) ((a)-[r:${labels}]-(b) WHERE ${step}){${d}} (end)
   WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
   WITH p, NOT EXISTS {
-    MATCH (end)-[r2]-(x) WHERE ${step2} AND NOT x IN nodes(p)
+    MATCH (end)-[r2:${labels}]-(x) WHERE ${step2} AND NOT x IN nodes(p)
   } AS complete
   WHERE complete OR ${d} = 8
   RETURN p, complete`;
   const match = up
     ? `
 MATCH (root:Entity {id: $id})
-MATCH p = (root) ((a)-[r]-(b) WHERE ${step}){1,8} (end)
+MATCH p = (root) ((a)-[r:${labels}]-(b) WHERE ${step}){1,8} (end)
 WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
 WITH p, end, NOT EXISTS {
-  MATCH (end)-[r2]-(x) WHERE ${step2} AND NOT x IN nodes(p)
+  MATCH (end)-[r2:${labels}]-(x) WHERE ${step2} AND NOT x IN nodes(p)
 } AS complete
 WHERE complete OR length(p) = 8
 WITH p, complete ORDER BY length(p)`
@@ -72,7 +78,13 @@ MATCH (root:Entity {id: $id})
 CALL (root) {${[1, 2, 3, 4, 5, 6, 7, 8].map(branch).join("\n  UNION ALL")}
 }
 WITH p, complete`;
+  // Like aidtrace and the floor, every chain (at most 2,001) is found so
+  // that the page can be the complete chains first, then the shortest
+  // (aidtrace also weighs them by evidence, in Go); the library returns the
+  // first $first of them.
   return `${match}
+LIMIT 2001
+WITH p, complete ORDER BY complete DESC, length(p)
 LIMIT $first
 RETURN {complete: complete,
         nodes: [n IN nodes(p) | {id: n.id, name: n.name}],
@@ -117,7 +129,8 @@ type Query {
   chainDown(id: ID!, first: Int = 50): [ChainRow!]! @cypher(columnName: "row", statement: """${chainCypher(false)}""")
   shortestPath(from: ID!, to: ID!): [PathRow!]! @cypher(columnName: "row", statement: """
 MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-MATCH p = SHORTEST 1 (a)(()-[r]-()){1,6}(b)
+MATCH p = shortestPath((a)-[*..6]-(b))
+WHERE all(r IN relationships(p) WHERE r.retractedAt IS NULL)
 WITH p ORDER BY length(p) LIMIT 5
 RETURN {length: length(p),
         nodes: [n IN nodes(p) | {id: n.id, name: n.name}],

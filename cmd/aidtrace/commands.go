@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -151,6 +152,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if m.OnStore != nil {
 		m.OnStore(store)
 	}
+	// The graph's version: this process's writes advance it at once, the
+	// others' (replicas, loads from a shell) are polled.
+	versions := server.NewVersions(store.GraphVersion, cfg.VersionPoll, log)
+	store.AddVersionObserver(versions.Advance)
 	origins, _ := server.ParseOrigins(cfg.CORSOrigins) // checked with the configuration
 	live, ready := health(store, local)
 	resolver := &graph.Resolver{Read: store, Write: store, BatchWait: cfg.BatchWait}
@@ -164,14 +169,23 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		RatePerAddr: cfg.RatePerAddr, RatePerKey: cfg.RatePerKey,
 		MaxInFlight: cfg.MaxInFlight, MaxInFlightPerAddr: cfg.MaxInFlightPerAddr, BodyTimeout: cfg.BodyTimeout,
 		CORSOrigins: origins, Live: live,
+		Versions: versions, AnswerCacheBytes: megabytes(cfg.AnswerCacheMB),
+		PersistedQueryBytes: megabytes(cfg.PersistedQueriesMB), CacheSalt: buildID(),
 	}, schema, ready, log)
-	srv.HandleAPI("/export/", server.ExportHandler(store, log, server.ExportConfig{}))
+	srv.HandleReadAPI("/export/", "/export", server.ExportHandler(store, log, server.ExportConfig{}))
 	interop := server.InteropConfig{PublicURL: cfg.PublicURL}
 	reconcile := server.ReconcileHandler(store, interop, log)
-	srv.HandleAPI("/reconcile", reconcile)
-	srv.HandleAPI("/reconcile/", reconcile)
+	srv.HandleReadAPI("/reconcile", "/reconcile", reconcile)
+	srv.HandleReadAPI("/reconcile/", "/reconcile", reconcile)
 	srv.HandleAPI("/supplier-check", server.SupplierCheckHandler(store, interop, log))
 	srv.Handle("/", web.Handler()) // explorer, /embed, /graphiql, /assets
+	// Read once before serving, so the first answers carry validators.
+	if err := versions.Poll(ctx); err != nil {
+		log.Warn("graph version: cannot read it yet; answers are not cached until it can be read", "err", err)
+	}
+	vctx, stopVersions := context.WithCancel(ctx)
+	defer stopVersions()
+	go versions.Run(vctx)
 	if err := srv.Open(); err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
@@ -187,6 +201,31 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		log.Warn("http shutdown", "err", err)
 	}
 	return nil
+}
+
+// megabytes is a cache size setting in bytes for server.Config: 0 (off)
+// becomes -1, which the server reads as off.
+func megabytes(mb int) int64 {
+	if mb == 0 {
+		return -1
+	}
+	return int64(mb) << 20
+}
+
+// buildID names this build (module version and VCS revision) for the
+// answers' validators: a new build may answer differently.
+func buildID() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	id := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+			id += " " + s.Value
+		}
+	}
+	return id
 }
 
 func (m *Main) load(ctx context.Context, args []string) error {

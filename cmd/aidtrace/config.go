@@ -43,6 +43,13 @@ type Config struct {
 	BodyTimeout        time.Duration
 	CORSOrigins        []string
 	PublicURL          string
+	// AnswerCacheMB caps the answer cache (0: off; validators stay).
+	AnswerCacheMB int
+	// PersistedQueriesMB caps the persisted query documents (0: off).
+	PersistedQueriesMB int
+	// VersionPoll is how often the graph's version is read from Neo4j
+	// (other replicas' and loads' changes are seen within it).
+	VersionPoll time.Duration
 }
 
 func defaultConfig() Config {
@@ -66,6 +73,9 @@ func defaultConfig() Config {
 		MaxInFlightPerAddr: 16,
 		BodyTimeout:        10 * time.Second,
 		Introspection:      true,
+		AnswerCacheMB:      server.DefaultAnswerCacheBytes >> 20,
+		PersistedQueriesMB: server.DefaultPersistedQueryBytes >> 20,
+		VersionPoll:        server.DefaultVersionPoll,
 	}
 }
 
@@ -96,7 +106,7 @@ var envVars = []struct {
 	}},
 	{"AIDTRACE_MAX_COMPLEXITY", "max-complexity", "GraphQL complexity limit per operation", intSetter(func(c *Config) *int { return &c.MaxComplexity })},
 	{"AIDTRACE_MAX_DEPTH", "max-depth", "GraphQL nesting limit per operation", intSetter(func(c *Config) *int { return &c.MaxDepth })},
-	{"AIDTRACE_BATCH_WAIT", "batch-wait", "how long the fallback dataloaders gather keys (0: 200µs); prefetched fields never wait", func(c *Config, v string) error {
+	{"AIDTRACE_BATCH_WAIT", "batch-wait", "how long the fallback dataloaders gather keys (0: 200µs; mutation results only: reads are planned)", func(c *Config, v string) error {
 		d, err := time.ParseDuration(v)
 		c.BatchWait = d
 		return err
@@ -125,6 +135,13 @@ var envVars = []struct {
 		return nil
 	}},
 	{"AIDTRACE_PUBLIC_URL", "public-url", "base URL clients reach the server at, for links in the reconciliation manifest (empty: each request's host)", func(c *Config, v string) error { c.PublicURL = v; return nil }},
+	{"AIDTRACE_ANSWER_CACHE_MB", "answer-cache-mb", "memory of the in-memory cache of read answers, MiB (0: off; ETags and 304s stay)", intSetter(func(c *Config) *int { return &c.AnswerCacheMB })},
+	{"AIDTRACE_PERSISTED_QUERIES_MB", "persisted-queries-mb", "memory of the persisted query documents (by SHA-256), MiB (0: off)", intSetter(func(c *Config) *int { return &c.PersistedQueriesMB })},
+	{"AIDTRACE_VERSION_POLL", "version-poll", "how often the graph's version is read from Neo4j: other replicas' writes and loads are seen within it", func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		c.VersionPoll = d
+		return err
+	}},
 	{"AIDTRACE_INTROSPECTION", "introspection", "allow GraphQL introspection (true/false)", func(c *Config, v string) error {
 		b, err := strconv.ParseBool(v)
 		c.Introspection = b
@@ -221,6 +238,12 @@ func (c Config) validate() error {
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address must not be empty"))
 	}
+	if c.AnswerCacheMB < 0 || c.PersistedQueriesMB < 0 {
+		errs = append(errs, errors.New("AIDTRACE_ANSWER_CACHE_MB and AIDTRACE_PERSISTED_QUERIES_MB must be 0 (off) or positive"))
+	}
+	if c.VersionPoll <= 0 {
+		errs = append(errs, errors.New("AIDTRACE_VERSION_POLL must be positive"))
+	}
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 			errs = append(errs, fmt.Errorf("AIDTRACE_PUBLIC_URL %q: an http(s) base URL such as https://aidtrace.example.org", c.PublicURL))
@@ -254,6 +277,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("maxInFlight", c.MaxInFlight), slog.Int("maxInFlightPerAddr", c.MaxInFlightPerAddr),
 		slog.String("bodyTimeout", c.BodyTimeout.String()), slog.String("corsOrigins", strings.Join(c.CORSOrigins, ",")),
 		slog.Int("maxInFlight", c.MaxInFlight), slog.String("publicURL", c.PublicURL),
+		slog.Int("answerCacheMB", c.AnswerCacheMB), slog.Int("persistedQueriesMB", c.PersistedQueriesMB),
+		slog.String("versionPoll", c.VersionPoll.String()),
 	)
 }
 

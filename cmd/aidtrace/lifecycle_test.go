@@ -126,14 +126,14 @@ func TestSignalsStopEverything(t *testing.T) {
 // TestGracefulShutdownFinishesInFlight stops the server while a request is
 // being served: the request completes; new connections are refused.
 func TestGracefulShutdownFinishesInFlight(t *testing.T) {
-	// A slow database: once armed, each relation lookup answers 1.5 s late
-	// (the observer runs inside the store's call).
+	// A slow database: once armed, each listing of entities answers 1.5 s
+	// late (the observer runs inside the store's call).
 	var slow atomic.Bool
 	inFlight := make(chan struct{})
 	var once sync.Once
 	r := MustServeWith(t, nil, func(s *neo4jstore.Store) {
 		s.AddQueryObserver(func(name string, _ time.Duration, _ error) {
-			if slow.Load() && name == "relation-pages" {
+			if slow.Load() && name == "entities" {
 				once.Do(func() { close(inFlight) })
 				time.Sleep(1500 * time.Millisecond)
 			}
@@ -160,7 +160,7 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 	select { // the request is in flight, waiting for the database
 	case <-inFlight:
 	case <-time.After(30 * time.Second):
-		t.Fatal("the request never reached the relations query")
+		t.Fatal("the request never reached the entities query")
 	}
 	stopped := make(chan int, 1)
 	go func() { stopped <- r.stop() }()

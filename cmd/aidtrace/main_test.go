@@ -55,6 +55,13 @@ func MustServe(t testing.TB, env map[string]string, args ...string) *running {
 func MustServeWith(t testing.TB, env map[string]string, onStore func(*neo4jstore.Store), args ...string) *running {
 	t.Helper()
 	neo4jtest.MustStore(t) // a clean database with its schema
+	return MustServeShared(t, env, onStore, args...)
+}
+
+// MustServeShared is MustServeWith on the database as it is (a second
+// server, a replica, beside one that runs).
+func MustServeShared(t testing.TB, env map[string]string, onStore func(*neo4jstore.Store), args ...string) *running {
+	t.Helper()
 	if env == nil {
 		env = map[string]string{}
 	}
@@ -66,6 +73,11 @@ func MustServeWith(t testing.TB, env map[string]string, onStore func(*neo4jstore
 	}
 	if _, ok := env["AIDTRACE_RATE_PER_ADDR"]; !ok {
 		env["AIDTRACE_RATE_PER_ADDR"] = "0" // tests send bursts from one address
+	}
+	if _, ok := env["AIDTRACE_VERSION_POLL"]; !ok {
+		// Read at start-up only: tests that count round trips see none of
+		// the poll's (tests of the poll set their own interval).
+		env["AIDTRACE_VERSION_POLL"] = "1h"
 	}
 	started := make(chan string, 1)
 	stderr := &syncBuffer{}

@@ -100,8 +100,8 @@ type Source struct {
 }
 
 // Hop is one step of a chain: the relation, and which end answers for which.
-// The entities are filled in by the responsibilityChain resolver, which
-// prefetches them, when the query selects them (plain fields: no resolver
+// The entities are filled in by the responsibilityChain resolver from its
+// planned read, when the query selects them (plain fields: no resolver
 // goroutine per hop).
 type Hop struct {
 	Relation Relation

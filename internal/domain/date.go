@@ -2,8 +2,6 @@ package domain
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"time"
 )
 
@@ -13,7 +11,44 @@ type PartialDate struct {
 	Year, Month, Day int
 }
 
-var partialDateRE = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
+// dateParts splits "YYYY", "YYYY-MM" or "YYYY-MM-DD" (ASCII digits) into
+// its numbers (0 for a part not given); ok is false for any other form.
+// Every stored relation's dates are parsed on every read: no regexp.
+func dateParts(s string) (y, m, d int, ok bool) {
+	num := func(t string) (int, bool) {
+		n := 0
+		for i := 0; i < len(t); i++ {
+			if t[i] < '0' || t[i] > '9' {
+				return 0, false
+			}
+			n = n*10 + int(t[i]-'0')
+		}
+		return n, true
+	}
+	var oy, om, od bool
+	switch len(s) {
+	case 4:
+		y, oy = num(s)
+		return y, 0, 0, oy
+	case 7:
+		y, oy = num(s[:4])
+		m, om = num(s[5:])
+		return y, m, 0, oy && om && s[4] == '-'
+	case 10:
+		y, oy = num(s[:4])
+		m, om = num(s[5:7])
+		d, od = num(s[8:])
+		return y, m, d, oy && om && od && s[4] == '-' && s[7] == '-'
+	}
+	return 0, 0, 0, false
+}
+
+// ymd formats a day as YYYY-MM-DD (years of four digits).
+func ymd(y, m, d int) string {
+	b := [10]byte{byte('0' + y/1000%10), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10%10), byte('0' + m%10), '-', byte('0' + d/10%10), byte('0' + d%10)}
+	return string(b[:])
+}
 
 // ParsePartialDate parses "YYYY", "YYYY-MM" or "YYYY-MM-DD". The empty string
 // gives the zero PartialDate.
@@ -21,23 +56,21 @@ func ParsePartialDate(s string) (PartialDate, error) {
 	if s == "" {
 		return PartialDate{}, nil
 	}
-	m := partialDateRE.FindStringSubmatch(s)
-	if m == nil {
+	var d PartialDate
+	var ok bool
+	d.Year, d.Month, d.Day, ok = dateParts(s)
+	if !ok {
 		return PartialDate{}, fmt.Errorf("%q is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD", truncate(s, 40))
 	}
-	var d PartialDate
-	d.Year, _ = strconv.Atoi(m[1])
 	if d.Year < 1000 {
 		return PartialDate{}, fmt.Errorf("%q: year out of range", s)
 	}
-	if m[2] != "" {
-		d.Month, _ = strconv.Atoi(m[2])
+	if len(s) > 4 {
 		if d.Month < 1 || d.Month > 12 {
 			return PartialDate{}, fmt.Errorf("%q: month must be 01 to 12", s)
 		}
 	}
-	if m[3] != "" {
-		d.Day, _ = strconv.Atoi(m[3])
+	if len(s) > 7 {
 		last := time.Date(d.Year, time.Month(d.Month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 		if d.Day < 1 || d.Day > last {
 			return PartialDate{}, fmt.Errorf("%q: day must be 01 to %02d", s, last)
@@ -74,7 +107,7 @@ func (d PartialDate) Start() string {
 	if day == 0 {
 		day = 1
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, m, day)
+	return ymd(d.Year, m, day)
 }
 
 // End is the last day the partial date can mean, as YYYY-MM-DD ("" when unknown).
@@ -89,7 +122,7 @@ func (d PartialDate) End() string {
 	if day == 0 {
 		day = time.Date(d.Year, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, m, day)
+	return ymd(d.Year, m, day)
 }
 
 // ActiveOn reports whether a claim valid from..to (either may be unknown) is

@@ -481,6 +481,7 @@ type ReadService interface {
 	StatsService
 	EntityService
 	GraphService
+	PlannedReads
 	// Entities lists entities ordered by id after the cursor id `after`.
 	Entities(ctx context.Context, f EntityFilter, first int, after string) (_ []Entity, hasNext bool, _ error)
 	// Search finds entities by name, alias or Chinese name.

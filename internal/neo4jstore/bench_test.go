@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
@@ -71,47 +73,44 @@ func BenchmarkDecodeEntity(b *testing.B) {
 	}
 }
 
-// chainRecords is what one chain query returns at scale M for a factory:
-// 50 chains of 8 hops, as the ids and relation maps the statement builds.
-func chainRecords() (ids [][]any, rels [][]any) {
+// chainRecord is what the chain statement returns at scale M for a
+// factory: 50 chains of 8 hops, each naming its entities and relations,
+// and the distinct relations once (here 8 per chain, all distinct: the
+// most there can be).
+func chainRecord() *neo4j.Record {
+	var rows, rels []any
 	for c := range 50 {
-		var is, rs []any
+		var ids, kinds, relIDs []any
 		for h := range 9 {
-			is = append(is, fmt.Sprintf("county:synth-%05d", c*9+h))
+			ids, kinds = append(ids, fmt.Sprintf("county:synth-%05d", c*9+h)), append(kinds, "county")
 		}
 		for h := range 8 {
 			r := benchRelation(c*8 + h)
-			rs = append(rs, map[string]any{"type": r.Type, "from": r.From, "to": r.To, "props": stored(relationProps(&r, "C"))})
+			relIDs = append(relIDs, r.ID)
+			rels = append(rels, map[string]any{"t": r.Type, "f": r.From, "to": r.To,
+				"p": project(stored(relationProps(&r, "C")), keysOf(relationFieldKeys, domain.WeighFields))})
 		}
-		ids, rels = append(ids, is), append(rels, rs)
+		rows = append(rows, map[string]any{"ids": ids, "kinds": kinds, "rels": relIDs, "complete": true})
 	}
-	return ids, rels
+	return &neo4j.Record{Keys: []string{"rows", "rels", "nodes"}, Values: []any{rows, rels, []any{}}}
 }
 
-// BenchmarkChainAssembly decodes and assembles 50 chains of 8 hops the way
-// Store.Chains does after its query, and sorts them.
+// BenchmarkChainAssembly decodes the chain statement's record for 50
+// chains of 8 hops and assembles them as ReadChains does: cut, weigh, sort,
+// page.
 func BenchmarkChainAssembly(b *testing.B) {
-	ids, rels := chainRecords()
+	rec := chainRecord()
+	q := domain.ChainQuery{ID: "county:synth-00000", Up: false, MaxDepth: 8, First: 50}
 	b.ReportAllocs()
 	for b.Loop() {
-		var chains []domain.Chain
-		for i := range ids {
-			nodes, err := anyStrings(ids[i])
-			if err != nil {
-				b.Fatal(err)
-			}
-			relations, err := decodeRelationMaps(rels[i])
-			if err != nil {
-				b.Fatal(err)
-			}
-			c := domain.Chain{End: nodes[len(nodes)-1], Complete: true}
-			for j, rel := range relations {
-				c.Hops = append(c.Hops, domain.Hop{Relation: rel, Upper: nodes[j+1], Lower: nodes[j]})
-			}
-			c.Weigh()
-			chains = append(chains, c)
+		t, err := newFiller().traversal(rec, domain.ResultPlan{})
+		if err != nil {
+			b.Fatal(err)
 		}
-		domain.SortChains(chains)
+		res, err := assembleChains(q, t)
+		if err != nil || len(res.Chains) != 50 {
+			b.Fatal(err, res)
+		}
 	}
 }
 

@@ -40,7 +40,7 @@ func (s *Store) LoadRelations(ctx context.Context, rels []domain.Relation, batch
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				recs, err := s.write(ctx, "load-"+j.typ, relationUpsert(j.typ), map[string]any{"rows": j.rows})
+				recs, err := s.writeData(ctx, "load-"+j.typ, relationUpsert(j.typ), map[string]any{"rows": j.rows})
 				mu.Lock()
 				if err == nil && len(recs) != 1 {
 					err = fmt.Errorf("%d summary rows", len(recs))

@@ -246,7 +246,7 @@ func (s *Store) Load(ctx context.Context, d *domain.Dataset, progress domain.Pro
 	batches := func(key, cypher string, rows []map[string]any) error {
 		for i := 0; i < len(rows); i += BatchSize {
 			batch := rows[i:min(i+BatchSize, len(rows))]
-			recs, err := s.write(ctx, "load-"+key, cypher, map[string]any{"rows": batch})
+			recs, err := s.writeData(ctx, "load-"+key, cypher, map[string]any{"rows": batch})
 			if err != nil {
 				return fmt.Errorf("load %s: %w", key, err)
 			}
@@ -366,7 +366,7 @@ func (s *Store) gradeLookup(ctx context.Context, sources []domain.Source, rels [
 // recomputeBestGrades stores anew the best source grade of every relation
 // citing one of sourceIDs (after a source's grade changed).
 func (s *Store) recomputeBestGrades(ctx context.Context, sourceIDs []string) error {
-	_, err := s.write(ctx, "recompute-best-grades", recomputeBestGradesCypher, map[string]any{"ids": sourceIDs})
+	_, err := s.writeData(ctx, "recompute-best-grades", recomputeBestGradesCypher, map[string]any{"ids": sourceIDs})
 	return err
 }
 
@@ -406,16 +406,18 @@ func (s *Store) loadCounterClaims(ctx context.Context, ccs []domain.CounterClaim
 	for i, cc := range ccs {
 		ids[i] = cc.Contests
 	}
-	_, err := s.write(ctx, "mark-contested", markContestedCypher, map[string]any{"ids": ids})
+	_, err := s.writeData(ctx, "mark-contested", markContestedCypher, map[string]any{"ids": ids})
 	return err
 }
 
 // markContestedCypher marks the claims that counter-claims contest. A
 // relation is found by one index seek per registered type.
 var markContestedCypher = func() string {
-	parts := []string{"MATCH (n:Entity {id: id}) SET n.contested = true RETURN 1 AS one"}
+	// Only claims not marked yet are written: a reload of the same
+	// counter-claims changes nothing (and the graph's version stays).
+	parts := []string{"MATCH (n:Entity {id: id}) WHERE NOT coalesce(n.contested, false) SET n.contested = true RETURN 1 AS one"}
 	for _, t := range domain.RelationTypes() {
-		parts = append(parts, "MATCH (:Entity)-[n:"+t.Name+" {id: id}]->(:Entity) SET n.contested = true RETURN 1 AS one")
+		parts = append(parts, "MATCH (:Entity)-[n:"+t.Name+" {id: id}]->(:Entity) WHERE NOT coalesce(n.contested, false) SET n.contested = true RETURN 1 AS one")
 	}
 	return "UNWIND $ids AS id CALL (id) { " + strings.Join(parts, " UNION ALL ") + " } RETURN count(*) AS marked"
 }()

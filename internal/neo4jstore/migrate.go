@@ -31,6 +31,8 @@ func schemaStatements() []string {
 		"CREATE INDEX audit_target IF NOT EXISTS FOR (a:AuditEvent) ON (a.target)",
 		"CREATE FULLTEXT INDEX " + FulltextIndex + " IF NOT EXISTS FOR (n:Entity) ON EACH [" + strings.Join(fulltextProperties, ", ") + "] " +
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk', `fulltext.eventually_consistent`: false}}",
+		// One version node (MERGE under concurrent writers needs the constraint).
+		"CREATE CONSTRAINT graph_version_id IF NOT EXISTS FOR (v:GraphVersion) REQUIRE v.id IS UNIQUE",
 		"CREATE CONSTRAINT counterclaim_id IF NOT EXISTS FOR (c:CounterClaim) REQUIRE c.id IS UNIQUE",
 		"CREATE INDEX counterclaim_contests IF NOT EXISTS FOR (c:CounterClaim) ON (c.contests)",
 	}

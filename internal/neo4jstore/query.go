@@ -3,7 +3,6 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"unicode"
 
@@ -127,22 +126,27 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]domain.Sear
 		if err != nil {
 			return nil, err
 		}
-		m := domain.MatchText
-		switch tier {
-		case 2:
-			m = domain.MatchExact
-		case 1:
-			m = domain.MatchPrefix
-		}
-		// The score follows the order of the hits: the match tier, then (for
-		// exact and prefix matches) the higher-level body, then relevance.
-		rank := float64(tier) * 1000
-		if tier > 0 {
-			rank += float64(6-e.Kind.Level()) * 100
-		}
-		out = append(out, domain.SearchHit{Entity: *e, Score: rank + min(score, 99.99), Match: m})
+		out = append(out, searchHit(e, tier, score))
 	}
 	return out, nil
+}
+
+// searchHit scores a hit of searchMatch so that the score follows the order
+// the statement returns hits in: the match tier, then (for exact and prefix
+// matches) the higher-level body, then relevance.
+func searchHit(e *domain.Entity, tier int64, score float64) domain.SearchHit {
+	m := domain.MatchText
+	switch tier {
+	case 2:
+		m = domain.MatchExact
+	case 1:
+		m = domain.MatchPrefix
+	}
+	rank := float64(tier) * 1000
+	if tier > 0 {
+		rank += float64(6-e.Kind.Level()) * 100
+	}
+	return domain.SearchHit{Entity: *e, Score: rank + min(score, 99.99), Match: m}
 }
 
 func directionPattern(d domain.Direction) (string, error) {
@@ -222,113 +226,6 @@ func stepClause(r, a string) string {
 	return fmt.Sprintf("((type(%[1]s) IN $viaIn AND endNode(%[1]s) = %[2]s) OR (type(%[1]s) IN $viaOut AND startNode(%[1]s) = %[2]s))", r, a)
 }
 
-// Chains returns the chains of responsibility from q.ID: the maximal ones
-// (ending where no further step is possible, or at maxDepth), at most
-// domain.MaxChainScan, weighed, filtered by q.MinStrength, sorted
-// (domain.SortChains) and paged. Entities never repeat in a chain. An UP
-// chain is complete when it ends at a top authority (domain.TopAuthorityKinds)
-// with no step further; a DOWN chain when it ends at a leaf.
-func (s *Store) Chains(ctx context.Context, q domain.ChainQuery) (*domain.ChainResult, error) {
-	if err := q.Validate(); err != nil {
-		return nil, err
-	}
-	st := ChainStatement(q, !q.Up)
-	recs, err := s.read(ctx, st.Name, st.Cypher, st.Params)
-	if err != nil {
-		return nil, err
-	}
-	res := &domain.ChainResult{Root: q.ID, Chains: []domain.Chain{}}
-	var all []domain.Chain
-	seen := map[string]bool{}
-	for _, r := range recs {
-		ids, _, e1 := neo4j.GetRecordValue[[]any](r, "ids")
-		rels, _, e2 := neo4j.GetRecordValue[[]any](r, "rels")
-		maximal, _, e3 := neo4j.GetRecordValue[bool](r, "complete")
-		kindList, _, e4 := neo4j.GetRecordValue[[]any](r, "kinds")
-		if err := firstErr(e1, e2, e3, e4); err != nil {
-			return nil, fmt.Errorf("chains: decode: %w", err)
-		}
-		kindNames, err := anyStrings(kindList)
-		if err != nil {
-			return nil, fmt.Errorf("chains: %w", err)
-		}
-		kinds := make([]domain.Kind, len(kindNames))
-		for i, k := range kindNames {
-			kinds[i] = domain.Kind(k)
-		}
-		nodes, err := anyStrings(ids)
-		if err != nil {
-			return nil, fmt.Errorf("chains: %w", err)
-		}
-		relations, err := decodeRelationMaps(rels)
-		if err != nil {
-			return nil, fmt.Errorf("chains: %w", err)
-		}
-		// A chain whose hops cannot have held together stops before the
-		// first hop that contradicts the one before (it is then incomplete).
-		if n := domain.ConsistentPrefix(relations); n < len(relations) {
-			relations, nodes, maximal = relations[:n], nodes[:n+1], false
-		}
-		key := ""
-		for _, rel := range relations {
-			key += rel.ID + "|"
-		}
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		c := domain.Chain{End: nodes[len(nodes)-1], Complete: maximal && (!q.Up || domain.ReachesTop(kinds[:len(nodes)]))}
-		for i, rel := range relations {
-			// nodes[i] is nearer the root; the step from it went up or down.
-			near, far := nodes[i], nodes[i+1]
-			h := domain.Hop{Relation: rel, Upper: far, Lower: near, InForce: q.Time.Status(&rel)}
-			if !q.Up {
-				h.Upper, h.Lower = near, far
-			}
-			c.Hops = append(c.Hops, h)
-		}
-		c.Weigh()
-		if c.Strength >= q.MinStrength {
-			all = append(all, c)
-		}
-	}
-	if len(recs) > domain.MaxChainScan {
-		res.Truncated = true
-		if len(all) > domain.MaxChainScan {
-			all = all[:domain.MaxChainScan]
-		}
-	}
-	domain.SortChains(all)
-	res.Total = len(all)
-	if q.After < len(all) {
-		end := min(q.After+q.First, len(all))
-		res.Chains, res.HasNext = all[q.After:end], end < len(all)
-	}
-	if len(recs) == 0 {
-		if _, err := s.Entity(ctx, q.ID); err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-// chainCypher finds chains with one {1,maxDepth} pattern: best where they
-// converge (up from a factory). complete says the chain is maximal (no
-// further step); endKind lets the store tell a top authority from a dead end.
-func chainCypher(maxDepth int) string {
-	return fmt.Sprintf(`
-MATCH (root:Entity {id: $id})
-MATCH p = (root) ((a)-[r]-(b) WHERE %s AND %s){1,%d} (end)
-WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
-WITH p, end, NOT EXISTS {
-  MATCH (end)-[r2]-(x) WHERE %s AND %s AND NOT x IN nodes(p)
-} AS complete
-WHERE complete OR length(p) = %d
-WITH p, complete ORDER BY length(p)
-RETURN [n IN nodes(p) | n.id] AS ids, `+relationMaps+` AS rels, complete, [n IN nodes(p) | n.kind] AS kinds
-LIMIT $limit`, stepClause("r", "a"), activeClause("r"), maxDepth, stepClause("r2", "end"), activeClause("r2"), maxDepth)
-}
-
 func anyStrings(xs []any) ([]string, error) {
 	out := make([]string, len(xs))
 	for i, x := range xs {
@@ -337,101 +234,6 @@ func anyStrings(xs []any) ([]string, error) {
 			return nil, fmt.Errorf("id %d: %T, want string", i, x)
 		}
 		out[i] = s
-	}
-	return out, nil
-}
-
-// decodeRelationMaps decodes [{type, from, to, props}] maps built in Cypher.
-func decodeRelationMaps(xs []any) ([]domain.Relation, error) {
-	out := make([]domain.Relation, 0, len(xs))
-	for _, x := range xs {
-		m, ok := x.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("relation: %T, want map", x)
-		}
-		typ, e1 := prop[string](m, "type")
-		from, e2 := prop[string](m, "from")
-		to, e3 := prop[string](m, "to")
-		props, e4 := prop[map[string]any](m, "props")
-		if err := firstErr(e1, e2, e3, e4); err != nil {
-			return nil, err
-		}
-		r, err := decodeRelation(typ, from, to, props)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, nil
-}
-
-// Paths finds paths between two entities. A responsibility-only path in
-// ANY direction is the shorter of the paths down and the paths up (each
-// path runs one way throughout).
-func (s *Store) Paths(ctx context.Context, q domain.PathQuery) ([]domain.Path, error) {
-	if err := q.Validate(); err != nil {
-		return nil, err
-	}
-	var out []domain.Path
-	if q.ResponsibilityOnly && (q.Direction == domain.PathAny || q.Direction == "") {
-		for _, d := range []domain.PathDirection{domain.PathForward, domain.PathBackward} {
-			one := q
-			one.Direction = d
-			ps, err := s.paths(ctx, one)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, ps...)
-		}
-		sort.SliceStable(out, func(i, j int) bool { return len(out[i].Relations) < len(out[j].Relations) })
-		if q.Mode == domain.PathShortest && len(out) > 1 {
-			out = out[:1]
-		}
-		if len(out) > q.First {
-			out = out[:q.First]
-		}
-	} else {
-		var err error
-		if out, err = s.paths(ctx, q); err != nil {
-			return nil, err
-		}
-	}
-	if len(out) == 0 {
-		found, err := s.EntitiesByID(ctx, []string{q.From, q.To})
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range []string{q.From, q.To} {
-			if _, ok := found[id]; !ok {
-				return nil, domain.Errorf(domain.ENOTFOUND, "no entity with id %q", id)
-			}
-		}
-	}
-	return out, nil
-}
-
-func (s *Store) paths(ctx context.Context, q domain.PathQuery) ([]domain.Path, error) {
-	st := PathStatement(q)
-	recs, err := s.read(ctx, st.Name, st.Cypher, st.Params)
-	if err != nil {
-		return nil, err
-	}
-	out := []domain.Path{}
-	for _, r := range recs {
-		ids, _, e1 := neo4j.GetRecordValue[[]any](r, "ids")
-		rels, _, e2 := neo4j.GetRecordValue[[]any](r, "rels")
-		if err := firstErr(e1, e2); err != nil {
-			return nil, fmt.Errorf("paths: decode: %w", err)
-		}
-		nodes, err := anyStrings(ids)
-		if err != nil {
-			return nil, fmt.Errorf("paths: %w", err)
-		}
-		relations, err := decodeRelationMaps(rels)
-		if err != nil {
-			return nil, fmt.Errorf("paths: %w", err)
-		}
-		out = append(out, domain.Path{Nodes: nodes, Relations: relations})
 	}
 	return out, nil
 }
@@ -581,98 +383,42 @@ func aidingPartyClause(n string) string {
 	return fmt.Sprintf("(%[1]s.kind = 'frontline_hq' OR EXISTS { (%[1]s)-[pw:PAIRED_WITH]->() WHERE pw.retractedAt IS NULL })", n)
 }
 
-// ExposureStatement finds the links of q: supply or ownership steps from
-// the entity to a site (ExposureSupplyDepth at most, none for the entity
-// itself), then either responsibility up from the site to the first aiding
-// party reached, or the designation of the site by a list.
-func ExposureStatement(q domain.ExposureQuery) Statement {
+func exposureParams(q domain.ExposureQuery) map[string]any {
 	viaIn, viaOut := stepTypes(true, nil)
-	cypher := fmt.Sprintf(`
+	return timeParams(map[string]any{
+		"id": q.ID, "backward": domain.ExposureTypes.Backward, "forward": domain.ExposureTypes.Forward,
+		"viaIn": viaIn, "viaOut": viaOut, "limit": domain.MaxExposureScan + 1,
+	}, q.Time)
+}
+
+// exposureMatch binds the links of an exposure: p1 (the supply steps from
+// the entity to a site, ExposureSupplyDepth at most, none for the entity
+// itself), q (from the site, responsibility up to the first aiding party
+// reached, or the designation of the site by a list), t (the target) and
+// reason. Up to the first aiding party, written as pattern of registry
+// types.
+// q (the steps from the site on), t (the target) and reason.
+func exposureMatch(t domain.Time) string {
+	viaIn, viaOut := stepTypes(true, nil)
+	supply := typeLabels(append(append([]string{}, domain.ExposureTypes.Backward...), domain.ExposureTypes.Forward...))
+	return fmt.Sprintf(`
 MATCH (root:Entity {id: $id}) WHERE root.retractedAt IS NULL
-MATCH p1 = (root) ((x)-[s]-(y) WHERE ((type(s) IN $backward AND endNode(s) = x) OR (type(s) IN $forward AND startNode(s) = x)) AND %s){0,%d} (site)
+MATCH p1 = (root) ((x)-[s%[9]s]-(y) WHERE ((type(s) IN $backward AND endNode(s) = x) OR (type(s) IN $forward AND startNode(s) = x)) AND %[1]s){0,%[2]d} (site)
 WHERE all(i IN range(0, size(nodes(p1)) - 2) WHERE NOT nodes(p1)[i] IN nodes(p1)[i+1..])
 WITH DISTINCT p1, site
 CALL (p1, site) {
-  MATCH q = (site) ((a)-[r]-(b) WHERE %s AND %s){1,%d} (t)
-  WHERE %s
-    AND none(n IN nodes(q)[1..-1] WHERE %s)
+  MATCH q = (site) ((a)-[r%[10]s]-(b) WHERE %[3]s AND %[4]s){1,%[5]d} (t)
+  WHERE %[6]s
+    AND none(n IN nodes(q)[1..-1] WHERE %[7]s)
     AND all(i IN range(0, size(nodes(q)) - 2) WHERE NOT nodes(q)[i] IN nodes(q)[i+1..])
     AND none(n IN nodes(q)[1..] WHERE n IN nodes(p1))
   RETURN q, t, 'AIDING_PARTY' AS reason
   UNION
-  MATCH q = (site)<-[d:DESIGNATED]-(t:Entity) WHERE %s
+  MATCH q = (site)<-[d:DESIGNATED]-(t:Entity) WHERE %[8]s
   RETURN q, t, 'DESIGNATION' AS reason
 }
-WITH p1, q, t, reason
-RETURN [n IN nodes(p1) | n.id] + [n IN nodes(q)[1..] | n.id] AS ids,
-       [x IN relationships(p1) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] +
-       [x IN relationships(q) | {type: type(x), from: startNode(x).id, to: endNode(x).id, props: properties(x)}] AS rels,
-       t.id AS target, reason
-LIMIT $limit`,
-		activeClause("s"), domain.ExposureSupplyDepth,
-		stepClause("r", "a"), activeClause("r"), domain.ExposureChainDepth,
-		aidingPartyClause("t"), aidingPartyClause("n"), activeClause("d"))
-	return Statement{Name: "exposure", Cypher: cypher, Params: timeParams(map[string]any{
-		"id": q.ID, "backward": domain.ExposureTypes.Backward, "forward": domain.ExposureTypes.Forward,
-		"viaIn": viaIn, "viaOut": viaOut, "limit": domain.MaxExposureScan + 1,
-	}, q.Time)}
-}
-
-// Exposure finds how an entity is linked to the pairing programme and to
-// designation lists: each link weighed, strongest and shortest first.
-func (s *Store) Exposure(ctx context.Context, q domain.ExposureQuery) (*domain.Exposure, error) {
-	if err := q.Validate(); err != nil {
-		return nil, err
-	}
-	st := ExposureStatement(q)
-	recs, err := s.read(ctx, st.Name, st.Cypher, st.Params)
-	if err != nil {
-		return nil, err
-	}
-	res := &domain.Exposure{Root: q.ID, Links: []domain.ExposureLink{}}
-	seen := map[string]bool{}
-	for _, r := range recs {
-		ids, _, e1 := neo4j.GetRecordValue[[]any](r, "ids")
-		rels, _, e2 := neo4j.GetRecordValue[[]any](r, "rels")
-		target, _, e3 := neo4j.GetRecordValue[string](r, "target")
-		reason, _, e4 := neo4j.GetRecordValue[string](r, "reason")
-		if err := firstErr(e1, e2, e3, e4); err != nil {
-			return nil, fmt.Errorf("exposure: decode: %w", err)
-		}
-		nodes, err := anyStrings(ids)
-		if err != nil {
-			return nil, fmt.Errorf("exposure: %w", err)
-		}
-		relations, err := decodeRelationMaps(rels)
-		if err != nil {
-			return nil, fmt.Errorf("exposure: %w", err)
-		}
-		if !domain.Consistent(relations) {
-			continue
-		}
-		l := domain.ExposureLink{Target: target, Reason: domain.ExposureReason(reason)}
-		var key strings.Builder
-		for i, rel := range relations {
-			l.Steps = append(l.Steps, domain.Step{Relation: rel, Start: nodes[i], End: nodes[i+1], InForce: q.Time.Status(&rel)})
-			key.WriteString(rel.ID + "|")
-		}
-		if seen[key.String()] {
-			continue
-		}
-		seen[key.String()] = true
-		l.Weigh()
-		res.Links = append(res.Links, l)
-	}
-	res.Truncated = len(recs) > domain.MaxExposureScan
-	domain.SortExposure(res.Links)
-	res.Total = len(res.Links)
-	if len(res.Links) > q.First {
-		res.Links = res.Links[:q.First]
-	}
-	if len(recs) == 0 {
-		if _, err := s.Entity(ctx, q.ID); err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
+WITH p1, q, t, reason`,
+		activeAt("s", t), domain.ExposureSupplyDepth,
+		stepClause("r", "a"), activeAt("r", t), domain.ExposureChainDepth,
+		aidingPartyClause("t"), aidingPartyClause("n"), activeAt("d", t), supply, typeLabels(append(viaIn, viaOut...)))
 }

@@ -67,6 +67,16 @@ func activeClause(r string) string {
 		"($includeNotKnown OR (%[1]s.knownStart IS NOT NULL AND %[1]s.knownStart <= $asOfEnd AND %[1]s.knownEnd >= $asOfStart)))))", r)
 }
 
+// activeAt is activeClause for a statement that knows its time: with no
+// date only retractions matter, and the date's tests are left out (a plan
+// of its own, with no per-relationship test of parameters).
+func activeAt(r string, t domain.Time) string {
+	if t.AsOf.IsZero() {
+		return r + ".retractedAt IS NULL"
+	}
+	return activeClause(r)
+}
+
 // asOfParams sets the date parameters of entityActiveClause.
 func asOfParams(p map[string]any, d domain.PartialDate) map[string]any {
 	if d.IsZero() {

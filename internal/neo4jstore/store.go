@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -35,11 +36,19 @@ type Store struct {
 	log     *slog.Logger
 	// observers are told of every round trip (metrics; tests count them).
 	observers []QueryObserver
+	// versionObservers are told the graph's version after each change.
+	versionObservers []VersionObserver
 	// inUse counts sessions open now, each holding a pooled connection.
 	inUse atomic.Int64
 	// trouble is when (Unix nanoseconds) a round trip last found the
 	// database unavailable.
 	trouble atomic.Int64
+	// bookmarks chains every session of the process causally when reads
+	// are routed (neo4j:// to a cluster): a read then sees at least every
+	// change this process wrote or saw, the graph version it polled
+	// included, so an answer is never older than the version it is cached
+	// under. Nil for a single server (bolt://), where that always holds.
+	bookmarks neo4j.BookmarkManager
 }
 
 // SessionsInUse is how many sessions (pooled connections) are in use now,
@@ -81,6 +90,9 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 		return nil, domain.Errorf(domain.EBADINPUT, "neo4j uri %q: %v", c.URI, err)
 	}
 	s := &Store{drv: drv, db: c.Database, timeout: c.QueryTimeout, log: c.Log}
+	if strings.HasPrefix(c.URI, "neo4j") {
+		s.bookmarks = neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{})
+	}
 	wctx, cancel := context.WithTimeout(ctx, c.ConnectWait)
 	defer cancel()
 	delay := 100 * time.Millisecond
@@ -156,7 +168,7 @@ func (s *Store) transact(ctx context.Context, name string, mode neo4j.AccessMode
 	s.inUse.Add(1)
 	go func() {
 		defer s.inUse.Add(-1)
-		sess := s.drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode})
+		sess := s.drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode, BookmarkManager: s.bookmarks})
 		var r result
 		if mode == neo4j.AccessModeRead {
 			r.out, r.err = sess.ExecuteRead(ctx, work, s.txConfig)

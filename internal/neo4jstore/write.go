@@ -16,10 +16,13 @@ import (
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
-// writeTx runs work in one write transaction: every change and its audit
-// event commit together or not at all.
+// writeTx runs work in one write transaction: every change, its audit
+// event and the graph version's advance commit together or not at all.
 func (s *Store) writeTx(ctx context.Context, name string, work neo4j.ManagedTransactionWork) (any, error) {
-	return s.transact(ctx, name, neo4j.AccessModeWrite, work)
+	return s.change(ctx, name, func(tx neo4j.ManagedTransaction) (any, bool, error) {
+		out, err := work(tx)
+		return out, true, err
+	})
 }
 
 func txRecords(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, params map[string]any) ([]*neo4j.Record, error) {
@@ -535,20 +538,10 @@ RETURN id, properties(a) AS props`, map[string]any{"ids": targetIDs, "first": fi
 		if err := firstErr(e1, e2); err != nil {
 			return nil, fmt.Errorf("history: decode: %w", err)
 		}
-		d := decoder{props: props}
-		ev := domain.AuditEvent{
-			ID: d.str("id"), Actor: d.str("actor"), Action: domain.AuditAction(d.str("action")),
-			TargetID: d.str("target"), TargetType: d.str("targetType"), Reason: d.str("reason"),
-			After: d.str("after"),
+		ev, err := decodeAudit(props)
+		if err != nil {
+			return nil, err
 		}
-		if b := d.str("before"); b != "" {
-			ev.Before = &b
-		}
-		at, err := time.Parse(time.RFC3339Nano, d.str("at"))
-		if d.err != nil || err != nil {
-			return nil, fmt.Errorf("history: decode: %v %v", d.err, err)
-		}
-		ev.At = at
 		out[id] = append(out[id], ev)
 	}
 	return out, nil

@@ -29,6 +29,15 @@ type Metrics struct {
 	queryDuration *prometheus.HistogramVec
 	queryErrors   *prometheus.CounterVec
 	rejected      *prometheus.CounterVec
+	// The answer cache and the persisted queries.
+	answerCache        *prometheus.CounterVec
+	answerCacheBytes   prometheus.Gauge
+	answerCacheEntries prometheus.Gauge
+	answerCacheMax     prometheus.Gauge
+	persistedBytes     prometheus.Gauge
+	persistedEntries   prometheus.Gauge
+	persistedQueries   *prometheus.CounterVec
+	graphVersion       prometheus.Gauge
 }
 
 // NewMetrics registers the metrics, with Go runtime and process metrics
@@ -59,8 +68,35 @@ func NewMetrics() *Metrics {
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "aidtrace_rejected_requests_total", Help: "Requests refused before any work, by reason.",
 		}, []string{"reason"}),
+		answerCache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "aidtrace_answer_cache_requests_total",
+			Help: "Read requests by route and what the answer cache did: not_modified (304), hit, stored, too_large, error (not cached), unversioned (the graph's version was unknown).",
+		}, []string{"route", "result"}),
+		answerCacheBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "aidtrace_answer_cache_bytes", Help: "Memory held by cached answers (bodies, headers and bookkeeping), bytes.",
+		}),
+		answerCacheEntries: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "aidtrace_answer_cache_entries", Help: "Answers in the answer cache.",
+		}),
+		answerCacheMax: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "aidtrace_answer_cache_max_bytes", Help: "The answer cache's cap, bytes (0: off).",
+		}),
+		persistedBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "aidtrace_persisted_queries_bytes", Help: "Memory held by persisted query documents, bytes.",
+		}),
+		persistedEntries: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "aidtrace_persisted_queries_entries", Help: "Persisted query documents held.",
+		}),
+		persistedQueries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "aidtrace_persisted_queries_total", Help: "Requests naming a persisted query, by result: found, not_found, registered, mismatch.",
+		}, []string{"result"}),
+		graphVersion: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "aidtrace_graph_version", Help: "The graph version answers are validated against (its count within the epoch).",
+		}),
 	}
 	m.reg.MustRegister(m.requests, m.duration, m.inFlight, m.gqlErrors, m.queryDuration, m.queryErrors, m.rejected,
+		m.answerCache, m.answerCacheBytes, m.answerCacheEntries, m.answerCacheMax,
+		m.persistedBytes, m.persistedEntries, m.persistedQueries, m.graphVersion,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

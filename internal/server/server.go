@@ -61,6 +61,21 @@ type Config struct {
 	// CORSOrigins are the origins whose browser scripts may call the API
 	// (see ParseOrigins); none: CORS is off.
 	CORSOrigins []string
+	// Versions, when set, is the graph's version: read answers (GraphQL
+	// queries, GET exports and reconciliation) then carry validators
+	// (ETag), matching If-None-Match gets 304, and repeats are served from
+	// the answer cache. Nil: answers carry no validators.
+	Versions *Versions
+	// AnswerCacheBytes caps the answer cache's memory (with Versions);
+	// 0 means DefaultAnswerCacheBytes, negative turns the cache off (the
+	// validators stay).
+	AnswerCacheBytes int64
+	// PersistedQueryBytes caps the persisted query documents kept; 0 means
+	// DefaultPersistedQueryBytes, negative turns persisted queries off.
+	PersistedQueryBytes int64
+	// CacheSalt goes into every validator: a new build (whose answers may
+	// differ for the same graph) invalidates what clients hold.
+	CacheSalt string
 	// Live reports whether the process can still serve (/healthz): nil
 	// means always. Readiness (ready, /readyz) is about the database now;
 	// liveness fails only when the server cannot recover by itself.
@@ -79,6 +94,7 @@ type Server struct {
 	perKey  *limiters
 	slots   chan struct{}
 	gzip    func(http.Handler) http.HandlerFunc
+	answers *answers // nil: no validators, no cache
 	// inFlight counts each client address's requests in flight.
 	mu       sync.Mutex
 	inFlight map[string]int
@@ -110,6 +126,12 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
 	}
+	if cfg.AnswerCacheBytes == 0 {
+		cfg.AnswerCacheBytes = DefaultAnswerCacheBytes
+	}
+	if cfg.PersistedQueryBytes == 0 {
+		cfg.PersistedQueryBytes = DefaultPersistedQueryBytes
+	}
 	// Both encodings are well supported; the wrapper skips small answers
 	// and formats that are compressed already (zip). An ETag gets a suffix
 	// per encoding, as RFC 9110 wants.
@@ -120,7 +142,11 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 	s := &Server{cfg: cfg, log: log, mux: http.NewServeMux(), metrics: cfg.Metrics,
 		perAddr: newLimiters(cfg.RatePerAddr), perKey: newLimiters(cfg.RatePerKey),
 		slots: make(chan struct{}, cfg.MaxInFlight), gzip: gz, inFlight: map[string]int{}}
-	s.mux.Handle("/graphql", s.api(newGraphQLHandler(cfg, schema, log)))
+	s.answers = newAnswers(cfg.Versions, cfg.AnswerCacheBytes, cfg.CacheSalt, cfg.Metrics)
+	if cfg.Versions != nil {
+		cfg.Versions.OnChange(func(v domain.GraphVersion) { cfg.Metrics.graphVersion.Set(float64(v.N)) })
+	}
+	s.mux.Handle("/graphql", s.api(newGraphQLHandler(cfg, schema, log, s.answers)))
 	metrics := cfg.Metrics.handler()
 	if cfg.RequireKeyForReads {
 		// The same rule as the data: any valid key.
@@ -165,6 +191,12 @@ func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, 
 // HandleAPI adds a data endpoint with the API's guards: CORS,
 // authentication, rate limits, body cap, deadline and compression.
 func (s *Server) HandleAPI(pattern string, h http.Handler) { s.mux.Handle(pattern, s.api(h)) }
+
+// HandleReadAPI adds a read-only data endpoint with the API's guards whose
+// GET answers are validated and cached under route (see answers.go).
+func (s *Server) HandleReadAPI(pattern, route string, h http.Handler) {
+	s.mux.Handle(pattern, s.api(s.cacheGET(route, h)))
+}
 
 // api wraps a data endpoint in its guards, cheapest refusal first. The body
 // is read before a slot is taken: a slow sender holds a socket, never a
@@ -321,12 +353,16 @@ func clientHost(r *http.Request) string {
 	return host
 }
 
-func newGraphQLHandler(cfg Config, schema graphql.ExecutableSchema, log *slog.Logger) http.Handler {
+func newGraphQLHandler(cfg Config, schema graphql.ExecutableSchema, log *slog.Logger, ans *answers) http.Handler {
 	h := handler.New(schema)
-	h.AddTransport(graphqlHTTP{})
+	h.AddTransport(graphqlHTTP{answers: ans})
 	cache := lru.New[*ast.QueryDocument](1000)
 	h.SetQueryCache(cache)
 	h.SetParserTokenLimit(cfg.MaxTokens)
+	persisted := newPersistedQueries(cfg.PersistedQueryBytes, cfg.Metrics)
+	// First: the document guard and the parser need the document a
+	// persisted query's hash stands for.
+	h.Use(persistedLookup{persisted})
 	h.Use(documentGuard{cache: cache, maxTokens: cfg.MaxTokens, maxCost: MaxValidationCost})
 	h.SetDisableSuggestion(true)
 	if cfg.Introspection {
@@ -337,6 +373,8 @@ func newGraphQLHandler(cfg Config, schema graphql.ExecutableSchema, log *slog.Lo
 	for _, e := range cfg.Extensions {
 		h.Use(e)
 	}
+	// Last: only a document that passed validation and every limit is kept.
+	h.Use(persistedRegister{persisted})
 	h.SetErrorPresenter(errorPresenter(log, cfg.Metrics))
 	h.SetRecoverFunc(recoverFunc(log))
 	return h

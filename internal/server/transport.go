@@ -37,16 +37,26 @@ const (
 // under application/json and 400 under application/graphql-response+json,
 // with errors and no `data`. An executed operation gets 200 (the observe
 // layer turns UNAVAILABLE into 503).
-type graphqlHTTP struct{}
+//
+// A query's answer carries a validator (ETag) of the graph's version and
+// the request's identity: a matching If-None-Match gets 304 Not Modified,
+// and a repeat is served from the answer cache, both before any resolver
+// runs (see answers.go). Mutations and answers with errors are neither.
+type graphqlHTTP struct {
+	answers *answers // nil: no validators, no cache
+}
 
 var _ graphql.Transport = graphqlHTTP{}
 
 func (graphqlHTTP) Supports(*http.Request) bool { return true }
 
-func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	media := negotiate(r.Header.Get("Accept"))
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	ctx := r.Context()
+	// Only an answer found good below is validated: the rest (errors,
+	// mutations) must not be stored by a browser or a CDN.
+	w.Header().Set("Cache-Control", "no-store")
 	fail := func(status int, msg string) {
 		err := gqlerror.Errorf("%s", msg)
 		writeErrors(w, status, exec.DispatchError(ctx, gqlerror.List{err}))
@@ -86,8 +96,35 @@ func (graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		writeErrors(w, http.StatusMethodNotAllowed, exec.DispatchError(graphql.WithOperationContext(ctx, rc), gqlerror.List{err}))
 		return
 	}
+	var x *exchange
+	if rc.Operation.Operation == ast.Query {
+		// The document after persisted-query lookup, the operation and the
+		// coerced variables (json.Marshal sorts keys) name the answer.
+		if vars, err := json.Marshal(rc.Variables); err == nil {
+			x = t.answers.begin(r, "/graphql", media, rc.OperationName, rc.RawQuery, string(vars))
+		}
+	}
+	if x != nil && (x.notModified(w, r) || x.serveCached(w, r)) {
+		return
+	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	writeResponse(w, http.StatusOK, responses(ctx))
+	resp := responses(ctx)
+	if x == nil || len(resp.Errors) > 0 {
+		if x != nil {
+			x.a.count(x.route, "error")
+		}
+		writeResponse(w, http.StatusOK, resp)
+		return
+	}
+	b, err := json.Marshal(resp)
+	if err != nil {
+		writeResponse(w, http.StatusOK, resp) // answers the internal error
+		return
+	}
+	x.validators(w.Header(), x.etag)
+	x.keep(nil, b, media)
+	w.WriteHeader(http.StatusOK)
+	w.Write(b)
 }
 
 // negotiate picks the response media type from Accept: the supported type
@@ -135,9 +172,6 @@ func paramsFromURL(rawQuery string) (*graphql.RawParams, int, string) {
 		}
 	}
 	p := &graphql.RawParams{Query: v.Get("query"), OperationName: v.Get("operationName")}
-	if p.Query == "" {
-		return nil, http.StatusBadRequest, "give the document as the query parameter: /graphql?query={...}"
-	}
 	if s := v.Get("variables"); s != "" {
 		if p.Variables, err = jsonObject([]byte(s)); err != nil {
 			return nil, http.StatusBadRequest, "variables: " + err.Error()
@@ -147,6 +181,9 @@ func paramsFromURL(rawQuery string) (*graphql.RawParams, int, string) {
 		if p.Extensions, err = jsonObject([]byte(s)); err != nil {
 			return nil, http.StatusBadRequest, "extensions: " + err.Error()
 		}
+	}
+	if p.Query == "" && !persistedOnly(p.Extensions) {
+		return nil, http.StatusBadRequest, "give the document as the query parameter: /graphql?query={...} (or a persisted query's hash in extensions)"
 	}
 	return p, 0, ""
 }
@@ -209,16 +246,17 @@ func paramsFromBody(r *http.Request) (*graphql.RawParams, int, string) {
 		}
 	}
 	var problem string
-	if p.Query, problem = str("query", true); problem != "" {
+	if p.Extensions, problem = obj("extensions"); problem != "" {
+		return nil, http.StatusBadRequest, problem
+	}
+	// A persisted query's hash may stand for the document.
+	if p.Query, problem = str("query", !persistedOnly(p.Extensions)); problem != "" {
 		return nil, http.StatusBadRequest, problem
 	}
 	if p.OperationName, problem = str("operationName", false); problem != "" {
 		return nil, http.StatusBadRequest, problem
 	}
 	if p.Variables, problem = obj("variables"); problem != "" {
-		return nil, http.StatusBadRequest, problem
-	}
-	if p.Extensions, problem = obj("extensions"); problem != "" {
 		return nil, http.StatusBadRequest, problem
 	}
 	return p, 0, ""

@@ -26,10 +26,16 @@ type target struct {
 	URL  string // GraphQL endpoint; for raw, a placeholder the rawTransport answers
 	Doc  func(s shape) string
 	Raw  *rawClient
+	// Plan, with Raw, runs aidtrace's planned statement of the document
+	// through the driver instead of the hand-written one.
+	Plan *planned
 	// Library is true for the Neo4j GraphQL Library.
 	Library bool
 	// Metrics is aidtrace's /metrics, for the server-side breakdown.
 	Metrics string
+	// Repeat, when set, draws variables as an embed audience asks
+	// (aidtrace-cached): mostly a few published views.
+	Repeat *repeatModel
 }
 
 // targeter makes vegeta requests for one shape and target, with variables
@@ -38,9 +44,13 @@ func targeter(t target, s shape, sz synth.Sizes, seed uint64) vegeta.Targeter {
 	var mu sync.Mutex
 	r := rand.New(rand.NewPCG(seed, 0xbe7c4))
 	hdr := http.Header{"Content-Type": []string{"application/json"}}
+	draw := s.Vars
+	if t.Repeat != nil {
+		draw = t.Repeat.vars(s, sz)
+	}
 	return func(tgt *vegeta.Target) error {
 		mu.Lock()
-		vars := s.Vars(r, sz)
+		vars := draw(r, sz)
 		mu.Unlock()
 		if t.Library && s.LibVars != nil {
 			vars = s.LibVars(vars)
@@ -88,6 +98,7 @@ func mixedTargeter(t target, ss []shape, sz synth.Sizes, seed uint64) vegeta.Tar
 type rawTransport struct {
 	c      *rawClient
 	byName map[string]shape
+	plan   *planned
 }
 
 func (rt *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -107,7 +118,7 @@ func (rt *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	status, body := http.StatusOK, `{"data":{}}`
 	if !ok {
 		status, body = http.StatusBadRequest, `{"errors":[{"message":"unknown shape"}]}`
-	} else if err := s.Raw(req.Context(), rt.c, in.Variables); err != nil {
+	} else if err := rt.run(req.Context(), s, in.Variables); err != nil {
 		status, body = http.StatusInternalServerError, fmt.Sprintf(`{"errors":[{"message":%q}]}`, err.Error())
 	}
 	return &http.Response{
@@ -115,6 +126,18 @@ func (rt *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		Header: http.Header{"Content-Type": []string{"application/json"}}, Body: io.NopCloser(strings.NewReader(body)),
 		ContentLength: int64(len(body)), Request: req,
 	}, nil
+}
+
+func (rt *rawTransport) run(ctx context.Context, s shape, vars map[string]any) error {
+	st := s.Raw(vars)
+	if rt.plan != nil {
+		var err error
+		if st, err = rt.plan.statement(s.Aidtrace, vars); err != nil {
+			return err
+		}
+	}
+	_, err := rt.c.run(ctx, st)
+	return err
 }
 
 // measurement is one attack's outcome.
@@ -175,7 +198,7 @@ func attack(ctx context.Context, t target, s shape, sz synth.Sizes, seed uint64,
 		for _, x := range shapes {
 			byName[x.Name] = x
 		}
-		opts = append(opts, vegeta.Client(&http.Client{Transport: &rawTransport{c: t.Raw, byName: byName}, Timeout: 10 * time.Second}))
+		opts = append(opts, vegeta.Client(&http.Client{Transport: &rawTransport{c: t.Raw, byName: byName, plan: t.Plan}, Timeout: 10 * time.Second}))
 	}
 	a := vegeta.NewAttacker(opts...)
 	var lat []time.Duration

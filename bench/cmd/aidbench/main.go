@@ -138,18 +138,32 @@ type results struct {
 	Loads        []loadResult   `json:"loads,omitempty"`
 	Measurements []measurement  `json:"measurements"`
 	Ratios       []ratio        `json:"ratios"`
-	Memory       *memoryRun     `json:"memory,omitempty"`
-	ServerRSSMB  []memSample    `json:"serverRSSMB,omitempty"`
+	// Profile is the PROFILE review of each shape's statements (profile.go).
+	Profile     []profileRow  `json:"profile,omitempty"`
+	Memory      *memoryRun    `json:"memory,omitempty"`
+	ServerRSSMB []memSample   `json:"serverRSSMB,omitempty"`
+	Cache       *cacheSection `json:"cache,omitempty"`
 }
 
 type ratio struct {
 	Shape string `json:"shape"`
 	// P50OverRaw is aidtrace's p50 over the raw floor's at the lowest rate.
 	P50OverRaw float64 `json:"p50OverRaw"`
+	// P50OverRawAt is the same at each fixed rate (by the rate, "10").
+	P50OverRawAt map[string]float64 `json:"p50OverRawAt,omitempty"`
 	// ThroughputOverLibrary is aidtrace's saturation throughput over the
 	// Neo4j GraphQL Library's.
 	ThroughputOverLibrary float64 `json:"throughputOverLibrary"`
-	Nested                bool    `json:"nested"`
+	// ThroughputOverRaw is aidtrace's saturation throughput over the raw
+	// floor's.
+	ThroughputOverRaw float64 `json:"throughputOverRaw,omitempty"`
+	// OwnOverDB is aidtrace's own work per answer (handler time minus
+	// Neo4j time, from its /metrics) over its Neo4j time, at each fixed
+	// rate.
+	OwnOverDB map[string]float64 `json:"ownOverDB,omitempty"`
+	// RoundTrips is aidtrace's Neo4j round trips per request (its /metrics).
+	RoundTrips float64 `json:"roundTrips,omitempty"`
+	Nested     bool    `json:"nested"`
 }
 
 type memoryRun struct {
@@ -185,15 +199,25 @@ func run(ctx context.Context, args []string) error {
 	satDur := fs.Duration("sat-duration", 8*time.Second, "length of each saturation attack (0: none)")
 	workers := fs.Int("workers", 8, "concurrent requests at saturation")
 	warmup := fs.Duration("warmup", 2*time.Second, "saturation warm-up before each target and shape (not recorded)")
-	targetsFlag := fs.String("targets", "aidtrace,raw,neo4j-graphql", "systems to measure")
-	shapesFlag := fs.String("shapes", "", "shapes to measure (default: all but the raw-only alternatives chain_up_bydepth, chain_down_onepattern)")
+	targetsFlag := fs.String("targets", "aidtrace,plan,raw,neo4j-graphql", "systems to measure (plan: aidtrace's statement through the driver)")
+	shapesFlag := fs.String("shapes", "", "shapes to measure (default: all)")
 	soak := fs.Duration("soak", 0, "after the runs, drive aidtrace at --soak-rate for this long and sample its memory")
+	profileSamples := fs.Int("profile", 5, "before the attacks, PROFILE each shape's statements on this many requests (0: none)")
+	profileRuns := fs.Int("profile-runs", 10, "timed plain runs per profiled statement and request")
 	soakRate := fs.Float64("soak-rate", 50, "request rate of the memory run (shapes in turn)")
 	bin := fs.String("aidtrace-bin", "../bin/aidtrace", "the aidtrace binary to serve")
 	nodeDir := fs.String("node-dir", "neo4j-graphql", "directory of the Neo4j GraphQL Library server")
 	out := fs.String("out", "results.json", "machine-readable results")
+	cached := fs.Bool("cached", true, "also measure aidtrace-cached (answer cache on, an embed audience's repeats) after aidtrace, and the embed runs")
+	repeatShare := fs.Float64("repeat-share", 0.8, "aidtrace-cached: share of requests asking one of the published views")
+	views := fs.Int("views", 20, "aidtrace-cached: published views per shape")
+	embedShapes := fs.String("embed-shapes", "entity,chain_up", "shapes whose one published view is measured uncached, cached and revalidated (304)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	targetNames := splitList(*targetsFlag)
+	if i := slices.Index(targetNames, "aidtrace"); *cached && i >= 0 && !slices.Contains(targetNames, "aidtrace-cached") {
+		targetNames = slices.Insert(targetNames, i+1, "aidtrace-cached")
 	}
 	sz, err := synth.ScaleSizes(*scale)
 	if err != nil {
@@ -213,7 +237,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	var chosen []shape
 	for _, s := range shapes {
-		if want[s.Name] || (len(want) == 0 && !s.RawOnly) {
+		if want[s.Name] || len(want) == 0 {
 			chosen = append(chosen, s)
 		}
 	}
@@ -265,6 +289,14 @@ func run(ctx context.Context, args []string) error {
 		store.Close(ctx)
 	}
 
+	if *profileSamples > 0 {
+		fmt.Fprintf(os.Stderr, "profiling the statements of each shape ...\n")
+		if res.Profile, err = profileShapes(ctx, drv, chosen, sz, *seed, *profileSamples, *profileRuns, false, nil); err != nil {
+			return err
+		}
+		res.Settings["profileSamples"], res.Settings["profileRuns"] = *profileSamples, *profileRuns
+	}
+
 	// The servers under test, each a process of its own.
 	var targets []target
 	var aid *child
@@ -274,7 +306,9 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "server logs in %s\n", logDir)
-	for _, name := range splitList(*targetsFlag) {
+	var cachedAid *child
+	var cachedBase string
+	for _, name := range targetNames {
 		// aidtrace-wait<D>: aidtrace with AIDTRACE_BATCH_WAIT=D (the dataloaders' wait).
 		kind, wait, _ := strings.Cut(name, "-wait")
 		if kind == "aidtrace" && wait != "" {
@@ -293,7 +327,9 @@ func run(ctx context.Context, args []string) error {
 				return err
 			}
 			base := fmt.Sprintf("http://127.0.0.1:%d", port)
-			env := []string{"AIDTRACE_LOG_LEVEL=warn", "AIDTRACE_RATE_PER_ADDR=0", "AIDTRACE_RATE_PER_KEY=0"}
+			// The answer cache off: every request reaches the query path
+			// (aidtrace-cached measures the cache).
+			env := []string{"AIDTRACE_LOG_LEVEL=warn", "AIDTRACE_RATE_PER_ADDR=0", "AIDTRACE_RATE_PER_KEY=0", "AIDTRACE_ANSWER_CACHE_MB=0"}
 			if wait != "" {
 				env = append(env, "AIDTRACE_BATCH_WAIT="+wait)
 			}
@@ -308,19 +344,32 @@ func run(ctx context.Context, args []string) error {
 			targets = append(targets, target{Name: name, URL: base + "/graphql", Metrics: base + "/metrics", Doc: func(s shape) string { return s.Aidtrace }})
 		case "raw":
 			targets = append(targets, target{Name: name, URL: "http://raw.invalid/cypher", Raw: raw})
+		case "plan":
+			targets = append(targets, target{Name: name, URL: "http://raw.invalid/cypher", Raw: raw, Plan: newPlanned()})
 		case "neo4j-graphql":
 			port, err := localneo4j.FreePort()
 			if err != nil {
 				return err
 			}
 			base := fmt.Sprintf("http://127.0.0.1:%d/", port)
+			_, to, from := responsibilityTypes(false) // down: FROM_IS_RESPONSIBLE types are walked out of an entity
+			types, _ := json.Marshal(map[string][]string{"from": from, "to": to})
 			lib, err := startChild(ctx, "neo4j-graphql", filepath.Join(logDir, "neo4j-graphql.log"), base+"?query=%7B__typename%7D",
-				[]string{"PORT=" + strconv.Itoa(port)}, *nodeDir, "node", "server.mjs")
+				[]string{"PORT=" + strconv.Itoa(port), "RESPONSIBILITY_TYPES=" + string(types)}, *nodeDir, "node", "server.mjs")
 			if err != nil {
 				return err
 			}
 			defer lib.stop()
 			targets = append(targets, target{Name: name, URL: base, Library: true, Doc: func(s shape) string { return s.Library }})
+		case "aidtrace-cached":
+			c, base, err := startAidtrace(ctx, name, *bin, logDir, []string{"AIDTRACE_ANSWER_CACHE_MB=64"})
+			if err != nil {
+				return err
+			}
+			defer c.stop()
+			cachedAid, cachedBase = c, base
+			targets = append(targets, target{Name: name, URL: base + "/graphql", Metrics: base + "/metrics", Doc: func(s shape) string { return s.Aidtrace },
+				Repeat: &repeatModel{Share: *repeatShare, Views: *views}})
 		default:
 			return fmt.Errorf("unknown target %q", name)
 		}
@@ -334,9 +383,6 @@ func run(ctx context.Context, args []string) error {
 		for _, t := range targets {
 			if ctx.Err() != nil {
 				return ctx.Err()
-			}
-			if s.RawOnly && t.Raw == nil {
-				continue
 			}
 			if *warmup > 0 {
 				attack(ctx, t, s, sz, *seed+1000, 0, 2, *warmup)
@@ -352,6 +398,13 @@ func run(ctx context.Context, args []string) error {
 				res.Measurements = append(res.Measurements, m)
 			}
 		}
+	}
+	if cachedAid != nil {
+		res.Cache = &cacheSection{Repeat: &repeatModel{Share: *repeatShare, Views: *views}}
+		if aid != nil && *satDur > 0 {
+			res.Cache.Embed = embedRuns(ctx, strings.TrimSuffix(aidURL, "/graphql"), cachedBase, splitList(*embedShapes), sz, *seed, *workers, *satDur)
+		}
+		res.Cache.Memory = scrapeCache(ctx, cachedBase+"/metrics", cachedAid.cmd.Process.Pid)
 	}
 	if rss != nil {
 		res.ServerRSSMB = rss.stop()
@@ -409,9 +462,6 @@ func ratios(ms []measurement, chosen []shape, rates []float64) []ratio {
 		low = min(low, r)
 	}
 	for _, s := range chosen {
-		if s.RawOnly {
-			continue
-		}
 		r := ratio{Shape: s.Name, Nested: s.Nested}
 		// A ratio of runs that mostly failed would compare timeouts: left out.
 		ok := func(m *measurement) bool { return m != nil && m.Errors*100 <= m.Requests }
@@ -420,6 +470,26 @@ func ratios(ms []measurement, chosen []shape, rates []float64) []ratio {
 		}
 		if a, l := find(ms, "aidtrace", s.Name, "saturation", 0), find(ms, "neo4j-graphql", s.Name, "saturation", 0); ok(a) && ok(l) && l.Throughput > 0 {
 			r.ThroughputOverLibrary = a.Throughput / l.Throughput
+		}
+		if a, w := find(ms, "aidtrace", s.Name, "saturation", 0), find(ms, "raw", s.Name, "saturation", 0); ok(a) && ok(w) && w.Throughput > 0 {
+			r.ThroughputOverRaw = a.Throughput / w.Throughput
+		}
+		for _, rate := range rates {
+			key := strconv.FormatFloat(rate, 'g', -1, 64)
+			a, w := find(ms, "aidtrace", s.Name, "rate", rate), find(ms, "raw", s.Name, "rate", rate)
+			if ok(a) && ok(w) && w.P50ms > 0 {
+				if r.P50OverRawAt == nil {
+					r.P50OverRawAt = map[string]float64{}
+				}
+				r.P50OverRawAt[key] = a.P50ms / w.P50ms
+			}
+			if ok(a) && a.DBMs > 0 {
+				if r.OwnOverDB == nil {
+					r.OwnOverDB = map[string]float64{}
+				}
+				r.OwnOverDB[key] = (a.ServerMs - a.DBMs) / a.DBMs
+				r.RoundTrips = a.QueriesPerRequest
+			}
 		}
 		out = append(out, r)
 	}
@@ -431,12 +501,7 @@ func ratios(ms []measurement, chosen []shape, rates []float64) []ratio {
 func soakRun(ctx context.Context, t target, aid *child, chosen []shape, sz synth.Sizes, seed uint64, rate float64, d time.Duration) *memoryRun {
 	fmt.Fprintf(os.Stderr, "memory run: aidtrace at %g/s for %s\n", rate, d)
 	mr := &memoryRun{Rate: rate, DurationS: d.Seconds()}
-	var mixed []shape
-	for _, s := range chosen {
-		if !s.RawOnly {
-			mixed = append(mixed, s)
-		}
-	}
+	mixed := chosen
 	s := sample(aid.cmd.Process.Pid, 5*time.Second)
 	a := vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.MaxWorkers(64))
 	for res := range a.Attack(mixedTargeter(t, mixed, sz, seed), vegeta.Rate{Freq: int(rate), Per: time.Second}, d, "soak") {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -40,24 +41,64 @@ func markdown(r *results) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f |\n", m.Shape, m.Target, load, m.Requests, m.Errors, m.P50ms, m.P95ms, m.P99ms, m.Throughput, m.LoadAvg)
 	}
 	b.WriteString("\naidtrace's own account of the fixed-rate attacks (means from its /metrics: time in the handler, time in Neo4j round trips, round trips per request):\n\n")
-	b.WriteString("| shape | load | client p50 ms | handler mean ms | Neo4j mean ms | round trips |\n|---|---|---:|---:|---:|---:|\n")
+	b.WriteString("| shape | target | load | client p50 ms | handler mean ms | Neo4j mean ms | round trips |\n|---|---|---|---:|---:|---:|---:|\n")
 	for _, m := range r.Measurements {
 		if m.ServerMs > 0 && m.Mode == "rate" {
-			fmt.Fprintf(&b, "| %s | %g/s | %.1f | %.1f | %.1f | %.1f |\n", m.Shape, m.Rate, m.P50ms, m.ServerMs, m.DBMs, m.QueriesPerRequest)
+			fmt.Fprintf(&b, "| %s | %s | %g/s | %.1f | %.1f | %.1f | %.1f |\n", m.Shape, m.Target, m.Rate, m.P50ms, m.ServerMs, m.DBMs, m.QueriesPerRequest)
 		}
 	}
-	b.WriteString("\n| shape | aidtrace p50 / raw p50 (lowest rate) | aidtrace / library throughput (saturation) |\n|---|---:|---:|\n")
+	var rates []string
+	if rs, ok := r.Settings["rates"].([]any); ok {
+		for _, x := range rs {
+			rates = append(rates, fmt.Sprint(x))
+		}
+	} else if rs, ok := r.Settings["rates"].([]float64); ok {
+		for _, x := range rs {
+			rates = append(rates, strconv.FormatFloat(x, 'g', -1, 64))
+		}
+	}
+	b.WriteString("\n| shape |")
+	for _, x := range rates {
+		fmt.Fprintf(&b, " p50 / raw p50 at %s/s |", x)
+	}
+	b.WriteString(" throughput / library (saturation) | throughput / raw (saturation) |")
+	for _, x := range rates {
+		fmt.Fprintf(&b, " own work / Neo4j time at %s/s |", x)
+	}
+	b.WriteString(" round trips |\n|---|")
+	for range 2*len(rates) + 3 {
+		b.WriteString("---:|")
+	}
+	b.WriteString("\n")
 	for _, x := range r.Ratios {
 		name := x.Shape
 		if x.Nested {
 			name += " (nested)"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", name, num(x.P50OverRaw), num(x.ThroughputOverLibrary))
+		fmt.Fprintf(&b, "| %s |", name)
+		for _, rate := range rates {
+			v := x.P50OverRawAt[rate]
+			if x.P50OverRawAt == nil && rate == rates[0] {
+				v = x.P50OverRaw
+			}
+			fmt.Fprintf(&b, " %s |", num(v))
+		}
+		fmt.Fprintf(&b, " %s | %s |", num(x.ThroughputOverLibrary), num(x.ThroughputOverRaw))
+		for _, rate := range rates {
+			fmt.Fprintf(&b, " %s |", num(x.OwnOverDB[rate]))
+		}
+		fmt.Fprintf(&b, " %s |\n", num(x.RoundTrips))
+	}
+	if len(r.Profile) > 0 {
+		b.WriteString("\nPROFILE of each shape's statements (aidbench profile):\n\n")
+		samples, runs := r.Settings["profileSamples"], r.Settings["profileRuns"]
+		b.WriteString(profileTable(r.Profile, toInt(samples), toInt(runs), fmt.Sprint(r.Dataset["scale"])))
 	}
 	if m := r.Memory; m != nil {
 		fmt.Fprintf(&b, "\nMemory run: aidtrace at %g req/s for %.0fs, %d requests, %d errors; RSS first %.1f MiB, last %.1f MiB, max %.1f MiB, slope over the second half %.2f MiB/min\n",
 			m.Rate, m.DurationS, m.Requests, m.Errors, m.FirstMB, m.LastMB, m.MaxMB, m.SlopeMBPerMin)
 	}
+	b.WriteString(cacheMarkdown(r.Cache))
 	return b.String()
 }
 
@@ -130,6 +171,16 @@ func ms(m measurement, v float64) string {
 		return "timeouts"
 	}
 	return fmt.Sprintf("%.1f", v)
+}
+
+func toInt(v any) int {
+	switch x := v.(type) {
+	case int:
+		return x
+	case float64:
+		return int(x)
+	}
+	return 0
 }
 
 // count prints a number read back from JSON (a float64) as an integer.

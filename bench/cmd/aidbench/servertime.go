@@ -48,6 +48,8 @@ func scrapeServer(ctx context.Context, url string) (serverTotals, bool) {
 			t.requests = v
 		case name == `aidtrace_http_request_duration_seconds_sum{route="/graphql"}`:
 			t.handlerS = v
+		case strings.Contains(name, `query="graph-version"`):
+			// The graph version's poll (once a second), not the requests'.
 		case strings.HasPrefix(name, "aidtrace_neo4j_query_duration_seconds_count{"):
 			t.queries += v
 		case strings.HasPrefix(name, "aidtrace_neo4j_query_duration_seconds_sum{"):
