@@ -209,10 +209,15 @@ func TestAPI(t *testing.T) {
 				}
 			}
 		}
-		for _, want := range []string{"county:moyu", "prefecture:hotan"} {
+		for _, want := range []string{"county:moyu", "county:lop", "xpcc_division:14th"} {
 			if !lowers[want] {
 				t.Errorf("DOWN from Beijing misses %s", want)
 			}
+		}
+		// Hotan Prefecture is shared by three provinces: Beijing answers for
+		// its own counties, not for the prefecture.
+		if lowers["prefecture:hotan"] {
+			t.Error("DOWN from Beijing reaches prefecture:hotan, which Beijing shares with Tianjin and Anhui")
 		}
 	})
 

@@ -693,14 +693,18 @@ func TestReconcileSeedBatch(t *testing.T) {
 			}
 		}
 	}
-	// Nike is exposed to the programme through Taekwang.
-	viaTaekwang := false
+	// Nike is exposed to a designation list through Esquel, its supplier.
+	// (Not to an aiding party through Taekwang: the sources name only the
+	// workers' prefecture, which several provinces share, so no province
+	// answers for them.)
+	viaEsquel, viaTaekwang := false, false
 	if x := got.Rows[0].Exposure; x != nil {
 		for _, p := range x.Paths {
+			viaEsquel = viaEsquel || p.Reason == "DESIGNATION" && strings.Contains(p.Steps[0].From, "esquel")
 			viaTaekwang = viaTaekwang || p.Reason == "AIDING_PARTY" && p.Steps[0].From == "factory:qingdao-taekwang-shoes"
 		}
 	}
-	if !viaTaekwang {
-		t.Errorf("Nike's exposure has no path to an aiding party through Taekwang: %+v", got.Rows[0].Exposure)
+	if !viaEsquel || viaTaekwang {
+		t.Errorf("Nike's exposure: through Esquel to a designation list %v (want true), through Taekwang to an aiding party %v (want false): %+v", viaEsquel, viaTaekwang, got.Rows[0].Exposure)
 	}
 }
