@@ -242,14 +242,7 @@ func (s *Store) UpsertEntity(ctx context.Context, p *domain.Principal, e domain.
 			}
 		}
 		props := withEdit(entityProps(&e), actor, now)
-		var others []string
-		for _, k := range domain.Kinds() {
-			if k.Kind != e.Kind {
-				others = append(others, k.Label)
-			}
-		}
-		// Labels come from the registry only.
-		after, err := writeClaim(ctx, tx, `MATCH (n:Entity {id: $id}) SET n = $props, n:`+e.Kind.Label()+` REMOVE n:`+strings.Join(others, ":"),
+		after, err := writeClaim(ctx, tx, `MATCH (n:Entity {id: $id}) SET n = $props, `+kindLabels(e.Kind),
 			map[string]any{"id": e.ID, "props": props})
 		if err != nil {
 			return nil, err
