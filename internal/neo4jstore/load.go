@@ -223,6 +223,13 @@ MERGE (a)-[n:` + typ + ` {id: row.props.id}]->(b)
 WITH n, row, n.hash IS NULL AS created` + upsertTail(setContested)
 }
 
+// newLoadSummary makes a summary with every map that counter.add writes
+// to: the loads build theirs here, so that none lacks one (a nil map
+// panics on the first row that counts in it).
+func newLoadSummary() *domain.LoadSummary {
+	return &domain.LoadSummary{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}, Kept: map[string]int{}}
+}
+
 type counter struct{ sum *domain.LoadSummary }
 
 func (c counter) add(key string, rec *neo4j.Record) error {
@@ -246,7 +253,7 @@ func (c counter) add(key string, rec *neo4j.Record) error {
 // transaction. Rows whose content is unchanged are not rewritten, so a
 // second load of the same data writes nothing.
 func (s *Store) Load(ctx context.Context, d *domain.Dataset, progress domain.Progress) (*domain.LoadSummary, error) {
-	sum := &domain.LoadSummary{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}, Kept: map[string]int{}}
+	sum := newLoadSummary()
 	c := counter{sum}
 	total := len(d.Sources) + len(d.Entities) + len(d.Relations) + len(d.CounterClaims)
 	done := 0
