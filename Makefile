@@ -4,7 +4,7 @@ BIN := bin/aidtrace
 # Memory for the throwaway test Neo4j (this machine: 2 cores, 24 GiB, shared).
 TEST_NEO4J := --temp --neo4j-heap-mb 1024 --neo4j-pagecache-mb 256
 
-.PHONY: all build run test test-go test-deps test-tools check fmt-check vet generate check-generated validate clean web check-web bench-api loadtest
+.PHONY: all build run test test-go test-deps test-tools check fmt-check vet staticcheck generate check-generated validate clean web check-web bench-api loadtest
 
 all: build
 
@@ -32,7 +32,7 @@ test: check build test-deps test-tools
 	fi
 	$(MAKE) fuzz FUZZTIME=5s FUZZMINTIME=1s
 
-check: fmt-check vet check-generated validate check-web
+check: fmt-check vet staticcheck check-generated validate check-web
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -40,6 +40,21 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+## staticcheck: the linter, over the program and bench/. Pinned here, installed with
+## `go install` into bin/tools the first time and again when the pin changes
+## (v0.8.2 is release 2026.2.2, which runs on Go 1.26).
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := bin/tools/staticcheck-$(STATICCHECK_VERSION)
+staticcheck: $(STATICCHECK)
+	./$(STATICCHECK) ./...
+	cd bench && ../$(STATICCHECK) ./...
+
+$(STATICCHECK):
+	rm -rf bin/tools/.install
+	GOBIN=$(CURDIR)/bin/tools/.install $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv bin/tools/.install/staticcheck $@
+	rm -rf bin/tools/.install
 
 ## test-tools: the tools the export tests read exports with, from PyPI into .venv
 ## (followthemoney, networkx; pinned in test-requirements.txt). Cytoscape.js comes

@@ -1,10 +1,6 @@
 // Command aidtrace serves, loads and checks the aidtrace knowledge graph.
-//
-//	aidtrace serve [--load seeds/]   serve the API (starts a local Neo4j when NEO4J_URI is unset)
-//	aidtrace load PATH...            validate then load dataset files
-//	aidtrace validate PATH...        validate dataset files, no database
-//	aidtrace neo4j [-- CMD ARGS...]  run a local Neo4j (for CMD, with NEO4J_URI set)
-//	aidtrace export --format F ...   write a subgraph for graph tools
+// Its commands are listed once, in usage below ('aidtrace help'), next to
+// the switch in Run that dispatches them.
 package main
 
 import (

@@ -11,6 +11,13 @@ type PartialDate struct {
 	Year, Month, Day int
 }
 
+// PartialDatePattern is the form ParsePartialDate accepts, as a regular
+// expression for clients that check a date before sending it (the explorer
+// reads it from web/src/registry.json). It accepts every date the parser
+// does; the parser also rejects a day past its month's end (2015-02-30),
+// which the pattern cannot see. date_test.go checks that they agree.
+const PartialDatePattern = `^[1-9]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$`
+
 // dateParts splits "YYYY", "YYYY-MM" or "YYYY-MM-DD" (ASCII digits) into
 // its numbers (0 for a part not given); ok is false for any other form.
 // Every stored relation's dates are parsed on every read: no regexp.

@@ -1,6 +1,10 @@
 package domain
 
-import "testing"
+import (
+	"fmt"
+	"regexp"
+	"testing"
+)
 
 func TestParsePartialDate(t *testing.T) {
 	tests := []struct {
@@ -76,4 +80,44 @@ func TestActiveOn(t *testing.T) {
 			}
 		})
 	}
+}
+
+// PartialDatePattern, the explorer's copy of the date rule, accepts what
+// ParsePartialDate accepts and rejects what it rejects, except a day past
+// the end of its month.
+func TestPartialDatePatternAgrees(t *testing.T) {
+	re := regexp.MustCompile(PartialDatePattern)
+	var inputs []string
+	for _, y := range []string{"0999", "1000", "1999", "2015", "2016", "9999", "201", "20155", "２０１５", "201a"} {
+		inputs = append(inputs, y, y+"-", y+"-1")
+		for m := 0; m <= 13; m++ {
+			ym := fmt.Sprintf("%s-%02d", y, m)
+			inputs = append(inputs, ym)
+			for d := 0; d <= 32; d++ {
+				inputs = append(inputs, fmt.Sprintf("%s-%02d", ym, d), fmt.Sprintf("%s-%d", ym, d))
+			}
+		}
+	}
+	inputs = append(inputs, "", " 2015", "2015 ", "2015/01", "2015-01-01T00:00", "+2015")
+	for _, s := range inputs {
+		_, err := ParsePartialDate(s)
+		match := re.MatchString(s)
+		switch {
+		case s == "":
+			// the zero date: no date given, not a form
+		case err == nil && !match:
+			t.Errorf("%q: the parser accepts it, the pattern does not", s)
+		case err != nil && match && !pastMonthEnd(s):
+			t.Errorf("%q: the pattern accepts it, the parser does not: %v", s, err)
+		}
+	}
+}
+
+// pastMonthEnd reports whether s is YYYY-MM-DD with a day its month lacks.
+func pastMonthEnd(s string) bool {
+	var y, m, d int
+	if n, _ := fmt.Sscanf(s, "%4d-%2d-%2d", &y, &m, &d); n != 3 || len(s) != 10 {
+		return false
+	}
+	return d > 28 && d <= 31
 }

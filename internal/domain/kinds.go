@@ -60,12 +60,6 @@ var kindByName = func() map[Kind]KindInfo {
 // Kinds returns every entity kind, in a stable order.
 func Kinds() []KindInfo { return append([]KindInfo(nil), kinds...) }
 
-// LookupKind returns the kind's description and whether it exists.
-func LookupKind(k Kind) (KindInfo, bool) {
-	info, ok := kindByName[k]
-	return info, ok
-}
-
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { _, ok := kindByName[k]; return ok }
 

@@ -266,7 +266,7 @@ func (s *Server) launch(ctx context.Context) (*process, error) {
 	case <-p.exited:
 		return nil, fmt.Errorf("local neo4j exited during start-up (%v): see %s", p.waitErr, s.logFile.Name())
 	case <-ctx.Done():
-		return fail(fmt.Errorf("local neo4j not ready (%v): see %s", ctx.Err(), s.logFile.Name()))
+		return fail(fmt.Errorf("local neo4j not ready (%w): see %s", ctx.Err(), s.logFile.Name()))
 	}
 	if err := WaitReady(ctx, s.uri, neo4j.BasicAuth(User, s.password, "")); err != nil {
 		return fail(fmt.Errorf("local neo4j: %w (log: %s)", err, s.logFile.Name()))

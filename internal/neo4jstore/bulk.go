@@ -17,7 +17,7 @@ func (s *Store) LoadRelations(ctx context.Context, rels []domain.Relation, batch
 	if batch < 1 || workers < 1 {
 		return nil, domain.Errorf(domain.EBADINPUT, "batch and workers must be at least 1")
 	}
-	sum := &domain.LoadSummary{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}, Kept: map[string]int{}}
+	sum := newLoadSummary()
 	type job struct {
 		typ  string
 		rows []map[string]any

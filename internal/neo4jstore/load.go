@@ -178,15 +178,28 @@ WITH n, row, n.hash IS NULL AS created` + upsertTail("")
 // setContested marks a claim that a counter-claim contests (n in scope).
 const setContested = ", n.contested = COUNT { (c:CounterClaim {contests: n.id}) } > 0"
 
-func entityUpsert(label string, others []string) string {
-	labels := setContested + ", n:" + label
-	if len(others) > 0 {
-		labels += " REMOVE n:" + strings.Join(others, ":")
+// kindLabels gives n the label of kind k and takes away every other kind's
+// label, so that an entity has one kind label. Labels come from the
+// registry only.
+func kindLabels(k domain.Kind) string {
+	var others []string
+	for _, o := range domain.Kinds() {
+		if o.Kind != k {
+			others = append(others, o.Label)
+		}
 	}
+	set := "n:" + k.Label()
+	if len(others) > 0 {
+		set += " REMOVE n:" + strings.Join(others, ":")
+	}
+	return set
+}
+
+func entityUpsert(k domain.Kind) string {
 	return `
 UNWIND $rows AS row
 MERGE (n:Entity {id: row.props.id})
-WITH n, row, n.hash IS NULL AS created` + upsertTail(labels)
+WITH n, row, n.hash IS NULL AS created` + upsertTail(setContested+", "+kindLabels(k))
 }
 
 // relationUpsert merges by id. A relation whose ends changed is deleted and
@@ -208,6 +221,13 @@ CALL (old, row) {
 }
 MERGE (a)-[n:` + typ + ` {id: row.props.id}]->(b)
 WITH n, row, n.hash IS NULL AS created` + upsertTail(setContested)
+}
+
+// newLoadSummary makes a summary with every map that counter.add writes
+// to: the loads build theirs here, so that none lacks one (a nil map
+// panics on the first row that counts in it).
+func newLoadSummary() *domain.LoadSummary {
+	return &domain.LoadSummary{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}, Kept: map[string]int{}}
 }
 
 type counter struct{ sum *domain.LoadSummary }
@@ -233,7 +253,7 @@ func (c counter) add(key string, rec *neo4j.Record) error {
 // transaction. Rows whose content is unchanged are not rewritten, so a
 // second load of the same data writes nothing.
 func (s *Store) Load(ctx context.Context, d *domain.Dataset, progress domain.Progress) (*domain.LoadSummary, error) {
-	sum := &domain.LoadSummary{Created: map[string]int{}, Updated: map[string]int{}, Unchanged: map[string]int{}, Kept: map[string]int{}}
+	sum := newLoadSummary()
 	c := counter{sum}
 	total := len(d.Sources) + len(d.Entities) + len(d.Relations) + len(d.CounterClaims)
 	done := 0
@@ -278,13 +298,7 @@ func (s *Store) Load(ctx context.Context, d *domain.Dataset, progress domain.Pro
 		if len(byKind[k.Kind]) == 0 {
 			continue
 		}
-		var others []string
-		for _, o := range domain.Kinds() {
-			if o.Kind != k.Kind {
-				others = append(others, o.Label)
-			}
-		}
-		if err := batches(string(k.Kind), entityUpsert(k.Label, others), byKind[k.Kind]); err != nil {
+		if err := batches(string(k.Kind), entityUpsert(k.Kind), byKind[k.Kind]); err != nil {
 			return sum, err
 		}
 	}

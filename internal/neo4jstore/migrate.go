@@ -91,7 +91,12 @@ func (s *Store) backfillRelationIDs(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if done, _, _ := neo4j.GetRecordValue[bool](recs[0], "done"); done {
+	if len(recs) != 1 {
+		return fmt.Errorf("migration %s: %d records", name, len(recs))
+	}
+	if done, _, err := neo4j.GetRecordValue[bool](recs[0], "done"); err != nil {
+		return fmt.Errorf("migration %s: %w", name, err)
+	} else if done {
 		return nil
 	}
 	for _, t := range domain.RelationTypes() {
@@ -106,12 +111,18 @@ RETURN count(r) AS n, max(r.id) AS last`, map[string]any{"after": after, "type":
 			if err != nil {
 				return err
 			}
-			n, _, _ := neo4j.GetRecordValue[int64](recs[0], "n")
+			if len(recs) != 1 {
+				return fmt.Errorf("migration %s: %d records", name, len(recs))
+			}
+			n, _, err := neo4j.GetRecordValue[int64](recs[0], "n")
+			if err != nil {
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
 			if n == 0 {
 				break
 			}
 			if after, _, err = neo4j.GetRecordValue[string](recs[0], "last"); err != nil {
-				return err
+				return fmt.Errorf("migration %s: %w", name, err)
 			}
 		}
 	}

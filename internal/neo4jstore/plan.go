@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -653,7 +654,7 @@ func decodeAudit(props map[string]any) (domain.AuditEvent, error) {
 	}
 	at, err := time.Parse(time.RFC3339Nano, d.str("at"))
 	if d.err != nil || err != nil {
-		return ev, fmt.Errorf("history: decode: %v %v", d.err, err)
+		return ev, fmt.Errorf("history: decode: %w", errors.Join(d.err, err))
 	}
 	ev.At = at
 	return ev, nil

@@ -45,7 +45,16 @@ func (s *Store) readOne(ctx context.Context, st Statement) (any, error) {
 	if err != nil || len(recs) == 0 {
 		return nil, err
 	}
-	x, _ := recs[0].Get("x")
+	return column(recs[0], "x")
+}
+
+// column returns the value of a record's column; a missing one is a bug
+// of the statement, not a null.
+func column(r *neo4j.Record, key string) (any, error) {
+	x, ok := r.Get(key)
+	if !ok {
+		return nil, fmt.Errorf("decode: no column %q", key)
+	}
 	return x, nil
 }
 
@@ -166,7 +175,10 @@ func (s *Store) ReadEntities(ctx context.Context, f domain.EntityFilter, first i
 		if i == first {
 			return out, true, fl.f, nil
 		}
-		x, _ := r.Get("x")
+		x, err := column(r, "x")
+		if err != nil {
+			return nil, false, nil, err
+		}
 		e, err := fl.entity(x, want)
 		if err != nil {
 			return nil, false, nil, err
@@ -202,7 +214,10 @@ func (s *Store) ReadSources(ctx context.Context, grade domain.Grade, first int, 
 		if i == first {
 			return out, true, fl.f, nil
 		}
-		x, _ := r.Get("x")
+		x, err := column(r, "x")
+		if err != nil {
+			return nil, false, nil, err
+		}
 		src, err := fl.source(x, want)
 		if err != nil {
 			return nil, false, nil, err
@@ -237,10 +252,10 @@ func (s *Store) ReadSearch(ctx context.Context, q domain.SearchQuery, want *doma
 	}
 	out := make([]domain.SearchHit, 0, len(recs))
 	for _, r := range recs {
-		x, _ := r.Get("x")
+		x, e0 := column(r, "x")
 		score, _, e1 := neo4j.GetRecordValue[float64](r, "score")
 		tier, _, e2 := neo4j.GetRecordValue[int64](r, "tier")
-		if err := firstErr(e1, e2); err != nil {
+		if err := firstErr(e0, e1, e2); err != nil {
 			return nil, nil, fmt.Errorf("search: decode: %w", err)
 		}
 		e, err := fl.entity(x, want)
@@ -380,7 +395,10 @@ func (fl *filler) fillRoot(r *neo4j.Record, id string, want domain.ResultPlan) e
 		return domain.Errorf(domain.ENOTFOUND, "no entity with id %q", id)
 	}
 	if want.Root != nil {
-		x, _ := r.Get("root")
+		x, err := column(r, "root")
+		if err != nil {
+			return err
+		}
 		if _, err := fl.entity(x, want.Root); err != nil {
 			return err
 		}
@@ -698,9 +716,13 @@ func (s *Store) ReadNeighborhood(ctx context.Context, q domain.SubgraphQuery, wa
 	fl := newFiller()
 	g := &domain.Subgraph{Entities: []domain.Entity{}, Relations: []domain.Relation{}, Sources: []domain.Source{}}
 	r := recs[0]
-	nodes, _ := r.Get("nodes")
-	edges, _ := r.Get("edges")
-	g.Truncated, _ = r.AsMap()["truncated"].(bool)
+	nodes, e1 := column(r, "nodes")
+	edges, e2 := column(r, "edges")
+	truncated, _, e3 := neo4j.GetRecordValue[bool](r, "truncated")
+	if err := firstErr(e1, e2, e3); err != nil {
+		return nil, nil, fmt.Errorf("neighborhood: %w", err)
+	}
+	g.Truncated = truncated
 	ns, e1 := asList(nodes, "nodes")
 	es, e2 := asList(edges, "edges")
 	if err := firstErr(e1, e2); err != nil {

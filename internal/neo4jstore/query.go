@@ -347,8 +347,8 @@ RETURN sid, id, props, type, from, to`,
 		sid, _, e0 := neo4j.GetRecordValue[string](r, "sid")
 		props, _, e1 := neo4j.GetRecordValue[map[string]any](r, "props")
 		_, isEntity, e2 := neo4j.GetRecordValue[string](r, "type") // null type: an entity
-		if err := firstErr(e0, e1); err != nil || (e2 != nil && !isEntity) {
-			return nil, fmt.Errorf("claims: decode: %v %v", err, e2)
+		if err := firstErr(e0, e1, e2); err != nil {
+			return nil, fmt.Errorf("claims: decode: %w", err)
 		}
 		page := out[sid]
 		if isEntity {

@@ -93,19 +93,9 @@ func timeParams(p map[string]any, t domain.Time) map[string]any {
 	return asOfParams(p, t.AsOf)
 }
 
-// checkTypes rejects relation types the registry does not know.
-func checkTypes(types []string) error {
-	for _, t := range types {
-		if _, ok := domain.LookupRelationType(t); !ok {
-			return domain.Errorf(domain.EBADINPUT, "unknown relation type %q", t)
-		}
-	}
-	return nil
-}
-
 // Relations returns the relations around q.IDs in one round trip.
 func (s *Store) Relations(ctx context.Context, q domain.RelationQuery) ([]domain.Relation, error) {
-	if err := checkTypes(q.Types); err != nil {
+	if err := domain.CheckTypes(q.Types); err != nil {
 		return nil, err
 	}
 	pattern := "(a:Entity {id: id})-[r]-(b:Entity)"

@@ -8,10 +8,13 @@ import (
 )
 
 // Statement is one Cypher statement with its parameters, exactly as the
-// store runs it. The builders here and in planned.go are the one place each
-// read statement is written: the store runs them, and bench/ profiles and
-// runs the planned ones through the driver. They expect queries that passed
-// their domain Validate.
+// store runs it. The builders here and in planned.go write the statements
+// of the API's root fields and loaders once, for two callers: the store
+// runs them, and bench/ profiles and runs them through the driver. They
+// expect queries that passed their domain Validate. The store's other reads
+// (the interop and export lookups in read.go and query.go, stats, the graph
+// version, the loader's id checks, keys and history) are written next to
+// the method that runs them: nothing else runs them.
 type Statement struct {
 	Name   string
 	Cypher string

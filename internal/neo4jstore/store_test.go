@@ -177,3 +177,36 @@ func TestLoadResolvesStoredIDs(t *testing.T) {
 		t.Errorf("rel:t10 was written")
 	}
 }
+
+// LoadRelations, the bulk path bench/ measures, keeps a relation an editor
+// changed and counts it as kept, as Load does. Its summary once had no Kept
+// map, and the first kept row panicked (issue 15).
+func TestLoadRelationsKeepsEditedRelations(t *testing.T) {
+	s := neo4jtest.MustStore(t)
+	mustLoad(t, s, "testdata/fixture.yaml")
+	p, probs := ingest.ParsePaths([]string{"testdata/fixture.yaml"})
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	var rel domain.Relation
+	for _, r := range p.Dataset.Relations {
+		if r.ID == "rel:t3" {
+			rel = r
+		}
+	}
+	edited := rel
+	edited.Note = "changed by an editor"
+	if _, err := s.UpsertRelation(t.Context(), editor, edited, "test"); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := s.LoadRelations(t.Context(), []domain.Relation{rel}, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sum.Kept[rel.Type]; got != 1 {
+		t.Errorf("kept %v, want 1 %s (created %v, updated %v, unchanged %v)", sum.Kept, rel.Type, sum.Created, sum.Updated, sum.Unchanged)
+	}
+	if n := neo4jtest.MustCount(t, "MATCH ()-[r {id: 'rel:t3', note: 'changed by an editor'}]->() RETURN count(r) AS n", nil); n != 1 {
+		t.Errorf("the editor's change is gone: %d relations with the edited note", n)
+	}
+}

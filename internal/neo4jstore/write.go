@@ -242,14 +242,7 @@ func (s *Store) UpsertEntity(ctx context.Context, p *domain.Principal, e domain.
 			}
 		}
 		props := withEdit(entityProps(&e), actor, now)
-		var others []string
-		for _, k := range domain.Kinds() {
-			if k.Kind != e.Kind {
-				others = append(others, k.Label)
-			}
-		}
-		// Labels come from the registry only.
-		after, err := writeClaim(ctx, tx, `MATCH (n:Entity {id: $id}) SET n = $props, n:`+e.Kind.Label()+` REMOVE n:`+strings.Join(others, ":"),
+		after, err := writeClaim(ctx, tx, `MATCH (n:Entity {id: $id}) SET n = $props, `+kindLabels(e.Kind),
 			map[string]any{"id": e.ID, "props": props})
 		if err != nil {
 			return nil, err
@@ -328,9 +321,12 @@ RETURN a.id AS from, b.id AS to, properties(r) AS props`, map[string]any{"id": i
 	if err != nil || len(recs) == 0 {
 		return "", "", nil, err
 	}
-	from, _, _ = neo4j.GetRecordValue[string](recs[0], "from")
-	to, _, _ = neo4j.GetRecordValue[string](recs[0], "to")
-	props, _, _ = neo4j.GetRecordValue[map[string]any](recs[0], "props")
+	from, _, e1 := neo4j.GetRecordValue[string](recs[0], "from")
+	to, _, e2 := neo4j.GetRecordValue[string](recs[0], "to")
+	props, _, e3 := neo4j.GetRecordValue[map[string]any](recs[0], "props")
+	if err := firstErr(e1, e2, e3); err != nil {
+		return "", "", nil, fmt.Errorf("relation %s: decode: %w", id, err)
+	}
 	return from, to, props, nil
 }
 
@@ -449,9 +445,18 @@ RETURN properties(n) AS after, befores, [r IN rels | properties(r)] AS afters`,
 		if err != nil {
 			return nil, err
 		}
-		after, _, _ := neo4j.GetRecordValue[map[string]any](recs[0], "after")
-		befores, _, _ := neo4j.GetRecordValue[[]any](recs[0], "befores")
-		afters, _, _ := neo4j.GetRecordValue[[]any](recs[0], "afters")
+		if len(recs) != 1 {
+			return nil, fmt.Errorf("retract entity %s: %d records", id, len(recs))
+		}
+		after, _, e1 := neo4j.GetRecordValue[map[string]any](recs[0], "after")
+		befores, _, e2 := neo4j.GetRecordValue[[]any](recs[0], "befores")
+		afters, _, e3 := neo4j.GetRecordValue[[]any](recs[0], "afters")
+		if err := firstErr(e1, e2, e3); err != nil {
+			return nil, fmt.Errorf("retract entity %s: decode: %w", id, err)
+		}
+		if len(afters) != len(befores) {
+			return nil, fmt.Errorf("retract entity %s: %d relations before, %d after", id, len(befores), len(afters))
+		}
 		audits := []map[string]any{auditProps(domain.AuditRetract, "entity", id, actor, reason, before, after, now)}
 		for i, x := range befores {
 			m, _ := x.(map[string]any)
@@ -506,7 +511,13 @@ RETURN properties(r) AS after`, map[string]any{"id": id, "at": at, "actor": acto
 		if err != nil {
 			return nil, err
 		}
-		after, _, _ := neo4j.GetRecordValue[map[string]any](recs[0], "after")
+		if len(recs) != 1 {
+			return nil, fmt.Errorf("retract relation %s: %d records", id, len(recs))
+		}
+		after, _, err := neo4j.GetRecordValue[map[string]any](recs[0], "after")
+		if err != nil {
+			return nil, fmt.Errorf("retract relation %s: decode: %w", id, err)
+		}
 		audit := auditProps(domain.AuditRetract, "relation", id, actor, reason, before, after, now)
 		_, err = txRecords(ctx, tx, createAudit, map[string]any{"audit": audit})
 		return nil, err

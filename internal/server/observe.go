@@ -118,9 +118,6 @@ func (m *Metrics) ObservePool(inUse func() int64, size int) {
 			func() float64 { return float64(size) }))
 }
 
-// Register adds more collectors (e.g. the driver's pool gauges).
-func (m *Metrics) Register(cs ...prometheus.Collector) { m.reg.MustRegister(cs...) }
-
 func (m *Metrics) handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
 
 func route(path string) string {

@@ -1,5 +1,7 @@
-// Package server is aidtrace's HTTP face: /graphql, /healthz and /readyz,
-// with the limits every request gets.
+// Package server is aidtrace's HTTP face, with the limits every request
+// gets. It serves /graphql, /metrics, /healthz and /readyz itself, and
+// makes the /export, /reconcile and /supplier-check handlers that
+// cmd/aidtrace mounts (with the explorer at /).
 package server
 
 import (

@@ -173,9 +173,6 @@ func New(sz Sizes, seed uint64) (*Generator, error) {
 	return &Generator{sz: sz, seed: seed}, nil
 }
 
-// Sizes returns the generator's sizes.
-func (g *Generator) Sizes() Sizes { return g.sz }
-
 func entity(id string, kind domain.Kind, name, nameZh string) domain.Entity {
 	return domain.Entity{ID: id, Kind: kind, Name: name, NameZh: nameZh, Citations: cite, Synthetic: true}
 }

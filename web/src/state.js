@@ -6,10 +6,14 @@
 // id       the focus entity (neighbourhood and chain modes)
 // mode     neighborhood (default) | up | down | path
 // from, to the path finder's endpoints (mode=path)
-// depth    neighbourhood depth around the focus (or the path endpoints), 0-3, default 1
+// depth    neighbourhood depth around the focus (or the path endpoints), 0 to the API's cap, default 1
 // asOf     YYYY, YYYY-MM or YYYY-MM-DD: only relations known in force then; absent: all dates
 // notKnown 1: with asOf, also relations not known to be in force then (marked)
-// limit    most entities in the neighbourhood, 1-2000, default 200
+// limit    most entities in the neighbourhood, 1 to the API's cap, default 200
+//
+// The date form and the caps come from the domain (registry.json, generated
+// by `go generate ./web/...`), so a link the explorer accepts is one the API
+// accepts.
 // sel      the selected entity or relation shown in the side panel (default: the focus)
 // layout   hierarchy (default) | force
 // exp      entities expanded in place (their neighbours added), in order
@@ -19,6 +23,8 @@
 // grade    AB: only relations with an A or B source
 // strength MODERATE or STRONG: only relations at least that strong
 // dated    1: only relations some source dates
+
+import registry from './registry.json' with { type: 'json' };
 
 export const MODES = ['neighborhood', 'up', 'down', 'path'];
 export const LAYOUTS = ['hierarchy', 'force'];
@@ -46,7 +52,7 @@ export const DEFAULTS = Object.freeze({
   dated: false,
 });
 
-const DATE_RE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
+const DATE_RE = new RegExp(registry.partialDate);
 
 /** Whether s is a partial date the API accepts: YYYY, YYYY-MM or YYYY-MM-DD. */
 export function isPartialDate(s) {
@@ -91,12 +97,12 @@ export function parseState(search) {
   s.mode = MODES.includes(mode) ? mode : DEFAULTS.mode;
   s.from = (p.get('from') || '').trim();
   s.to = (p.get('to') || '').trim();
-  s.depth = intIn(p.get('depth'), 0, 3, DEFAULTS.depth);
+  s.depth = intIn(p.get('depth'), 0, registry.limits.neighborhoodDepth, DEFAULTS.depth);
   const asOf = (p.get('asOf') || '').trim();
   if (isPartialDate(asOf)) s.asOf = asOf;
   else if (p.has('asOf') && asOf !== '') s.errors.push(`The link's date “${asOf}” is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.`);
   s.notKnown = p.get('notKnown') === '1';
-  s.limit = intIn(p.get('limit'), 1, 2000, DEFAULTS.limit);
+  s.limit = intIn(p.get('limit'), 1, registry.limits.neighborhoodLimit, DEFAULTS.limit);
   s.sel = (p.get('sel') || '').trim();
   const layout = p.get('layout') || '';
   s.layout = LAYOUTS.includes(layout) ? layout : DEFAULTS.layout;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULTS, formatState, isPartialDate, parsePositions, parseState, startIds } from '../src/state.js';
+import registry from '../src/registry.json' with { type: 'json' };
 
 const clean = (s) => {
   const { errors, ...rest } = s;
@@ -86,4 +87,11 @@ test('positions: bad entries are dropped', () => {
 test('partial dates', () => {
   for (const d of ['2010', '2010-03', '2010-03-29']) assert.ok(isPartialDate(d), d);
   for (const d of ['10', '2010-3', '2010-00', '2010-03-32', '2010/03', '']) assert.ok(!isPartialDate(d), d);
+});
+
+test('the date form and the caps are the API\'s (registry.json, from internal/domain)', () => {
+  assert.equal(parseState('?id=x:y&depth=99').depth, registry.limits.neighborhoodDepth);
+  assert.equal(parseState('?id=x:y&limit=999999').limit, registry.limits.neighborhoodLimit);
+  for (const d of ['1000', '2015-06', '2016-02-29']) assert.ok(isPartialDate(d), d);
+  for (const d of ['0999', '2015-13', '2015-6', '2015-06-32', '15']) assert.ok(!isPartialDate(d), d);
 });

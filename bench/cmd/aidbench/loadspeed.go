@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/export"
 	"github.com/aidtrace/aidtrace/internal/synth"
 )
 
@@ -111,7 +112,7 @@ func loadSpeed(ctx context.Context, args []string) error {
 	if err := deleteRels(); err != nil {
 		return err
 	}
-	for _, s := range splitList(*settings) {
+	for _, s := range export.SplitList(*settings) {
 		b, w, ok := strings.Cut(s, "x")
 		batch, err1 := strconv.Atoi(b)
 		workers, err2 := strconv.Atoi(w)

@@ -33,6 +33,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/export"
 	"github.com/aidtrace/aidtrace/internal/localneo4j"
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 	"github.com/aidtrace/aidtrace/internal/synth"
@@ -179,16 +180,6 @@ type memoryRun struct {
 	SlopeMBPerMin float64 `json:"slopeMBPerMin"`
 }
 
-func splitList(s string) []string {
-	var out []string
-	for _, x := range strings.Split(s, ",") {
-		if x = strings.TrimSpace(x); x != "" {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("aidbench run", flag.ContinueOnError)
 	scale := fs.String("scale", "S", "synthetic dataset size: S, M or L")
@@ -215,7 +206,7 @@ func run(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	targetNames := splitList(*targetsFlag)
+	targetNames := export.SplitList(*targetsFlag)
 	if i := slices.Index(targetNames, "aidtrace"); *cached && i >= 0 && !slices.Contains(targetNames, "aidtrace-cached") {
 		targetNames = slices.Insert(targetNames, i+1, "aidtrace-cached")
 	}
@@ -224,7 +215,7 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	var rateList []float64
-	for _, r := range splitList(*rates) {
+	for _, r := range export.SplitList(*rates) {
 		f, err := strconv.ParseFloat(r, 64)
 		if err != nil || f <= 0 {
 			return fmt.Errorf("--rates: %q is not a positive number", r)
@@ -232,7 +223,7 @@ func run(ctx context.Context, args []string) error {
 		rateList = append(rateList, f)
 	}
 	want := map[string]bool{}
-	for _, s := range splitList(*shapesFlag) {
+	for _, s := range export.SplitList(*shapesFlag) {
 		want[s] = true
 	}
 	var chosen []shape
@@ -402,7 +393,7 @@ func run(ctx context.Context, args []string) error {
 	if cachedAid != nil {
 		res.Cache = &cacheSection{Repeat: &repeatModel{Share: *repeatShare, Views: *views}}
 		if aid != nil && *satDur > 0 {
-			res.Cache.Embed = embedRuns(ctx, strings.TrimSuffix(aidURL, "/graphql"), cachedBase, splitList(*embedShapes), sz, *seed, *workers, *satDur)
+			res.Cache.Embed = embedRuns(ctx, strings.TrimSuffix(aidURL, "/graphql"), cachedBase, export.SplitList(*embedShapes), sz, *seed, *workers, *satDur)
 		}
 		res.Cache.Memory = scrapeCache(ctx, cachedBase+"/metrics", cachedAid.cmd.Process.Pid)
 	}

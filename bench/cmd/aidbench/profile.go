@@ -14,6 +14,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/aidtrace/aidtrace/internal/export"
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 	"github.com/aidtrace/aidtrace/internal/synth"
 )
@@ -45,7 +46,7 @@ func profile(ctx context.Context, args []string) error {
 	}
 	defer drv.Close(context.Background())
 	want := map[string]bool{}
-	for _, s := range splitList(*shapesFlag) {
+	for _, s := range export.SplitList(*shapesFlag) {
 		want[s] = true
 	}
 	var chosen []shape

@@ -1,7 +1,8 @@
 // Command genregistry writes the entity kinds and relation types of the
-// domain registry as JSON for the explorer (web/src/registry.json), so the
-// explorer's styles, legend and filters come from the one registry instead of
-// a hand-kept copy. Run by `go generate ./web/...`; main_test.go fails when
+// domain registry, the form of a date and the caps of the arguments the
+// explorer sets, as JSON for the explorer (web/src/registry.json), so the
+// explorer's styles, legend, filters and link checks come from the domain
+// instead of a hand-kept copy. Run by `go generate ./web/...`; main_test.go fails when
 // the committed file is stale, and the explorer's unit tests fail when a kind
 // has no style.
 package main
@@ -29,10 +30,19 @@ type relationType struct {
 	To             []string `json:"to"`
 }
 
+// limits are the caps of the API arguments the explorer lets a reader set.
+type limits struct {
+	NeighborhoodDepth int `json:"neighborhoodDepth"`
+	NeighborhoodLimit int `json:"neighborhoodLimit"`
+}
+
 type registry struct {
 	Comment       string         `json:"//"`
 	Kinds         []kind         `json:"kinds"`
 	RelationTypes []relationType `json:"relationTypes"`
+	// PartialDate is the form of a date the API accepts (a regular expression).
+	PartialDate string `json:"partialDate"`
+	Limits      limits `json:"limits"`
 }
 
 func kindNames(ks []domain.Kind) []string {
@@ -52,6 +62,8 @@ func generate() ([]byte, error) {
 	for _, t := range domain.RelationTypes() {
 		r.RelationTypes = append(r.RelationTypes, relationType{t.Name, t.Meaning, t.Responsibility.String(), kindNames(t.From), kindNames(t.To)})
 	}
+	r.PartialDate = domain.PartialDatePattern
+	r.Limits = limits{NeighborhoodDepth: domain.MaxHoodDepth, NeighborhoodLimit: domain.MaxHoodLimit}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
