@@ -2420,10 +2420,11 @@ type Query {
   ): ChainResult!
 
   """
-  How a brand, firm or factory is linked to the pairing programme and to
-  designation lists, and how firmly: supply and ownership steps from it to a
-  site, then chains of responsibility up to an aiding party, or designations of
-  the site. Each step gives its relation with evidence, dates and
+  How a brand, firm or factory is linked to the pairing programme, to
+  designation lists and to labour transfers, and how firmly: supply and
+  ownership steps from it to a site, then chains of responsibility up to an
+  aiding party, a designation of the site, or a transfer of workers to the
+  site (from the area they came from, or by who organised it). Each step gives its relation with evidence, dates and
   counter-claims (denials, ended contracts).
   """
   exposure(
@@ -2668,15 +2669,17 @@ enum ExposureReason {
   AIDING_PARTY
   "A designation list (e.g. the UFLPA Entity List) names an entity on the way."
   DESIGNATION
+  "A workplace on the way received transferred workers: the link ends at the area they came from or at who organised the transfer (a TRANSFERS_WORKERS_TO)."
+  LABOUR_TRANSFER
 }
 
 """
 One way an entity is linked: supply or ownership steps from it to a site (a
 factory it buys from, a firm it owns), then responsibility up to an aiding
-party, or a designation of the site.
+party, a designation of the site, or a transfer of workers to the site.
 """
 type ExposureLink {
-  "The aiding party or designation list reached."
+  "The aiding party, designation list, or transfer origin or organiser reached."
   target: Entity!
   "What the link reaches."
   reason: ExposureReason!

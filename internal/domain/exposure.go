@@ -47,6 +47,12 @@ const (
 	ExposureAidingParty ExposureReason = "AIDING_PARTY"
 	// ExposureDesignation: a designation list names an entity on the way.
 	ExposureDesignation ExposureReason = "DESIGNATION"
+	// ExposureLabourTransfer: a workplace on the way received transferred
+	// workers; the link ends at the transfer's origin or organiser (the
+	// from-end of a TRANSFERS_WORKERS_TO). It holds where the sources name
+	// where the workers came from but no aiding party answers for that place
+	// (a prefecture several provinces share).
+	ExposureLabourTransfer ExposureReason = "LABOUR_TRANSFER"
 )
 
 // Step is one relation of an exposure link, walked from Start to End

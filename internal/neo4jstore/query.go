@@ -393,11 +393,10 @@ func exposureParams(q domain.ExposureQuery) map[string]any {
 
 // exposureMatch binds the links of an exposure: p1 (the supply steps from
 // the entity to a site, ExposureSupplyDepth at most, none for the entity
-// itself), q (from the site, responsibility up to the first aiding party
-// reached, or the designation of the site by a list), t (the target) and
-// reason. Up to the first aiding party, written as pattern of registry
-// types.
-// q (the steps from the site on), t (the target) and reason.
+// itself), q (from the site: responsibility up to the first aiding party
+// reached; or the designation of the site by a list; or a transfer of
+// workers to the site, from its origin or organiser), t (the target) and
+// reason. Steps are written as patterns of registry types.
 func exposureMatch(t domain.Time) string {
 	viaIn, viaOut := stepTypes(true, nil)
 	supply := typeLabels(append(append([]string{}, domain.ExposureTypes.Backward...), domain.ExposureTypes.Forward...))
@@ -416,9 +415,13 @@ CALL (p1, site) {
   UNION
   MATCH q = (site)<-[d:DESIGNATED]-(t:Entity) WHERE %[8]s
   RETURN q, t, 'DESIGNATION' AS reason
+  UNION
+  MATCH q = (site)<-[w:TRANSFERS_WORKERS_TO]-(t:Entity) WHERE %[11]s AND NOT t IN nodes(p1)
+  RETURN q, t, 'LABOUR_TRANSFER' AS reason
 }
 WITH p1, q, t, reason`,
 		activeAt("s", t), domain.ExposureSupplyDepth,
 		stepClause("r", "a"), activeAt("r", t), domain.ExposureChainDepth,
-		aidingPartyClause("t"), aidingPartyClause("n"), activeAt("d", t), supply, typeLabels(append(viaIn, viaOut...)))
+		aidingPartyClause("t"), aidingPartyClause("n"), activeAt("d", t), supply, typeLabels(append(viaIn, viaOut...)),
+		activeAt("w", t))
 }

@@ -272,13 +272,42 @@ func TestSeedTraversal(t *testing.T) {
 		}
 	}
 
-	// Exposure from Badger Sport returns its link to the programme through
-	// Hetian Taida, with the termination of 2019 on it.
-	exp, err := s.Exposure(ctx, domain.ExposureQuery{ID: "buyer:badger-sport", First: 200})
+	// Exposure from Nike returns the Taekwang link with its 2020 ending: a
+	// labour transfer to its supplier (no aiding party answers for the
+	// workers' prefectures, see above).
+	exp, err := s.Exposure(ctx, domain.ExposureQuery{ID: "buyer:nike", First: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
 	found := false
+	for _, l := range exp.Links {
+		if l.Steps[0].End != "factory:qingdao-taekwang-shoes" || !l.Contested {
+			continue
+		}
+		if l.Reason != domain.ExposureLabourTransfer {
+			t.Errorf("Nike's link through Taekwang: %s, want %s", l.Reason, domain.ExposureLabourTransfer)
+		}
+		for _, st := range l.Steps {
+			ccs, err := s.CounterClaims(ctx, []string{st.Relation.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, cc := range ccs[st.Relation.ID] {
+				found = found || (cc.Kind == "termination" && cc.Date.Year == 2020)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("exposure from Nike lacks the Taekwang link with its 2020 ending: %d links", len(exp.Links))
+	}
+
+	// Exposure from Badger Sport reaches an aiding party through Hetian
+	// Taida, with the termination of 2019 on the way.
+	exp, err = s.Exposure(ctx, domain.ExposureQuery{ID: "buyer:badger-sport", First: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found = false
 	for _, l := range exp.Links {
 		if l.Reason != domain.ExposureAidingParty || !l.Contested {
 			continue
@@ -294,6 +323,6 @@ func TestSeedTraversal(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Errorf("exposure from Badger Sport lacks the link with its 2019 termination: %d links", len(exp.Links))
+		t.Errorf("exposure from Badger Sport lacks the link to an aiding party with its 2019 termination: %d links", len(exp.Links))
 	}
 }

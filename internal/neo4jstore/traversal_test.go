@@ -316,6 +316,23 @@ func TestExposure(t *testing.T) {
 	if aiding == nil || listed == nil {
 		t.Fatalf("exposure lacks the aiding-party or the designation link: %+v", res.Links)
 	}
+	// The workers transferred to the factory: one link to each origin and
+	// organiser, ending with the transfer.
+	transfers := map[string]bool{}
+	for _, l := range res.Links {
+		if l.Reason == domain.ExposureLabourTransfer {
+			last := l.Steps[len(l.Steps)-1].Relation
+			if last.Type != "TRANSFERS_WORKERS_TO" || last.From != l.Target {
+				t.Errorf("labour-transfer link to %s ends with %s %s", l.Target, last.Type, last.ID)
+			}
+			transfers[l.Target] = true
+		}
+	}
+	for _, want := range []string{"county:t-n1", "bureau:t-bureau", "prefecture:t-south"} {
+		if !transfers[want] {
+			t.Errorf("exposure lacks the labour transfer from %s: %v", want, transfers)
+		}
+	}
 	sup := aiding.Steps[0].Relation
 	if sup.ValidTo.String() != "2020-07" || !sup.Contested || !aiding.Contested {
 		t.Errorf("supply step: validTo %q, contested %v (link %v); want the 2020 ending and its counter-claim", sup.ValidTo, sup.Contested, aiding.Contested)

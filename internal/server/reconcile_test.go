@@ -693,18 +693,21 @@ func TestReconcileSeedBatch(t *testing.T) {
 			}
 		}
 	}
-	// Nike is exposed to a designation list through Esquel, its supplier.
-	// (Not to an aiding party through Taekwang: the sources name only the
-	// workers' prefecture, which several provinces share, so no province
-	// answers for them.)
-	viaEsquel, viaTaekwang := false, false
+	// Nike is exposed to a designation list through Esquel, its supplier,
+	// and to a labour transfer through Taekwang; not to an aiding party
+	// through Taekwang: the sources name only the workers' prefectures,
+	// which several provinces share, so no province answers for them.
+	viaEsquel, transferTaekwang, aidTaekwang := false, false, false
 	if x := got.Rows[0].Exposure; x != nil {
 		for _, p := range x.Paths {
 			viaEsquel = viaEsquel || p.Reason == "DESIGNATION" && strings.Contains(p.Steps[0].From, "esquel")
-			viaTaekwang = viaTaekwang || p.Reason == "AIDING_PARTY" && p.Steps[0].From == "factory:qingdao-taekwang-shoes"
+			fromTaekwang := p.Steps[0].From == "factory:qingdao-taekwang-shoes"
+			transferTaekwang = transferTaekwang || p.Reason == "LABOUR_TRANSFER" && fromTaekwang
+			aidTaekwang = aidTaekwang || p.Reason == "AIDING_PARTY" && fromTaekwang
 		}
 	}
-	if !viaEsquel || viaTaekwang {
-		t.Errorf("Nike's exposure: through Esquel to a designation list %v (want true), through Taekwang to an aiding party %v (want false): %+v", viaEsquel, viaTaekwang, got.Rows[0].Exposure)
+	if !viaEsquel || !transferTaekwang || aidTaekwang {
+		t.Errorf("Nike's exposure: through Esquel to a designation list %v (want true), a transfer to Taekwang %v (want true), through Taekwang to an aiding party %v (want false): %+v",
+			viaEsquel, transferTaekwang, aidTaekwang, got.Rows[0].Exposure)
 	}
 }

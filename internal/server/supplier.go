@@ -380,10 +380,12 @@ type targetRef struct {
 type exposureOut struct {
 	Links     int  `json:"links"`
 	Truncated bool `json:"truncated"`
-	// AidingParties and Designations are the targets reached, each with the
-	// strength of its strongest link.
-	AidingParties []targetRef `json:"aidingParties"`
-	Designations  []targetRef `json:"designations"`
+	// AidingParties, Designations and LabourTransfers (the areas workers
+	// were transferred from, and who organised it) are the targets reached,
+	// each with the strength of its strongest link.
+	AidingParties   []targetRef `json:"aidingParties"`
+	Designations    []targetRef `json:"designations"`
+	LabourTransfers []targetRef `json:"labourTransfers"`
 	// Strength is the strongest link's; WeakestLink is that link's weakest
 	// step: what the best-established exposure rests on.
 	Strength      string    `json:"strength,omitempty"`
@@ -550,7 +552,7 @@ func dedupe(xs []string) []string {
 
 // exposureSummary shapes one entity's exposure for a row.
 func exposureSummary(x *domain.Exposure, counter map[string][]domain.CounterClaim, id string, ref func(string) entityRef) *exposureOut {
-	out := &exposureOut{AidingParties: []targetRef{}, Designations: []targetRef{}, Paths: []linkOut{}}
+	out := &exposureOut{AidingParties: []targetRef{}, Designations: []targetRef{}, LabourTransfers: []targetRef{}, Paths: []linkOut{}}
 	if x == nil {
 		return out
 	}
@@ -565,9 +567,12 @@ func exposureSummary(x *domain.Exposure, counter map[string][]domain.CounterClai
 		if !seenTarget[l.Target] {
 			seenTarget[l.Target] = true
 			t := targetRef{ref(l.Target), l.Strength.String()}
-			if l.Reason == domain.ExposureDesignation {
+			switch l.Reason {
+			case domain.ExposureDesignation:
 				out.Designations = append(out.Designations, t)
-			} else {
+			case domain.ExposureLabourTransfer:
+				out.LabourTransfers = append(out.LabourTransfers, t)
+			default:
 				out.AidingParties = append(out.AidingParties, t)
 			}
 		}
@@ -605,8 +610,8 @@ func stepOf(st domain.Step, ref func(string) entityRef) stepOut {
 
 // supplierCSVColumns are the columns the check adds to each row.
 var supplierCSVColumns = []string{"aidtrace_status", "aidtrace_id", "aidtrace_name", "aidtrace_kind", "aidtrace_score",
-	"aidtrace_match", "aidtrace_url", "exposure_links", "aiding_parties", "designations", "exposure_strength",
-	"weakest_link", "contested", "counter_claims"}
+	"aidtrace_match", "aidtrace_url", "exposure_links", "aiding_parties", "designations", "labour_transfers_from",
+	"exposure_strength", "weakest_link", "contested", "counter_claims"}
 
 // writeSupplierCSV writes the rows as uploaded, each with the columns above.
 func writeSupplierCSV(w io.Writer, s *sheet, res *supplierResult) error {
@@ -625,18 +630,19 @@ func writeSupplierCSV(w io.Writer, s *sheet, res *supplierResult) error {
 	for _, r := range res.Rows {
 		rec := make([]string, width, width+len(supplierCSVColumns))
 		copy(rec, r.Values)
-		add := []string{r.Status, "", "", "", "", "", "", "", "", "", "", "", "", ""}
+		add := make([]string, len(supplierCSVColumns))
+		add[0] = r.Status
 		if r.Entity != nil {
 			add[1], add[2], add[3], add[6] = r.Entity.ID, r.Entity.Name, r.Entity.Kind, r.Entity.URL
 			add[4], add[5] = strconv.FormatFloat(r.Score, 'f', -1, 64), strconv.FormatBool(r.Match)
 		}
 		if x := r.Exposure; x != nil {
 			add[7] = strconv.Itoa(x.Links)
-			add[8], add[9], add[10] = names(x.AidingParties), names(x.Designations), x.Strength
+			add[8], add[9], add[10], add[11] = names(x.AidingParties), names(x.Designations), names(x.LabourTransfers), x.Strength
 			if x.WeakestLink != nil {
-				add[11] = describeStep(x.WeakestLink)
+				add[12] = describeStep(x.WeakestLink)
 			}
-			add[12], add[13] = strconv.FormatBool(x.Contested), strconv.Itoa(x.CounterClaims)
+			add[13], add[14] = strconv.FormatBool(x.Contested), strconv.Itoa(x.CounterClaims)
 		}
 		if err := cw.Write(append(rec, add...)); err != nil {
 			return err

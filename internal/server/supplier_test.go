@@ -45,14 +45,15 @@ type supplierAnswer struct {
 			Score float64
 		}
 		Exposure *struct {
-			Links         int
-			AidingParties []struct{ ID, Name, Strength string }
-			Designations  []struct{ ID, Name, Strength string }
-			Strength      string
-			WeakestLink   *struct{ Relation, Type, Strength, BestGrade string }
-			Contested     bool
-			CounterClaims int
-			Paths         []struct {
+			Links           int
+			AidingParties   []struct{ ID, Name, Strength string }
+			Designations    []struct{ ID, Name, Strength string }
+			LabourTransfers []struct{ ID, Name, Strength string }
+			Strength        string
+			WeakestLink     *struct{ Relation, Type, Strength, BestGrade string }
+			Contested       bool
+			CounterClaims   int
+			Paths           []struct {
 				Target      struct{ ID string }
 				Reason      string
 				Strength    string
@@ -147,11 +148,15 @@ func TestSupplierCheck(t *testing.T) {
 	}
 
 	// The brand's exposure: through its supplier to the aiding province
-	// (resting on a grade-C hop: weak) and to the designation list
-	// (strong); the supply link is contested by a counter-claim.
+	// (resting on a grade-C hop: weak), to the designation list (strong)
+	// and to the county the supplier's workers were transferred from
+	// (weak); the supply link is contested by a counter-claim.
 	x := got.Rows[0].Exposure
-	if x.Links != 2 || len(x.Paths) != 2 {
-		t.Fatalf("brand: %d links, %d paths, want 2", x.Links, len(x.Paths))
+	if x.Links != 3 || len(x.Paths) != 3 {
+		t.Fatalf("brand: %d links, %d paths, want 3", x.Links, len(x.Paths))
+	}
+	if len(x.LabourTransfers) != 1 || x.LabourTransfers[0].ID != "county:fx-xiling" || x.LabourTransfers[0].Strength != "WEAK" {
+		t.Errorf("brand: labour transfers %+v", x.LabourTransfers)
 	}
 	// Each target with the strength of its own strongest link.
 	if len(x.AidingParties) != 1 || x.AidingParties[0].ID != "province:fx-dongjiang" || x.AidingParties[0].Name != "Dongjiang" || x.AidingParties[0].Strength != "WEAK" {
@@ -167,7 +172,12 @@ func TestSupplierCheck(t *testing.T) {
 	if x.Strength != "STRONG" || x.Paths[0].Reason != "DESIGNATION" || x.WeakestLink == nil || x.WeakestLink.Relation != "rel:fx-supplies" {
 		t.Errorf("brand: strength %s first %s weakest %+v", x.Strength, x.Paths[0].Reason, x.WeakestLink)
 	}
-	aid := x.Paths[1]
+	// Then the weak links, shortest first: the transfer (two steps), then
+	// the aiding party (three).
+	if x.Paths[1].Reason != "LABOUR_TRANSFER" {
+		t.Errorf("brand's second link: %+v, want the labour transfer", x.Paths[1])
+	}
+	aid := x.Paths[2]
 	var steps []string
 	for _, s := range aid.Steps {
 		steps = append(steps, s.Relation)
@@ -179,7 +189,7 @@ func TestSupplierCheck(t *testing.T) {
 	}
 	// The factory's own exposure; the namesake in another city has none;
 	// the county is itself paired (one step, strong).
-	if x := got.Rows[1].Exposure; x.Links != 2 || x.Strength != "STRONG" || x.Contested || x.CounterClaims != 0 {
+	if x := got.Rows[1].Exposure; x.Links != 3 || x.Strength != "STRONG" || x.Contested || x.CounterClaims != 0 {
 		t.Errorf("factory: %+v", x)
 	}
 	if x := got.Rows[2].Exposure; x.Links != 0 || x.Strength != "" || x.WeakestLink != nil || len(x.AidingParties) != 0 {
@@ -228,7 +238,7 @@ func TestSupplierCheck(t *testing.T) {
 				col[h] = i
 			}
 			for _, h := range []string{"Supplier name", "Note", "aidtrace_status", "aidtrace_id", "aidtrace_score", "aidtrace_match",
-				"aidtrace_url", "exposure_links", "aiding_parties", "designations", "exposure_strength", "weakest_link", "contested", "counter_claims"} {
+				"aidtrace_url", "exposure_links", "aiding_parties", "designations", "labour_transfers_from", "exposure_strength", "weakest_link", "contested", "counter_claims"} {
 				if _, ok := col[h]; !ok {
 					t.Errorf("no column %s in %v", h, recs[0])
 				}
@@ -236,8 +246,9 @@ func TestSupplierCheck(t *testing.T) {
 			brand := recs[1]
 			for h, want := range map[string]string{
 				"Supplier name": "Larkspur Athletics", "Note": "the brand", "aidtrace_status": "match", "aidtrace_id": "buyer:fx-larkspur",
-				"aidtrace_match": "true", "exposure_links": "2", "aiding_parties": "Dongjiang (WEAK)", "designations": "Fixture Entity List (STRONG)",
-				"exposure_strength": "STRONG", "contested": "true", "counter_claims": "1",
+				"aidtrace_match": "true", "exposure_links": "3", "aiding_parties": "Dongjiang (WEAK)", "designations": "Fixture Entity List (STRONG)",
+				"labour_transfers_from": "Xiling County (WEAK)",
+				"exposure_strength":     "STRONG", "contested": "true", "counter_claims": "1",
 			} {
 				if brand[col[h]] != want {
 					t.Errorf("brand %s = %q, want %q", h, brand[col[h]], want)
@@ -340,13 +351,13 @@ func TestSupplierCheckShapes(t *testing.T) {
 	}
 
 	// asOf: in 2019 the brand is known to be exposed to the aiding
-	// province (every hop attested then), not yet to the list (2023); in
-	// 2023 to the list, and the transfer is no longer attested; in 2025
-	// the supply link had ended (2016–2024).
+	// province and the transfer (every hop attested then), not yet to the
+	// list (2023); in 2023 to the list, and the transfer is no longer
+	// attested; in 2025 the supply link had ended (2016–2024).
 	for _, tc := range []struct {
 		asOf  string
 		links int
-	}{{"2019", 1}, {"2023", 1}, {"2025", 0}} {
+	}{{"2019", 2}, {"2023", 1}, {"2025", 0}} {
 		var got supplierAnswer
 		postCSV(t, srv.URL+"/supplier-check?asOf="+tc.asOf, "name\nLarkspur Athletics\n", &got)
 		if len(got.Rows) != 1 || got.Rows[0].Exposure == nil || got.Rows[0].Exposure.Links != tc.links {

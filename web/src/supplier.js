@@ -170,7 +170,7 @@ function pathsDetail(x) {
   for (const p of x.paths) {
     const li = document.createElement('li');
     const head = document.createElement('div');
-    head.append(`${p.reason === 'DESIGNATION' ? 'Listed by' : 'Aiding party'}: `, entityLink(p.target), ` — ${p.strength}${p.contested ? ', contested' : ''}`);
+    head.append(`${{ DESIGNATION: 'Listed by', LABOUR_TRANSFER: 'Workers transferred from' }[p.reason] || 'Aiding party'}: `, entityLink(p.target), ` — ${p.strength}${p.contested ? ', contested' : ''}`);
     li.append(head);
     const steps = document.createElement('ul');
     p.steps.forEach((s, i) => {
@@ -193,7 +193,7 @@ function render(res) {
   $('sc-summary').textContent =
     `${plural(s.rows, 'row', 'rows')}: ${s.match || 0} matched, ${plural(s.candidate || 0, 'candidate', 'candidates')} to check, ` +
     `${s['no match'] || 0} not found${s.empty ? `, ${s.empty} without a name` : ''}; ` +
-    `${s.exposed || 0} linked to the programme or a designation list${res.asOf ? ` (known in force on ${res.asOf})` : ''}.`;
+    `${s.exposed || 0} linked to the programme, a designation list or a labour transfer${res.asOf ? ` (known in force on ${res.asOf})` : ''}.`;
   const tbody = $('sc-table').tBodies[0];
   tbody.replaceChildren();
   for (const r of res.rows) {
@@ -220,16 +220,17 @@ function render(res) {
     cell(tr, r.entity ? String(r.score) : '');
     const x = r.exposure;
     if (!x) {
-      for (let i = 0; i < 5; i++) cell(tr, '');
+      for (let i = 0; i < 6; i++) cell(tr, '');
     } else if (x.links === 0) {
       cell(tr, 'none known');
-      for (let i = 0; i < 4; i++) cell(tr, '');
+      for (let i = 0; i < 5; i++) cell(tr, '');
     } else {
       const ex = document.createElement('div');
       ex.append(`${x.strength} `, pathsDetail(x));
       cell(tr, ex);
       cell(tr, targets(x.aidingParties));
       cell(tr, targets(x.designations));
+      cell(tr, targets(x.labourTransfers || []));
       cell(tr, x.weakestLink ? stepText(x.weakestLink) : '');
       cell(tr, x.contested ? `yes (${plural(x.counterClaims, 'counter-claim', 'counter-claims')})` : 'no');
     }
