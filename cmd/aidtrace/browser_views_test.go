@@ -636,6 +636,9 @@ func TestExplorerViews(t *testing.T) {
 		// Filters: only A/B evidence leaves no relation graded C only.
 		b.eval(t, fresh, `document.getElementById('filter-menu').open = true, true`, nil)
 		b.do(t, fresh, "only A/B", chromedp.Click(chromedp.ID("f-ab")))
+		// The page may still be finishing the view it restored (a layout from
+		// the worker): wait for the filter to hold, then read what is drawn.
+		b.waitFor(t, fresh, `aidtrace.state().grade === 'AB' && cy.edges(':visible').filter(e => e.data('bestGrade') ? !['A','B'].includes(e.data('bestGrade')) : e.data('strength') === 'WEAK').length === 0`, "only A/B evidence drawn")
 		var filtered struct {
 			Bad   []string
 			Grade string

@@ -278,6 +278,9 @@ async function drawView(v) {
       }),
     );
   });
+  // A filter or hide changed while the nodes were being added (between the
+  // two tasks) must hold for what was added with the earlier visibility.
+  applyVisibility();
   cy.viewport({ zoom: vp.zoom, pan: vp.pan });
   keepFocusClear();
   scheduleLabels(0);
