@@ -226,19 +226,8 @@ func attack(ctx context.Context, t target, s shape, sz synth.Sizes, seed uint64,
 			a.Stop()
 		}
 	}
-	elapsed := last.Sub(began)
-	if elapsed <= 0 {
-		elapsed = d
-	}
-	m.Throughput = float64(len(lat)) / elapsed.Seconds()
-	slices.Sort(lat)
-	q := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		i := int(p*float64(len(lat))+0.5) - 1
-		return float64(lat[max(0, min(i, len(lat)-1))]) / float64(time.Millisecond)
-	}
+	var q func(float64) float64
+	m.Throughput, q = latencies(lat, last.Sub(began), d)
 	m.P50ms, m.P95ms, m.P99ms, m.MaxMs = q(0.50), q(0.95), q(0.99), q(1)
 	m.LoadAvg = loadAvg()
 	if scraped {
@@ -264,4 +253,21 @@ func failure(res *vegeta.Result) string {
 		return fmt.Sprintf("no data: %.200s", res.Body)
 	}
 	return ""
+}
+
+// latencies sorts the successful requests' latencies and returns their
+// throughput over elapsed (d when nothing finished) and their quantiles in
+// milliseconds (q(0.5) is the median, q(1) the maximum; 0 with none).
+func latencies(lat []time.Duration, elapsed, d time.Duration) (throughput float64, q func(float64) float64) {
+	if elapsed <= 0 {
+		elapsed = d
+	}
+	slices.Sort(lat)
+	return float64(len(lat)) / elapsed.Seconds(), func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		i := int(p*float64(len(lat))+0.5) - 1
+		return float64(lat[max(0, min(i, len(lat)-1))]) / float64(time.Millisecond)
+	}
 }

@@ -229,19 +229,8 @@ func embedAttackRun(ctx context.Context, base string, tr vegeta.Targeter, want, 
 			a.Stop()
 		}
 	}
-	elapsed := last.Sub(began)
-	if elapsed <= 0 {
-		elapsed = d
-	}
-	m.Throughput = float64(len(lat)) / elapsed.Seconds()
-	slices.Sort(lat)
-	q := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		i := int(p*float64(len(lat))+0.5) - 1
-		return float64(lat[max(0, min(i, len(lat)-1))]) / float64(time.Millisecond)
-	}
+	var q func(float64) float64
+	m.Throughput, q = latencies(lat, last.Sub(began), d)
 	m.P50ms, m.P99ms = q(0.5), q(0.99)
 	m.LoadAvg = loadAvg()
 	if after, ok := scrapeServer(ctx, base+"/metrics"); ok && after.requests > before.requests {
