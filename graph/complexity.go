@@ -20,43 +20,51 @@ import (
 // round trips in one request) runs into the limit too.
 func (r *Resolver) Config() generated.Config {
 	c := generated.Config{Resolvers: r}
-	times := func(n *int, def, child int) int { return rootCost + intOr(n, def)*child }
+	times := func(n *int, a domain.Arg, child int) int { return rootCost + a.Or(n)*child }
 	q := &c.Complexity.Query
 	q.Stats = func(child int) int { return rootCost + child }
 	q.Entity = func(child int, _ string) int { return rootCost + child }
 	q.Node = func(child int, _ string) int { return rootCost + child }
 	q.Source = func(child int, _ string) int { return rootCost + child }
-	q.Entities = func(child int, _ *model.EntityFilter, first *int, _ *string) int { return times(first, 20, child) }
-	q.Search = func(child int, _ string, _ []domain.Kind, first *int) int { return times(first, 10, child) }
-	q.Sources = func(child int, _ *domain.Grade, first *int, _ *string) int { return times(first, 50, child) }
+	q.Entities = func(child int, _ *model.EntityFilter, first *int, _ *string) int {
+		return times(first, domain.EntitiesFirst, child)
+	}
+	q.Search = func(child int, _ string, _ []domain.Kind, first *int) int {
+		return times(first, domain.SearchFirst, child)
+	}
+	q.Sources = func(child int, _ *domain.Grade, first *int, _ *string) int {
+		return times(first, domain.SourcesFirst, child)
+	}
 	q.ResponsibilityChain = func(child int, _ string, _ *model.ChainDirection, _ *domain.PartialDate, _ *bool, maxDepth *int, _ []model.RelationType, _ *model.Strength, first *int, _ *string) int {
 		// child counts one chain with one hop: a chain may have maxDepth hops.
-		return rootCost + intOr(first, 50)*intOr(maxDepth, 8)*child/4
+		return rootCost + domain.ChainsFirst.Or(first)*domain.ChainDepth.Or(maxDepth)*child/4
 	}
 	q.Exposure = func(child int, _ string, _ *domain.PartialDate, _ *bool, first *int) int {
 		// child counts one link with one step: a link may have
 		// ExposureSupplyDepth + ExposureChainDepth steps.
-		return rootCost + intOr(first, 50)*(domain.ExposureSupplyDepth+domain.ExposureChainDepth)*child/4
+		return rootCost + domain.ExposureFirst.Or(first)*(domain.ExposureSupplyDepth+domain.ExposureChainDepth)*child/4
 	}
 	q.Paths = func(child int, _, _ string, mode *model.PathMode, maxLength *int, _ []model.RelationType, _ *domain.PartialDate, _ *bool, _ *domain.PathDirection, _ *bool, first *int) int {
-		cost := rootCost + intOr(first, 5)*intOr(maxLength, 6)*child/2
+		cost := rootCost + domain.PathsFirst.Or(first)*domain.PathLength.Or(maxLength)*child/2
 		if mode != nil && *mode == model.PathModeAllSimple {
 			// ALL_SIMPLE enumerates every path up to maxLength before it
 			// keeps the shortest: its work doubles with each hop allowed,
 			// whatever is selected (8 hops: 2.5 s of database time on the
 			// seeds, the time of some 250 shortest-path searches).
-			cost += 20 << min(max(intOr(maxLength, 6), 0), 16)
+			cost += 20 << min(max(domain.PathLength.Or(maxLength), 0), 16)
 		}
 		return cost
 	}
 	q.Neighborhood = func(child int, _ []string, _ *int, _ []model.RelationType, _ []domain.Kind, _ *domain.PartialDate, _ *bool, limit *int) int {
 		// nodes and edges are the children; charge per 10 entities.
-		return rootCost + (intOr(limit, 200)/10+1)*child
+		return rootCost + (domain.HoodLimit.Or(limit)/10+1)*child
 	}
 	c.Complexity.Entity.Relations = func(child int, _ *domain.Direction, _ []model.RelationType, _ *domain.PartialDate, first *int, _ *string) int {
-		return times(first, 50, child)
+		return times(first, domain.RelationsFirst, child)
 	}
-	c.Complexity.Source.Claims = func(child int, first *int, _ *string) int { return times(first, 50, child) }
+	c.Complexity.Source.Claims = func(child int, first *int, _ *string) int { return times(first, domain.ClaimsFirst, child) }
+	history := func(child int, first *int) int { return domain.HistoryFirst.Or(first) * child }
+	c.Complexity.Entity.History, c.Complexity.Relation.History, c.Complexity.Source.History = history, history, history
 	return c
 }
 

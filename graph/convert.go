@@ -149,13 +149,6 @@ func decodeCursor(c *string) (string, error) {
 	return string(b), nil
 }
 
-func intOr(p *int, def int) int {
-	if p == nil {
-		return def
-	}
-	return *p
-}
-
 func pageInfo(lastID string, hasNext bool) *model.PageInfo {
 	pi := &model.PageInfo{HasNextPage: hasNext}
 	if lastID != "" {

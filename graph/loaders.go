@@ -13,16 +13,8 @@ import (
 // Arguments of the nested fields, checked as their resolvers and the
 // planner both read them: the same rules give the same keys.
 
-// relationsArgs checks a relations field's arguments (default 50 per page).
+// relationsArgs checks a relations field's arguments (domain.NewRelationsArgs).
 func relationsArgs(direction *domain.Direction, types []model.RelationType, asOf *domain.PartialDate, first *int, after *string) (domain.RelationsArgs, error) {
-	n := intOr(first, 50)
-	if err := domain.CheckPage(n); err != nil {
-		return domain.RelationsArgs{}, err
-	}
-	ts := typeStrings(types)
-	if err := domain.CheckTypes(ts); err != nil {
-		return domain.RelationsArgs{}, err
-	}
 	cursor, err := decodeCursor(after)
 	if err != nil {
 		return domain.RelationsArgs{}, err
@@ -31,26 +23,22 @@ func relationsArgs(direction *domain.Direction, types []model.RelationType, asOf
 	if direction != nil {
 		dir = *direction
 	}
-	return domain.NewRelationsArgs(dir, ts, date(asOf), n, cursor)
+	return domain.NewRelationsArgs(dir, typeStrings(types), date(asOf), domain.RelationsFirst.Or(first), cursor)
 }
 
-// historyFirst checks a history field's argument (default 20).
+// historyFirst checks a history field's argument.
 func historyFirst(first *int) (int, error) {
-	n := intOr(first, 20)
+	n := domain.HistoryFirst.Or(first)
 	return n, domain.CheckHistory(n)
 }
 
-// claimsArgs checks a claims field's arguments (default 50).
+// claimsArgs checks a claims field's arguments (domain.NewClaimsArgs).
 func claimsArgs(first *int, after *string) (domain.ClaimsArgs, error) {
-	n := intOr(first, 50)
-	if err := domain.CheckPage(n); err != nil {
-		return domain.ClaimsArgs{}, err
-	}
 	cursor, err := decodeCursor(after)
 	if err != nil {
 		return domain.ClaimsArgs{}, err
 	}
-	return domain.NewClaimsArgs(n, cursor)
+	return domain.NewClaimsArgs(domain.ClaimsFirst.Or(first), cursor)
 }
 
 // loaders batch the lookups of one operation that no plan served: the

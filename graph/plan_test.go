@@ -3,8 +3,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -13,7 +11,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/google/go-cmp/cmp"
-	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/aidtrace/aidtrace/graph/generated"
@@ -122,25 +119,7 @@ func TestPlanRulesCoverSchema(t *testing.T) {
 // TestPlanRulesCatchRenames: the check fails when a field is renamed or
 // added in the schema files without the rules following.
 func TestPlanRulesCatchRenames(t *testing.T) {
-	files, err := filepath.Glob("../schema/*.graphqls")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("schema files: %v", err)
-	}
-	load := func(edit func(name, text string) string) *ast.Schema {
-		var srcs []*ast.Source
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srcs = append(srcs, &ast.Source{Name: f, Input: edit(filepath.Base(f), string(b))})
-		}
-		s, err := gqlparser.LoadSchema(srcs...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	load := func(edit func(name, text string) string) *ast.Schema { return loadSchemaFiles(t, edit) }
 	if problems := checkRules(load(func(_, text string) string { return text }), planRules); len(problems) > 0 {
 		t.Fatalf("the schema files disagree with the rules:\n%s", strings.Join(problems, "\n"))
 	}

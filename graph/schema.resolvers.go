@@ -58,10 +58,7 @@ func (r *queryResolver) Entity(ctx context.Context, id string) (*model.Entity, e
 
 // Entities is the resolver for the entities field.
 func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter, first *int, after *string) (*model.EntityConnection, error) {
-	n := intOr(first, 20)
-	if err := domain.CheckPage(n); err != nil {
-		return nil, err
-	}
+	n := domain.EntitiesFirst.Or(first)
 	cursor, err := decodeCursor(after)
 	if err != nil {
 		return nil, err
@@ -72,6 +69,9 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 		if filter.Text != nil {
 			f.Text = *filter.Text
 		}
+	}
+	if err := f.ValidateList(n); err != nil {
+		return nil, err
 	}
 	pl := r.planner(ctx)
 	es, hasNext, got, err := r.Read.ReadEntities(ctx, f, n, cursor, walk(pl, &entityConnectionRules, selections(ctx), &domain.EntityPlan{}))
@@ -91,9 +91,12 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, text string, kinds []domain.Kind, first *int) ([]model.SearchHit, error) {
+	q := domain.SearchQuery{Text: text, Kinds: kinds, First: domain.SearchFirst.Or(first)}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
 	pl := r.planner(ctx)
-	hits, got, err := r.Read.ReadSearch(ctx, domain.SearchQuery{Text: text, Kinds: kinds, First: intOr(first, 10)},
-		walk(pl, &searchHitRules, selections(ctx), &domain.EntityPlan{}))
+	hits, got, err := r.Read.ReadSearch(ctx, q, walk(pl, &searchHitRules, selections(ctx), &domain.EntityPlan{}))
 	if err != nil {
 		return nil, err
 	}
@@ -119,11 +122,15 @@ func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, dire
 	if err != nil {
 		return nil, err
 	}
+	q := domain.ChainQuery{
+		ID: id, Up: dir == model.ChainDirectionUp, Time: timeArgs(asOf, includeNotKnown), MaxDepth: domain.ChainDepth.Or(maxDepth),
+		Types: typeStrings(types), MinStrength: min, First: domain.ChainsFirst.Or(first), After: offset,
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
 	want := r.planner(ctx).result(&chainResultRules, selections(ctx))
-	res, got, err := r.Read.ReadChains(ctx, domain.ChainQuery{
-		ID: id, Up: dir == model.ChainDirectionUp, Time: timeArgs(asOf, includeNotKnown), MaxDepth: intOr(maxDepth, 8),
-		Types: typeStrings(types), MinStrength: min, First: intOr(first, 50), After: offset,
-	}, want)
+	res, got, err := r.Read.ReadChains(ctx, q, want)
 	if err != nil {
 		return nil, err
 	}
@@ -163,8 +170,12 @@ func (r *queryResolver) ResponsibilityChain(ctx context.Context, id string, dire
 
 // Exposure is the resolver for the exposure field.
 func (r *queryResolver) Exposure(ctx context.Context, id string, asOf *domain.PartialDate, includeNotKnown *bool, first *int) (*model.Exposure, error) {
+	q := domain.ExposureQuery{ID: id, Time: timeArgs(asOf, includeNotKnown), First: domain.ExposureFirst.Or(first)}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
 	want := r.planner(ctx).result(&exposureRules, selections(ctx))
-	res, got, err := r.Read.ReadExposure(ctx, domain.ExposureQuery{ID: id, Time: timeArgs(asOf, includeNotKnown), First: intOr(first, 50)}, want)
+	res, got, err := r.Read.ReadExposure(ctx, q, want)
 	if err != nil {
 		return nil, err
 	}
@@ -206,12 +217,16 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode 
 	if direction != nil {
 		dir = *direction
 	}
-	want := r.planner(ctx).result(&pathRules, selections(ctx))
-	paths, got, err := r.Read.ReadPaths(ctx, domain.PathQuery{
-		From: from, To: to, Mode: domain.PathMode(m), MaxLength: intOr(maxLength, 6),
+	q := domain.PathQuery{
+		From: from, To: to, Mode: domain.PathMode(m), MaxLength: domain.PathLength.Or(maxLength),
 		Types: typeStrings(types), Time: timeArgs(asOf, includeNotKnown), Direction: dir,
-		ResponsibilityOnly: responsibilityOnly != nil && *responsibilityOnly, First: intOr(first, 5),
-	}, want)
+		ResponsibilityOnly: responsibilityOnly != nil && *responsibilityOnly, First: domain.PathsFirst.Or(first),
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	want := r.planner(ctx).result(&pathRules, selections(ctx))
+	paths, got, err := r.Read.ReadPaths(ctx, q, want)
 	if err != nil {
 		return nil, err
 	}
@@ -241,12 +256,9 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, mode 
 // Neighborhood is the resolver for the neighborhood field.
 func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *int, types []model.RelationType, kinds []domain.Kind, asOf *domain.PartialDate, includeNotKnown *bool, limit *int) (*model.Graph, error) {
 	q := domain.SubgraphQuery{
-		IDs: ids, Depth: intOr(depth, 1), Types: typeStrings(types), Kinds: kinds, Time: timeArgs(asOf, includeNotKnown), Limit: intOr(limit, 200),
+		IDs: ids, Depth: domain.HoodDepth.Or(depth), Types: typeStrings(types), Kinds: kinds, Time: timeArgs(asOf, includeNotKnown), Limit: domain.HoodLimit.Or(limit),
 	}
-	if len(ids) == 0 {
-		return nil, domain.Errorf(domain.EBADINPUT, "ids must name at least one entity")
-	}
-	if err := q.Validate(domain.MaxHoodLimit); err != nil {
+	if err := q.ValidateNeighborhood(); err != nil {
 		return nil, err
 	}
 	g, got, err := r.Read.ReadNeighborhood(ctx, q, r.planner(ctx).result(&graphRules, selections(ctx)))
@@ -279,7 +291,10 @@ func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, e
 
 // Sources is the resolver for the sources field.
 func (r *queryResolver) Sources(ctx context.Context, grade *domain.Grade, first *int, after *string) (*model.SourceConnection, error) {
-	n := intOr(first, 50)
+	n := domain.SourcesFirst.Or(first)
+	if err := domain.SourcesFirst.Check(n); err != nil {
+		return nil, err
+	}
 	cursor, err := decodeCursor(after)
 	if err != nil {
 		return nil, err

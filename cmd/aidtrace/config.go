@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 	"github.com/aidtrace/aidtrace/internal/server"
 )
 
@@ -52,29 +53,33 @@ type Config struct {
 	VersionPoll time.Duration
 }
 
+// defaultConfig is the command's defaults: its own settings here, the
+// server's and the store's read from their tables (server.DefaultConfig,
+// neo4jstore.DefaultConfig), so each default is stated once.
 func defaultConfig() Config {
+	srv, st := server.DefaultConfig(), neo4jstore.DefaultConfig()
 	return Config{
-		Neo4jDatabase:    "neo4j",
+		Neo4jDatabase:    st.Database,
 		DataDir:          ".data/neo4j",
 		Neo4jPort:        7687,
 		Neo4jHeapMB:      1024,
 		Neo4jPageCacheMB: 512,
 		Addr:             ":8080",
 		LogLevel:         "info",
-		QueryTimeout:     15 * time.Second,
-		ConnectTimeout:   60 * time.Second,
-		MaxComplexity:    20000,
-		MaxDepth:         12,
+		QueryTimeout:     st.QueryTimeout,
+		ConnectTimeout:   st.ConnectWait,
+		MaxComplexity:    srv.MaxComplexity,
+		MaxDepth:         srv.MaxDepth,
 		RatePerAddr:      30,
 		RatePerKey:       100,
-		MaxInFlight:      64,
+		MaxInFlight:      srv.MaxInFlight,
 		// A quarter of the slots: one address (one client, or one NAT)
 		// cannot starve the others.
-		MaxInFlightPerAddr: 16,
-		BodyTimeout:        10 * time.Second,
+		MaxInFlightPerAddr: srv.MaxInFlight / 4,
+		BodyTimeout:        srv.BodyTimeout,
 		Introspection:      true,
-		AnswerCacheMB:      server.DefaultAnswerCacheBytes >> 20,
-		PersistedQueriesMB: server.DefaultPersistedQueryBytes >> 20,
+		AnswerCacheMB:      int(srv.AnswerCacheBytes >> 20),
+		PersistedQueriesMB: int(srv.PersistedQueryBytes >> 20),
 		VersionPoll:        server.DefaultVersionPoll,
 	}
 }

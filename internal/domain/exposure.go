@@ -33,7 +33,7 @@ func (q ExposureQuery) Validate() error {
 	if err := CheckEntityID(q.ID); err != nil {
 		return err
 	}
-	return limit("first", q.First, MaxExposureLinks)
+	return ExposureFirst.Check(q.First)
 }
 
 // ExposureReason says what an exposure link reaches.

@@ -110,7 +110,7 @@ type RelationsArgs struct {
 // NewRelationsArgs checks a relations page's arguments and applies the
 // defaults (BOTH directions, every type).
 func NewRelationsArgs(dir Direction, types []string, asOf PartialDate, first int, after string) (RelationsArgs, error) {
-	if err := CheckPage(first); err != nil {
+	if err := RelationsFirst.Check(first); err != nil {
 		return RelationsArgs{}, err
 	}
 	if err := CheckTypes(types); err != nil {
@@ -173,7 +173,7 @@ type ClaimsArgs struct {
 
 // NewClaimsArgs checks a claims page's arguments.
 func NewClaimsArgs(first int, after string) (ClaimsArgs, error) {
-	if err := CheckPage(first); err != nil {
+	if err := ClaimsFirst.Check(first); err != nil {
 		return ClaimsArgs{}, err
 	}
 	return ClaimsArgs{First: first, After: after}, nil
@@ -188,7 +188,7 @@ type CounterClaimPlan struct {
 }
 
 // CheckHistory checks a history page size.
-func CheckHistory(first int) error { return CheckPage(first) }
+func CheckHistory(first int) error { return HistoryFirst.Check(first) }
 
 // ResultPlan is what is wanted of the entities and relations a traversal's
 // answer names (chains, exposure links, paths, neighbourhoods).

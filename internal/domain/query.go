@@ -28,21 +28,6 @@ const (
 	MaxExportLimit = 100000
 )
 
-// limit checks that n is within 1..max: below 1 is bad input, above max is
-// a limit exceeded.
-func limit(name string, n, max int) error {
-	if n < 1 {
-		return Errorf(EBADINPUT, "%s must be at least 1, got %d", name, n)
-	}
-	if n > max {
-		return Errorf(ELIMIT, "%s may be at most %d, got %d", name, max, n)
-	}
-	return nil
-}
-
-// CheckPage validates a page size.
-func CheckPage(first int) error { return limit("first", first, MaxPageSize) }
-
 // CheckTypes rejects relation types the registry does not know.
 func CheckTypes(types []string) error {
 	for _, t := range types {
@@ -102,6 +87,14 @@ func (f EntityFilter) Validate() error {
 	return nil
 }
 
+// ValidateList checks a page of the entity list: the filter and the page size.
+func (f EntityFilter) ValidateList(first int) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	return EntitiesFirst.Check(first)
+}
+
 // SearchQuery is a full-text search.
 type SearchQuery struct {
 	Text  string
@@ -123,7 +116,7 @@ func (q SearchQuery) Validate() error {
 	if err := CheckKinds(q.Kinds); err != nil {
 		return err
 	}
-	return limit("first", q.First, MaxSearchHits)
+	return SearchFirst.Check(q.First)
 }
 
 // Match says how a search hit matched.
@@ -177,10 +170,10 @@ func (q ChainQuery) Validate() error {
 	if err := CheckEntityID(q.ID); err != nil {
 		return err
 	}
-	if err := limit("maxDepth", q.MaxDepth, MaxChainDepth); err != nil {
+	if err := ChainDepth.Check(q.MaxDepth); err != nil {
 		return err
 	}
-	if err := limit("first", q.First, MaxChains); err != nil {
+	if err := ChainsFirst.Check(q.First); err != nil {
 		return err
 	}
 	if q.After < 0 {
@@ -362,10 +355,10 @@ func (q PathQuery) Validate() error {
 	default:
 		return Errorf(EBADINPUT, "unknown path direction %q", q.Direction)
 	}
-	if err := limit("maxLength", q.MaxLength, MaxPathLength); err != nil {
+	if err := PathLength.Check(q.MaxLength); err != nil {
 		return err
 	}
-	if err := limit("first", q.First, MaxPaths); err != nil {
+	if err := PathsFirst.Check(q.First); err != nil {
 		return err
 	}
 	if err := CheckTypes(q.Types); err != nil {
@@ -421,6 +414,16 @@ func (p Path) Responsibility() bool {
 	return down || up
 }
 
+// ValidateNeighborhood checks a neighbourhood the API serves: around at
+// least one entity, at most HoodLimit's Max entities. (An export may ask for
+// the whole graph, and more entities: Validate(MaxExportLimit).)
+func (q SubgraphQuery) ValidateNeighborhood() error {
+	if len(q.IDs) == 0 {
+		return Errorf(EBADINPUT, "ids must name at least one entity")
+	}
+	return q.Validate(HoodLimit.Max)
+}
+
 // Validate checks a neighbourhood query with maxLimit entities at most.
 // Empty IDs mean the whole graph.
 func (q SubgraphQuery) Validate(maxLimit int) error {
@@ -432,13 +435,10 @@ func (q SubgraphQuery) Validate(maxLimit int) error {
 			return err
 		}
 	}
-	if q.Depth < 0 {
-		return Errorf(EBADINPUT, "depth must be at least 0")
+	if err := HoodDepth.Check(q.Depth); err != nil {
+		return err
 	}
-	if q.Depth > MaxHoodDepth {
-		return Errorf(ELIMIT, "depth may be at most %d", MaxHoodDepth)
-	}
-	if err := limit("limit", q.Limit, maxLimit); err != nil {
+	if err := HoodLimit.CheckMax(q.Limit, maxLimit); err != nil {
 		return err
 	}
 	if err := CheckTypes(q.Types); err != nil {

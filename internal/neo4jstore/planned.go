@@ -159,10 +159,7 @@ RETURN ` + c.entity("n", want) + " AS x"}
 
 // ReadEntities implements domain.PlannedReads.
 func (s *Store) ReadEntities(ctx context.Context, f domain.EntityFilter, first int, after string, want *domain.EntityPlan) ([]domain.Entity, bool, *domain.Fetched, error) {
-	if err := f.Validate(); err != nil {
-		return nil, false, nil, err
-	}
-	if err := domain.CheckPage(first); err != nil {
+	if err := f.ValidateList(first); err != nil {
 		return nil, false, nil, err
 	}
 	recs, err := s.readAll(ctx, EntitiesReadStatement(f, first, after, want))
@@ -201,7 +198,7 @@ RETURN ` + c.source("s", want) + " AS x"}
 
 // ReadSources implements domain.PlannedReads.
 func (s *Store) ReadSources(ctx context.Context, grade domain.Grade, first int, after string, want *domain.SourcePlan) ([]domain.Source, bool, *domain.Fetched, error) {
-	if err := domain.CheckPage(first); err != nil {
+	if err := domain.SourcesFirst.Check(first); err != nil {
 		return nil, false, nil, err
 	}
 	recs, err := s.readAll(ctx, SourcesReadStatement(grade, first, after, want))
@@ -703,7 +700,7 @@ RETURN nodes, edges, truncated`}
 // ReadNeighborhood returns the entities within q.Depth hops of q.IDs and
 // the relations among them.
 func (s *Store) ReadNeighborhood(ctx context.Context, q domain.SubgraphQuery, want domain.ResultPlan) (*domain.Subgraph, *domain.Fetched, error) {
-	if err := q.Validate(domain.MaxHoodLimit); err != nil {
+	if err := q.ValidateNeighborhood(); err != nil {
 		return nil, nil, err
 	}
 	recs, err := s.readAll(ctx, NeighborhoodReadStatement(q, want))

@@ -23,7 +23,7 @@ func kindStrings(ks []domain.Kind) []string {
 // Entities lists entities by id, keyset-paginated (the id constraint's
 // index gives the order).
 func (s *Store) Entities(ctx context.Context, f domain.EntityFilter, first int, after string) ([]domain.Entity, bool, error) {
-	if err := f.Validate(); err != nil {
+	if err := f.ValidateList(first); err != nil {
 		return nil, false, err
 	}
 	recs, err := s.read(ctx, "entities", `
@@ -166,7 +166,7 @@ func (s *Store) RelationPages(ctx context.Context, q domain.RelationQuery, first
 	if err := domain.CheckTypes(q.Types); err != nil {
 		return nil, err
 	}
-	if err := domain.CheckPage(first); err != nil {
+	if err := domain.RelationsFirst.Check(first); err != nil {
 		return nil, err
 	}
 	pattern, err := directionPattern(q.Direction)
@@ -288,7 +288,7 @@ func (s *Store) Neighborhood(ctx context.Context, q domain.SubgraphQuery) (*doma
 
 // Sources lists sources by id, keyset-paginated.
 func (s *Store) Sources(ctx context.Context, grade domain.Grade, first int, after string) ([]domain.Source, bool, error) {
-	if err := domain.CheckPage(first); err != nil {
+	if err := domain.SourcesFirst.Check(first); err != nil {
 		return nil, false, err
 	}
 	recs, err := s.read(ctx, "sources", `
@@ -319,7 +319,7 @@ RETURN properties(s) AS props ORDER BY s.id LIMIT $limit`,
 // ClaimPages lists, for each source, the entities and relations citing it,
 // by id, in one round trip.
 func (s *Store) ClaimPages(ctx context.Context, sourceIDs []string, first int, after string) (map[string]domain.ClaimPage, error) {
-	if err := domain.CheckPage(first); err != nil {
+	if err := domain.ClaimsFirst.Check(first); err != nil {
 		return nil, err
 	}
 	out := make(map[string]domain.ClaimPage, len(sourceIDs))

@@ -19,13 +19,21 @@ import (
 
 // Config says which Neo4j to use and how long queries may run.
 type Config struct {
-	URI          string
-	User         string // empty: no authentication
-	Password     string
-	Database     string        // default "neo4j"
-	QueryTimeout time.Duration // per transaction; default 15s
-	ConnectWait  time.Duration // how long Open waits for the server; default 60s
+	URI      string
+	User     string // empty: no authentication
+	Password string
+	// The defaults of the fields below are DefaultConfig's.
+	Database     string
+	QueryTimeout time.Duration // per transaction
+	ConnectWait  time.Duration // how long Open waits for the server
 	Log          *slog.Logger
+}
+
+// DefaultConfig is the one table of the store's defaults: Open fills each
+// empty field of its Config from it, and the command line's defaults are
+// read from it.
+func DefaultConfig() Config {
+	return Config{Database: "neo4j", QueryTimeout: 15 * time.Second, ConnectWait: 60 * time.Second}
 }
 
 // Store is the one Neo4j driver of the process.
@@ -64,14 +72,15 @@ type QueryObserver func(name string, took time.Duration, err error)
 
 // Open creates the driver and waits, with backoff, until the server answers.
 func Open(ctx context.Context, c Config) (*Store, error) {
+	d := DefaultConfig()
 	if c.Database == "" {
-		c.Database = "neo4j"
+		c.Database = d.Database
 	}
 	if c.QueryTimeout == 0 {
-		c.QueryTimeout = 15 * time.Second
+		c.QueryTimeout = d.QueryTimeout
 	}
 	if c.ConnectWait == 0 {
-		c.ConnectWait = 60 * time.Second
+		c.ConnectWait = d.ConnectWait
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()

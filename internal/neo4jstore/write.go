@@ -530,7 +530,7 @@ RETURN properties(r) AS after`, map[string]any{"id": id, "at": at, "actor": acto
 
 // History returns the audit events of each target, newest first.
 func (s *Store) History(ctx context.Context, targetIDs []string, first int) (map[string][]domain.AuditEvent, error) {
-	if err := domain.CheckPage(first); err != nil {
+	if err := domain.CheckHistory(first); err != nil {
 		return nil, err
 	}
 	recs, err := s.read(ctx, "history", `

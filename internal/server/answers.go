@@ -25,10 +25,6 @@ import (
 // database round trip, and a bounded in-memory cache keyed the same way
 // serves repeats. Nothing but successful answers is cached or validated.
 
-// DefaultAnswerCacheBytes is the answer cache's size when nothing else is
-// set.
-const DefaultAnswerCacheBytes = 64 << 20
-
 // answers validates and keeps read answers.
 type answers struct {
 	versions *Versions

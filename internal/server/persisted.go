@@ -26,10 +26,6 @@ import (
 // used first out). Each replica learns documents on its own: a client
 // following the convention never notices.
 
-// DefaultPersistedQueryBytes is the cap of the persisted documents when
-// nothing else is set.
-const DefaultPersistedQueryBytes = 8 << 20
-
 const (
 	codePersistedNotFound = "PERSISTED_QUERY_NOT_FOUND"
 	// persistedStat is the operation's stats entry that carries a hash to

@@ -30,13 +30,14 @@ import (
 
 // Config holds the server's settings.
 type Config struct {
-	Addr           string        // listen address, e.g. ":8080" or "127.0.0.1:0"
-	Introspection  bool          // allow schema introspection
-	MaxBodyBytes   int64         // request body cap; default 1 MiB
-	RequestTimeout time.Duration // per request; default 30s
-	MaxComplexity  int           // sum of field costs per operation; default 20000
-	MaxDepth       int           // field nesting per operation; default 12
-	MaxTokens      int           // lexer tokens per document; default 5000
+	Addr          string // listen address, e.g. ":8080" or "127.0.0.1:0"
+	Introspection bool   // allow schema introspection
+	// The defaults of the fields below are DefaultConfig's.
+	MaxBodyBytes   int64         // request body cap
+	RequestTimeout time.Duration // per request
+	MaxComplexity  int           // sum of field costs per operation
+	MaxDepth       int           // field nesting per operation
+	MaxTokens      int           // lexer tokens per document
 	// Extensions are added to the GraphQL handler (e.g. per-request dataloaders).
 	Extensions []graphql.HandlerExtension
 	// Metrics, when set, are served at /metrics and fed by every request.
@@ -50,7 +51,7 @@ type Config struct {
 	RatePerAddr, RatePerKey float64
 	// MaxInFlight caps data requests served at once; past it requests are
 	// shed at once with 503 UNAVAILABLE instead of queueing (memory stays
-	// bounded under overload). Default 64.
+	// bounded under overload).
 	MaxInFlight int
 	// MaxInFlightPerAddr caps the requests one client address has in
 	// flight (its fair share of MaxInFlight); past it that address gets 429
@@ -58,7 +59,7 @@ type Config struct {
 	MaxInFlightPerAddr int
 	// BodyTimeout bounds the time a request body may take to arrive; it is
 	// read whole (up to MaxBodyBytes) before the request takes an in-flight
-	// slot, so slow senders hold no slot. Default 10s.
+	// slot, so slow senders hold no slot.
 	BodyTimeout time.Duration
 	// CORSOrigins are the origins whose browser scripts may call the API
 	// (see ParseOrigins); none: CORS is off.
@@ -69,11 +70,11 @@ type Config struct {
 	// the answer cache. Nil: answers carry no validators.
 	Versions *Versions
 	// AnswerCacheBytes caps the answer cache's memory (with Versions);
-	// 0 means DefaultAnswerCacheBytes, negative turns the cache off (the
-	// validators stay).
+	// 0 means the default, negative turns the cache off (the validators
+	// stay).
 	AnswerCacheBytes int64
 	// PersistedQueryBytes caps the persisted query documents kept; 0 means
-	// DefaultPersistedQueryBytes, negative turns persisted queries off.
+	// the default, negative turns persisted queries off.
 	PersistedQueryBytes int64
 	// CacheSalt goes into every validator: a new build (whose answers may
 	// differ for the same graph) invalidates what clients hold.
@@ -102,37 +103,51 @@ type Server struct {
 	inFlight map[string]int
 }
 
+// DefaultConfig is the one table of the server's defaults: New fills each
+// zero field of its Config from it, and the command line's defaults are
+// read from it.
+func DefaultConfig() Config {
+	return Config{
+		MaxBodyBytes:        1 << 20,
+		RequestTimeout:      30 * time.Second,
+		MaxComplexity:       20000,
+		MaxDepth:            12,
+		MaxTokens:           5000,
+		MaxInFlight:         64,
+		BodyTimeout:         10 * time.Second,
+		AnswerCacheBytes:    64 << 20,
+		PersistedQueryBytes: 8 << 20,
+	}
+}
+
+// withDefaults is c with each zero field of DefaultConfig's taken from it.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	orDefault(&c.MaxBodyBytes, d.MaxBodyBytes)
+	orDefault(&c.RequestTimeout, d.RequestTimeout)
+	orDefault(&c.MaxComplexity, d.MaxComplexity)
+	orDefault(&c.MaxDepth, d.MaxDepth)
+	orDefault(&c.MaxTokens, d.MaxTokens)
+	orDefault(&c.MaxInFlight, d.MaxInFlight)
+	orDefault(&c.BodyTimeout, d.BodyTimeout)
+	orDefault(&c.AnswerCacheBytes, d.AnswerCacheBytes)
+	orDefault(&c.PersistedQueryBytes, d.PersistedQueryBytes)
+	return c
+}
+
+// orDefault sets *v to def when *v is zero.
+func orDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
 // New builds the server. ready reports whether the database answers (/readyz).
 func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context) error, log *slog.Logger) *Server {
-	if cfg.MaxBodyBytes == 0 {
-		cfg.MaxBodyBytes = 1 << 20
-	}
-	if cfg.RequestTimeout == 0 {
-		cfg.RequestTimeout = 30 * time.Second
-	}
-	if cfg.MaxComplexity == 0 {
-		cfg.MaxComplexity = 20000
-	}
-	if cfg.MaxDepth == 0 {
-		cfg.MaxDepth = 12
-	}
-	if cfg.MaxTokens == 0 {
-		cfg.MaxTokens = 5000
-	}
-	if cfg.MaxInFlight == 0 {
-		cfg.MaxInFlight = 64
-	}
-	if cfg.BodyTimeout == 0 {
-		cfg.BodyTimeout = 10 * time.Second
-	}
+	cfg = cfg.withDefaults()
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics()
-	}
-	if cfg.AnswerCacheBytes == 0 {
-		cfg.AnswerCacheBytes = DefaultAnswerCacheBytes
-	}
-	if cfg.PersistedQueryBytes == 0 {
-		cfg.PersistedQueryBytes = DefaultPersistedQueryBytes
 	}
 	// Both encodings are well supported; the wrapper skips small answers
 	// and formats that are compressed already (zip). An ETag gets a suffix
