@@ -431,13 +431,13 @@ func (m *Main) healthcheck(ctx context.Context, args []string) error {
 
 // export writes a subgraph in a graph tool's format to a file or stdout.
 // Its query flags are the /export parameters and are read by the same
-// function (export.ParseQuery); --elements takes the body of a POST export.
+// function (domain.ParseExportQuery); --elements takes the body of a POST export.
 func (m *Main) export(ctx context.Context, args []string) error {
 	var format, out, elements string
 	given := map[string][]string{}
 	cfg, _, err := m.parse("export", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&format, "format", "graphml", "one of "+formatNames())
-		for _, p := range export.Params() {
+		for _, p := range domain.ExportParams() {
 			fs.Func(p.Flag, p.Usage, func(v string) error {
 				given[p.Name] = append(given[p.Name], v)
 				return nil
@@ -454,7 +454,7 @@ func (m *Main) export(ctx context.Context, args []string) error {
 		return err
 	}
 	var (
-		q    export.Query
+		q    domain.ExportQuery
 		list *export.ElementList
 		opt  *export.Options
 	)
@@ -471,10 +471,10 @@ func (m *Main) export(ctx context.Context, args []string) error {
 		}
 		opt = list.Options()
 	} else {
-		if q, err = export.ParseQuery(given); err != nil {
+		if q, err = domain.ParseExportQuery(given); err != nil {
 			return err
 		}
-		_, _, title := q.Describe()
+		_, _, title := export.Describe(q)
 		opt = &export.Options{Meta: export.Meta{Title: title, AsOf: q.AsOf}}
 	}
 	log := m.logger(cfg)
@@ -483,14 +483,16 @@ func (m *Main) export(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeDB()
+	exports := domain.Exports{Read: store}
 	var g *domain.Subgraph
 	if list != nil {
-		g, err = export.GatherElements(ctx, store, list)
+		nodes, edges := list.IDs()
+		g, err = exports.Elements(ctx, nodes, edges)
 	} else {
-		g, err = export.Gather(ctx, store, q)
+		g, err = exports.Subgraph(ctx, q)
 	}
 	if err == nil {
-		opt.CounterClaims, err = export.GatherCounterClaims(ctx, store, g)
+		opt.CounterClaims, err = exports.CounterClaims(ctx, g)
 	}
 	if err != nil {
 		return err

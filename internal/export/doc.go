@@ -26,10 +26,12 @@
 // elements, Cytoscape JSON top-level data, node positions and a style
 // sheet, and the zip's README.txt.
 //
-// ParseQuery is the one reading of export parameters (HTTP and command
-// line); DecodeElementList reads an explicit list of nodes and edges (the
-// body of POST /export/{format}); Gather and GatherElements read the
-// subgraph either asks for.
+// Which subgraph to export is the domain's to say: domain.ParseExportQuery
+// is the one reading of export parameters (HTTP and command line) and
+// domain.Exports reads the subgraph a query or an element list asks for.
+// Here, DecodeElementList reads an explicit list of nodes and edges (the
+// body of POST /export/{format}, with how the view draws them), Describe
+// and FileName name the file.
 //
 // # Fields
 //

@@ -2,7 +2,6 @@ package export
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"math"
 	"reflect"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
@@ -207,83 +205,15 @@ func (l *ElementList) Describe() (entity, mode string) {
 	return entity, mode
 }
 
-// GatherElements reads exactly the listed entities and relations, with the
-// sources their citations name. Errors: NOT_FOUND for an id the graph does
-// not hold, BAD_USER_INPUT for an edge whose end is not among the nodes.
-func GatherElements(ctx context.Context, svc domain.ReadService, l *ElementList) (*domain.Subgraph, error) {
-	ids := make([]string, len(l.Nodes))
+// IDs are the listed entity ids (nodes) and relation ids (edges), in order.
+func (l *ElementList) IDs() (nodes, edges []string) {
+	nodes = make([]string, len(l.Nodes))
 	for i, n := range l.Nodes {
-		ids[i] = n.ID
+		nodes[i] = n.ID
 	}
-	es, err := svc.EntitiesByID(ctx, ids)
-	if err != nil {
-		return nil, err
+	edges = make([]string, len(l.Edges))
+	for i, e := range l.Edges {
+		edges[i] = e.ID
 	}
-	g := &domain.Subgraph{Entities: make([]domain.Entity, 0, len(ids))}
-	var missing []string
-	for _, id := range ids {
-		if e, ok := es[id]; ok {
-			g.Entities = append(g.Entities, *e)
-		} else {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, notFound("entity", missing)
-	}
-	if len(l.Edges) > 0 {
-		want := make(map[string]bool, len(l.Edges))
-		for _, e := range l.Edges {
-			want[e.ID] = true
-		}
-		// Every edge starts at a drawn node, so the relations leaving the
-		// drawn nodes hold them all.
-		rels, err := svc.Relations(ctx, domain.RelationQuery{IDs: ids, Direction: domain.Outgoing})
-		if err != nil {
-			return nil, err
-		}
-		found := map[string]bool{}
-		for _, r := range rels {
-			if !want[r.ID] || found[r.ID] {
-				continue
-			}
-			found[r.ID] = true
-			if _, ok := es[r.To]; !ok {
-				return nil, domain.Errorf(domain.EBADINPUT, "edge %s ends at %s, which is not among the nodes", r.ID, r.To)
-			}
-			g.Relations = append(g.Relations, r)
-		}
-		for _, e := range l.Edges {
-			if !found[e.ID] {
-				missing = append(missing, e.ID)
-			}
-		}
-		if len(missing) > 0 {
-			// Either no such relation, or it does not start at a drawn node:
-			// look the first one up to say which.
-			r, err := svc.RelationByID(ctx, missing[0])
-			if err == nil {
-				end := r.From
-				if _, ok := es[end]; ok {
-					end = r.To
-				}
-				return nil, domain.Errorf(domain.EBADINPUT, "edge %s joins %s, which is not among the nodes", r.ID, end)
-			}
-			if domain.ErrorCode(err) != domain.ENOTFOUND {
-				return nil, err
-			}
-			return nil, notFound("relation", missing)
-		}
-	}
-	return g, addSources(ctx, svc, g)
-}
-
-func notFound(what string, ids []string) error {
-	sort.Strings(ids)
-	more := ""
-	if len(ids) > 5 {
-		more = fmt.Sprintf(" and %d more", len(ids)-5)
-		ids = ids[:5]
-	}
-	return domain.Errorf(domain.ENOTFOUND, "no %s %s%s", what, strings.Join(ids, ", "), more)
+	return nodes, edges
 }

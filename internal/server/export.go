@@ -38,7 +38,7 @@ const (
 
 // ExportHandler serves /export/{format} (see docs/API.md, "Exports"):
 //
-//	GET  /export/{format}?ids=…|chain=…|from=…&to=…   a query (export.ParseQuery)
+//	GET  /export/{format}?ids=…|chain=…|from=…&to=…   a query (domain.ParseExportQuery)
 //	POST /export/{format}  {"nodes":[…],"edges":[…],…}  exactly these elements (export.ElementList)
 //
 // The file is streamed as it is written: memory stays at the subgraph read
@@ -54,6 +54,7 @@ func ExportHandler(svc domain.ReadService, log *slog.Logger, cfg ExportConfig) h
 		cfg.Now = time.Now
 	}
 	running := make(chan struct{}, cfg.MaxConcurrent)
+	exports := domain.Exports{Read: svc}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fail := func(err error) {
 			if code := domain.ErrorCode(err); code == domain.EINTERNAL || code == domain.EUNAVAILABLE {
@@ -75,7 +76,7 @@ func ExportHandler(svc domain.ReadService, log *slog.Logger, cfg ExportConfig) h
 		// Parse everything before taking an export slot or touching the
 		// database: a bad request costs nothing.
 		var (
-			q            export.Query
+			q            domain.ExportQuery
 			list         *export.ElementList
 			entity, mode string
 			opt          *export.Options
@@ -93,12 +94,12 @@ func ExportHandler(svc domain.ReadService, log *slog.Logger, cfg ExportConfig) h
 			entity, mode = list.Describe()
 			opt = list.Options()
 		} else {
-			if q, err = export.ParseQuery(r.URL.Query()); err != nil {
+			if q, err = domain.ParseExportQuery(r.URL.Query()); err != nil {
 				fail(err)
 				return
 			}
 			var title string
-			entity, mode, title = q.Describe()
+			entity, mode, title = export.Describe(q)
 			opt = &export.Options{Meta: export.Meta{Title: title, AsOf: q.AsOf}}
 		}
 		cap := cfg.MaxEntities
@@ -122,19 +123,20 @@ func ExportHandler(svc domain.ReadService, log *slog.Logger, cfg ExportConfig) h
 
 		var g *domain.Subgraph
 		if list != nil {
-			g, err = export.GatherElements(r.Context(), svc, list)
+			nodes, edges := list.IDs()
+			g, err = exports.Elements(r.Context(), nodes, edges)
 		} else {
 			asked := q.Limit
 			if limited && asked == 0 {
 				q.Limit = cap
 			}
-			g, err = export.Gather(r.Context(), svc, q)
+			g, err = exports.Subgraph(r.Context(), q)
 			if err == nil && limited && asked == 0 && g.Truncated {
 				err = domain.Errorf(domain.ELIMIT, "this export has more than %d entities, the cap without an API key: narrow it (ids, depth, types, kinds, asOf), ask for a sample with limit=N, or use a key", cap)
 			}
 		}
 		if err == nil {
-			opt.CounterClaims, err = export.GatherCounterClaims(r.Context(), svc, g)
+			opt.CounterClaims, err = exports.CounterClaims(r.Context(), g)
 		}
 		if err != nil {
 			fail(err)

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
-	"github.com/aidtrace/aidtrace/internal/export"
 	"github.com/aidtrace/aidtrace/internal/synth"
 )
 
@@ -112,7 +111,7 @@ func loadSpeed(ctx context.Context, args []string) error {
 	if err := deleteRels(); err != nil {
 		return err
 	}
-	for _, s := range export.SplitList(*settings) {
+	for _, s := range domain.SplitList(*settings) {
 		b, w, ok := strings.Cut(s, "x")
 		batch, err1 := strconv.Atoi(b)
 		workers, err2 := strconv.Atoi(w)

@@ -33,7 +33,6 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
-	"github.com/aidtrace/aidtrace/internal/export"
 	"github.com/aidtrace/aidtrace/internal/localneo4j"
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 	"github.com/aidtrace/aidtrace/internal/synth"
@@ -206,7 +205,7 @@ func run(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	targetNames := export.SplitList(*targetsFlag)
+	targetNames := domain.SplitList(*targetsFlag)
 	if i := slices.Index(targetNames, "aidtrace"); *cached && i >= 0 && !slices.Contains(targetNames, "aidtrace-cached") {
 		targetNames = slices.Insert(targetNames, i+1, "aidtrace-cached")
 	}
@@ -215,7 +214,7 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	var rateList []float64
-	for _, r := range export.SplitList(*rates) {
+	for _, r := range domain.SplitList(*rates) {
 		f, err := strconv.ParseFloat(r, 64)
 		if err != nil || f <= 0 {
 			return fmt.Errorf("--rates: %q is not a positive number", r)
@@ -223,7 +222,7 @@ func run(ctx context.Context, args []string) error {
 		rateList = append(rateList, f)
 	}
 	want := map[string]bool{}
-	for _, s := range export.SplitList(*shapesFlag) {
+	for _, s := range domain.SplitList(*shapesFlag) {
 		want[s] = true
 	}
 	var chosen []shape
@@ -393,7 +392,7 @@ func run(ctx context.Context, args []string) error {
 	if cachedAid != nil {
 		res.Cache = &cacheSection{Repeat: &repeatModel{Share: *repeatShare, Views: *views}}
 		if aid != nil && *satDur > 0 {
-			res.Cache.Embed = embedRuns(ctx, strings.TrimSuffix(aidURL, "/graphql"), cachedBase, export.SplitList(*embedShapes), sz, *seed, *workers, *satDur)
+			res.Cache.Embed = embedRuns(ctx, strings.TrimSuffix(aidURL, "/graphql"), cachedBase, domain.SplitList(*embedShapes), sz, *seed, *workers, *satDur)
 		}
 		res.Cache.Memory = scrapeCache(ctx, cachedBase+"/metrics", cachedAid.cmd.Process.Pid)
 	}

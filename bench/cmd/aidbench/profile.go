@@ -14,7 +14,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
-	"github.com/aidtrace/aidtrace/internal/export"
+	"github.com/aidtrace/aidtrace/internal/domain"
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 	"github.com/aidtrace/aidtrace/internal/synth"
 )
@@ -46,7 +46,7 @@ func profile(ctx context.Context, args []string) error {
 	}
 	defer drv.Close(context.Background())
 	want := map[string]bool{}
-	for _, s := range export.SplitList(*shapesFlag) {
+	for _, s := range domain.SplitList(*shapesFlag) {
 		want[s] = true
 	}
 	var chosen []shape
