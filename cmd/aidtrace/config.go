@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aidtrace/aidtrace/graph"
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 	"github.com/aidtrace/aidtrace/internal/server"
 )
@@ -81,6 +82,7 @@ func defaultConfig() Config {
 		AnswerCacheMB:      int(srv.AnswerCacheBytes >> 20),
 		PersistedQueriesMB: int(srv.PersistedQueryBytes >> 20),
 		VersionPoll:        server.DefaultVersionPoll,
+		BatchWait:          graph.DefaultBatchWait,
 	}
 }
 
