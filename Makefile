@@ -1,10 +1,11 @@
-# aidtrace — the two commands that matter: `make run` and `make test`.
+# aidtrace — the two commands that matter: `make run` and `make test`
+# (`make test-fast`: the layers above the store in under two minutes, no JVM).
 GO  ?= go
 BIN := bin/aidtrace
 # Memory for the throwaway test Neo4j (this machine: 2 cores, 24 GiB, shared).
 TEST_NEO4J := --temp --neo4j-heap-mb 1024 --neo4j-pagecache-mb 256
 
-.PHONY: all build run test test-go test-deps test-tools check fmt-check vet staticcheck generate check-generated validate clean web check-web bench-api loadtest
+.PHONY: all build run test test-fast test-go test-deps test-tools check fmt-check vet staticcheck generate check-generated validate clean web check-web bench-api loadtest
 
 all: build
 
@@ -31,6 +32,15 @@ test: check build test-deps test-tools
 		./$(BIN) neo4j $(TEST_NEO4J) -- $(GO) test -race -p 1 -count=1 -timeout 25m ./...; \
 	fi
 	$(MAKE) fuzz FUZZTIME=5s FUZZMINTIME=1s
+
+## test-fast: the tests of the layers above the store (domain, GraphQL, HTTP server, export)
+## against the in-memory store internal/memstore, race detector on, no JVM and no Neo4j: built
+## with -tags fast, which leaves out the files marked //go:build !fast (tests that need Neo4j).
+## AIDTRACE_NO_NEO4J makes any test that still asks for Neo4j fail at once, and stops
+## internal/localneo4j from starting one. `make test` runs all of these too, untagged.
+FAST_PKGS := ./internal/domain/... ./internal/memstore/... ./graph/... ./internal/server/... ./internal/export/... ./internal/spelling/...
+test-fast: test-deps test-tools
+	AIDTRACE_NO_NEO4J=1 NEO4J_URI= $(GO) test -race -count=1 -tags fast -timeout 5m $(FAST_PKGS)
 
 check: fmt-check vet staticcheck check-generated validate check-web
 

@@ -114,11 +114,18 @@ func (s *Server) URI() string { return s.uri }
 // Auth returns the user and password Bolt clients must send.
 func (s *Server) Auth() (user, password string) { return User, s.password }
 
+// NoNeo4jEnv, when set in the environment, makes Start fail at once:
+// `make test-fast` sets it to prove that its tests need no JVM.
+const NoNeo4jEnv = "AIDTRACE_NO_NEO4J"
+
 // Start builds the launcher if needed, starts Neo4j and waits until it
 // answers over Bolt. The JVM exits on its own when this process dies, because
 // it watches the standard input pipe we hold. The data directory is locked
 // while the Server runs: a second Start on it fails and says so.
 func Start(ctx context.Context, opts Options) (_ *Server, err error) {
+	if os.Getenv(NoNeo4jEnv) != "" {
+		return nil, fmt.Errorf("%s is set (the fast test tier runs without a JVM): no local Neo4j is started", NoNeo4jEnv)
+	}
 	opts = withDefaults(opts)
 	log := opts.Log
 	began := time.Now()

@@ -39,9 +39,15 @@ func Main(m *testing.M) int {
 	return code
 }
 
-// URI returns the Bolt URI of the test Neo4j, starting a local one on first use.
+// URI returns the Bolt URI of the test Neo4j, starting a local one on first
+// use. With AIDTRACE_NO_NEO4J set (the fast tier) it fails the test at once,
+// even when NEO4J_URI is set: the fast tier must not need a database.
 func URI(tb testing.TB) string {
 	tb.Helper()
+	if os.Getenv(localneo4j.NoNeo4jEnv) != "" {
+		tb.Fatalf("%s is set (make test-fast: no JVM, no Neo4j), but this test needs Neo4j: "+
+			"put it in a file marked //go:build !fast so that only make test runs it", localneo4j.NoNeo4jEnv)
+	}
 	once.Do(func() {
 		if uri = os.Getenv("NEO4J_URI"); uri != "" {
 			user, password = os.Getenv("NEO4J_USER"), os.Getenv("NEO4J_PASSWORD")

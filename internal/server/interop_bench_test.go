@@ -1,3 +1,5 @@
+//go:build !fast
+
 package server_test
 
 import (
@@ -53,7 +55,7 @@ func seedNames(b *testing.B, n int) []string {
 }
 
 func BenchmarkReconcile(b *testing.B) {
-	srv := mustInteropServer(b, server.InteropConfig{}, "../../seeds")
+	srv := mustNeo4jInteropServer(b, server.InteropConfig{}, "../../seeds")
 	names := seedNames(b, server.MaxReconcileBatch)
 	for _, size := range []int{10, server.MaxReconcileBatch} {
 		batch := map[string]any{}
@@ -74,7 +76,7 @@ func BenchmarkReconcile(b *testing.B) {
 }
 
 func BenchmarkSupplierCheck(b *testing.B) {
-	srv := mustInteropServer(b, server.InteropConfig{}, "../../seeds")
+	srv := mustNeo4jInteropServer(b, server.InteropConfig{}, "../../seeds")
 	for _, rows := range []int{100, server.MaxSupplierRows} {
 		var csv strings.Builder
 		csv.WriteString("name\n")

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
 	"sync"
 	"testing"
 
@@ -16,14 +15,18 @@ import (
 
 	"github.com/aidtrace/aidtrace/graph"
 	"github.com/aidtrace/aidtrace/graph/generated"
+	"github.com/aidtrace/aidtrace/internal/domain"
 	"github.com/aidtrace/aidtrace/internal/ingest"
-	"github.com/aidtrace/aidtrace/internal/neo4jstore"
-	"github.com/aidtrace/aidtrace/internal/neo4jtest"
+	"github.com/aidtrace/aidtrace/internal/memstore"
 	"github.com/aidtrace/aidtrace/internal/server"
+	"github.com/aidtrace/aidtrace/internal/spelling"
 )
 
-// The reconciliation and supplier-check tests run against the real Neo4j.
-func TestMain(m *testing.M) { os.Exit(neo4jtest.Main(m)) }
+// The reconciliation and supplier-check tests run against the in-memory
+// store (internal/memstore): they test the HTTP layer's matching and
+// answers, not Neo4j, whose search and traversals internal/neo4jstore's
+// tests check. The benchmarks measure them on the real Neo4j
+// (interop_neo4j_test.go).
 
 // syncBuffer is a log sink the tests read while the server writes.
 type syncBuffer struct {
@@ -43,27 +46,38 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// interopServer is a server on the test Neo4j, loaded with paths (nil: as
-// loaded by the caller), with /reconcile and /supplier-check mounted as
-// cmd/aidtrace mounts them.
+// interopServer is a server on a store loaded with the test's files, with
+// /reconcile and /supplier-check mounted as cmd/aidtrace mounts them.
 type interopServer struct {
 	URL   string
-	Store *neo4jstore.Store
+	Store readStore
 	Log   *syncBuffer
+}
+
+// readStore is what the interop servers read: the in-memory store, or the
+// test Neo4j for the benchmarks.
+type readStore interface {
+	domain.ReadService
+	Ping(context.Context) error
+}
+
+// mustMemStore parses and validates the files (seeds or fixtures) with
+// ingest, as a load does, and holds them in a fresh in-memory store.
+func mustMemStore(t testing.TB, paths ...string) *memstore.Store {
+	t.Helper()
+	p, probs := ingest.Check(paths)
+	if len(probs) > 0 {
+		t.Fatalf("check %v: %v", paths, probs)
+	}
+	return memstore.New(&p.Dataset).UseSpelling(spelling.Normal, spelling.Variants)
 }
 
 func mustInteropServer(t testing.TB, cfg server.InteropConfig, paths ...string) *interopServer {
 	t.Helper()
-	s := neo4jtest.MustStore(t)
-	if len(paths) > 0 {
-		if _, err := ingest.Load(t.Context(), s, paths, nil); err != nil {
-			t.Fatalf("load %v: %v", paths, err)
-		}
-	}
-	return startInterop(t, s, cfg)
+	return startInterop(t, mustMemStore(t, paths...), cfg)
 }
 
-func startInterop(t testing.TB, s *neo4jstore.Store, cfg server.InteropConfig) *interopServer {
+func startInterop(t testing.TB, s readStore, cfg server.InteropConfig) *interopServer {
 	t.Helper()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -402,3 +402,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// Handler is the server's whole HTTP handler, for in-process tests that
+// need no socket (gqlgen's client.New(srv.Handler(), client.Path("/graphql"))).
+func (s *Server) Handler() http.Handler { return s.http.Handler }
