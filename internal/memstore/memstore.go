@@ -287,7 +287,7 @@ func (s *Store) RelationPages(ctx context.Context, q domain.RelationQuery, first
 	if err := domain.CheckTypes(q.Types); err != nil {
 		return nil, err
 	}
-	if err := domain.CheckPage(first); err != nil {
+	if err := domain.RelationsFirst.Check(first); err != nil {
 		return nil, err
 	}
 	if err := checkDirection(q.Direction); err != nil {
@@ -321,7 +321,7 @@ func (s *Store) relationPage(id string, q domain.RelationQuery, first int, after
 
 // Entities lists live entities by id after the cursor.
 func (s *Store) Entities(ctx context.Context, f domain.EntityFilter, first int, after string) ([]domain.Entity, bool, error) {
-	if err := f.Validate(); err != nil {
+	if err := f.ValidateList(first); err != nil {
 		return nil, false, err
 	}
 	s.mu.RLock()
@@ -525,7 +525,7 @@ func (s *Store) SourcesByID(ctx context.Context, ids []string) (map[string]*doma
 
 // Sources lists sources by id after the cursor; grade "" for all.
 func (s *Store) Sources(ctx context.Context, grade domain.Grade, first int, after string) ([]domain.Source, bool, error) {
-	if err := domain.CheckPage(first); err != nil {
+	if err := domain.SourcesFirst.Check(first); err != nil {
 		return nil, false, err
 	}
 	s.mu.RLock()
@@ -548,7 +548,7 @@ func (s *Store) Sources(ctx context.Context, grade domain.Grade, first int, afte
 // citing it, by id after the cursor.
 func (s *Store) ClaimPages(ctx context.Context, sourceIDs []string, first int, after string) (map[string]domain.ClaimPage, error) {
 	s.PlainReads.Add(1)
-	if err := domain.CheckPage(first); err != nil {
+	if err := domain.ClaimsFirst.Check(first); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()

@@ -303,7 +303,7 @@ func (s *Store) ReadPaths(ctx context.Context, q domain.PathQuery, want domain.R
 // ReadNeighborhood is Neighborhood with a plan for its entities and
 // relations; its entities are always fetched.
 func (s *Store) ReadNeighborhood(ctx context.Context, q domain.SubgraphQuery, want domain.ResultPlan) (*domain.Subgraph, *domain.Fetched, error) {
-	if err := q.Validate(domain.MaxHoodLimit); err != nil {
+	if err := q.ValidateNeighborhood(); err != nil {
 		return nil, nil, err
 	}
 	s.mu.RLock()
