@@ -5,6 +5,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. Every error a client sees carries one of these; anything that
@@ -55,4 +56,17 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// BadInput is one BAD_USER_INPUT error listing every problem of errs (a
+// Validate method's answer), or nil when there is none.
+func BadInput(errs []FieldError) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Error()
+	}
+	return Errorf(EBADINPUT, "%s", strings.Join(msgs, "; "))
 }

@@ -260,6 +260,65 @@ type ChainResult struct {
 	HasNext   bool
 }
 
+// FoundChain is a walk a traversal found from a chain's root: the entity
+// ids and kinds from the root on, the relations between them, and whether
+// the walk could go no further (false when it stopped at the depth asked).
+type FoundChain struct {
+	Nodes     []string
+	Kinds     []Kind
+	Relations []Relation
+	Maximal   bool
+}
+
+// Assemble builds q's page of chains from the walks a traversal found (at
+// most MaxChainScan+1 of them; more than MaxChainScan marks the answer
+// truncated): each cut before the first hop that cannot have held with the
+// one before (it is then incomplete), kept once, weighed, kept when at
+// least q.MinStrength, sorted (SortChains) and paged.
+func (q ChainQuery) Assemble(found []FoundChain) *ChainResult {
+	res := &ChainResult{Root: q.ID, Chains: []Chain{}}
+	var all []Chain
+	seen := map[string]bool{}
+	for _, f := range found {
+		nodes, rels, maximal := f.Nodes, f.Relations, f.Maximal
+		if n := ConsistentPrefix(rels); n < len(rels) {
+			rels, nodes, maximal = rels[:n], nodes[:n+1], false
+		}
+		var key strings.Builder
+		for i := range rels {
+			key.WriteString(rels[i].ID + "|")
+		}
+		if seen[key.String()] {
+			continue
+		}
+		seen[key.String()] = true
+		c := Chain{End: nodes[len(nodes)-1], Complete: maximal && (!q.Up || ReachesTop(f.Kinds[:len(nodes)]))}
+		for i := range rels {
+			// nodes[i] is nearer the root; the step from it went up or down.
+			h := Hop{Relation: rels[i], Upper: nodes[i+1], Lower: nodes[i], InForce: q.Time.Status(&rels[i])}
+			if !q.Up {
+				h.Upper, h.Lower = h.Lower, h.Upper
+			}
+			c.Hops = append(c.Hops, h)
+		}
+		c.Weigh()
+		if c.Strength >= q.MinStrength {
+			all = append(all, c)
+		}
+	}
+	if len(found) > MaxChainScan {
+		res.Truncated = true
+		all = all[:min(len(all), MaxChainScan)]
+	}
+	SortChains(all)
+	res.Total = len(all)
+	if q.After < len(all) {
+		end := min(q.After+q.First, len(all))
+		res.Chains, res.HasNext = all[q.After:end], end < len(all)
+	}
+	return res
+}
+
 // TopAuthorityKinds are the kinds at which a chain up is complete when no
 // further step is possible: the central party and state bodies.
 var TopAuthorityKinds = []Kind{"party_body", "state_body"}

@@ -97,50 +97,15 @@ func (s *Store) Chains(ctx context.Context, q domain.ChainQuery) (*domain.ChainR
 		}
 	}
 	walk([]string{q.ID}, nil)
-	res := &domain.ChainResult{Root: q.ID, Chains: []domain.Chain{}}
-	var all []domain.Chain
-	seen := map[string]bool{}
-	for _, f := range found {
-		nodes, rels, maximal := f.nodes, f.rels, f.complete
-		if n := domain.ConsistentPrefix(rels); n < len(rels) {
-			rels, nodes, maximal = rels[:n], nodes[:n+1], false
+	chains := make([]domain.FoundChain, len(found))
+	for i, f := range found {
+		kinds := make([]domain.Kind, len(f.nodes))
+		for j, id := range f.nodes {
+			kinds[j] = s.entities[id].Kind
 		}
-		key := ""
-		for _, r := range rels {
-			key += r.ID + "|"
-		}
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		kinds := make([]domain.Kind, len(nodes))
-		for i, id := range nodes {
-			kinds[i] = s.entities[id].Kind
-		}
-		c := domain.Chain{End: nodes[len(nodes)-1], Complete: maximal && (!q.Up || domain.ReachesTop(kinds))}
-		for i, r := range rels {
-			h := domain.Hop{Relation: r, Upper: nodes[i+1], Lower: nodes[i], InForce: q.Time.Status(&rels[i])}
-			if !q.Up {
-				h.Upper, h.Lower = h.Lower, h.Upper
-			}
-			c.Hops = append(c.Hops, h)
-		}
-		c.Weigh()
-		if c.Strength >= q.MinStrength {
-			all = append(all, c)
-		}
+		chains[i] = domain.FoundChain{Nodes: f.nodes, Kinds: kinds, Relations: f.rels, Maximal: f.complete}
 	}
-	if len(found) > domain.MaxChainScan {
-		res.Truncated = true
-		all = all[:min(len(all), domain.MaxChainScan)]
-	}
-	domain.SortChains(all)
-	res.Total = len(all)
-	if q.After < len(all) {
-		end := min(q.After+q.First, len(all))
-		res.Chains, res.HasNext = all[q.After:end], end < len(all)
-	}
-	return res, nil
+	return q.Assemble(chains), nil
 }
 
 // Paths finds simple paths from q.From to q.To, shortest first, as q.Mode

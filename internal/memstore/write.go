@@ -134,12 +134,8 @@ func (s *Store) UpsertRelation(ctx context.Context, p *domain.Principal, r domai
 	if err := domain.CheckReason(reason, false); err != nil {
 		return nil, err
 	}
-	if errs := r.Validate(); len(errs) > 0 {
-		msgs := make([]string, len(errs))
-		for i, e := range errs {
-			msgs[i] = e.Error()
-		}
-		return nil, domain.Errorf(domain.EBADINPUT, "%s", strings.Join(msgs, "; "))
+	if err := domain.BadInput(r.Validate()); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

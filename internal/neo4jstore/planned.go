@@ -454,60 +454,19 @@ func (s *Store) ReadChains(ctx context.Context, q domain.ChainQuery, want domain
 	return res, fl.f, nil
 }
 
-// assembleChains builds the chains of q from the statement's rows: each
-// cut where its hops cannot have held together, weighed, kept when strong
-// enough, sorted (domain.SortChains) and paged.
+// assembleChains builds the chains of q from the statement's rows
+// (ChainQuery.Assemble).
 func assembleChains(q domain.ChainQuery, t *traversal) (*domain.ChainResult, error) {
-	res := &domain.ChainResult{Root: q.ID, Chains: []domain.Chain{}}
-	var all []domain.Chain
-	seen := map[string]bool{}
+	found := make([]domain.FoundChain, len(t.rows))
 	for i := range t.rows {
 		nodes, kinds, relations, err := t.row(i)
 		if err != nil {
 			return nil, err
 		}
 		maximal, _ := t.rows[i]["complete"].(bool)
-		// A chain whose hops cannot have held together stops before the
-		// first hop that contradicts the one before (it is then incomplete).
-		if n := domain.ConsistentPrefix(relations); n < len(relations) {
-			relations, nodes, maximal = relations[:n], nodes[:n+1], false
-		}
-		key := ""
-		for _, rel := range relations {
-			key += rel.ID + "|"
-		}
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		c := domain.Chain{End: nodes[len(nodes)-1], Complete: maximal && (!q.Up || domain.ReachesTop(kinds[:len(nodes)]))}
-		for i, rel := range relations {
-			// nodes[i] is nearer the root; the step from it went up or down.
-			near, far := nodes[i], nodes[i+1]
-			h := domain.Hop{Relation: rel, Upper: far, Lower: near, InForce: q.Time.Status(&rel)}
-			if !q.Up {
-				h.Upper, h.Lower = near, far
-			}
-			c.Hops = append(c.Hops, h)
-		}
-		c.Weigh()
-		if c.Strength >= q.MinStrength {
-			all = append(all, c)
-		}
+		found[i] = domain.FoundChain{Nodes: nodes, Kinds: kinds, Relations: relations, Maximal: maximal}
 	}
-	if len(t.rows) > domain.MaxChainScan {
-		res.Truncated = true
-		if len(all) > domain.MaxChainScan {
-			all = all[:domain.MaxChainScan]
-		}
-	}
-	domain.SortChains(all)
-	res.Total = len(all)
-	if q.After < len(all) {
-		end := min(q.After+q.First, len(all))
-		res.Chains, res.HasNext = all[q.After:end], end < len(all)
-	}
-	return res, nil
+	return q.Assemble(found), nil
 }
 
 // whole wants every own field of the relations of a traversal (and

@@ -341,12 +341,8 @@ func (s *Store) UpsertRelation(ctx context.Context, p *domain.Principal, r domai
 	}
 	// Checked alone first: the type must be a registered one before it
 	// names the id's lock; the transaction checks the rest.
-	if errs := r.Validate(); len(errs) > 0 {
-		msgs := make([]string, len(errs))
-		for i, e := range errs {
-			msgs[i] = e.Error()
-		}
-		return nil, domain.Errorf(domain.EBADINPUT, "%s", strings.Join(msgs, "; "))
+	if err := domain.BadInput(r.Validate()); err != nil {
+		return nil, err
 	}
 	actor := p.Actor()
 	d := &domain.Dataset{Relations: []domain.Relation{r}}
