@@ -5,7 +5,7 @@ BIN := bin/aidtrace
 # Memory for the throwaway test Neo4j (this machine: 2 cores, 24 GiB, shared).
 TEST_NEO4J := --temp --neo4j-heap-mb 1024 --neo4j-pagecache-mb 256
 
-.PHONY: all build run test test-fast test-go test-deps test-tools check fmt-check vet staticcheck generate check-generated validate clean web check-web bench-api loadtest
+.PHONY: all build run test test-fast test-go test-deps test-tools web-deps check fmt-check vet staticcheck generate check-generated validate clean web check-web bench-api loadtest
 
 all: build
 
@@ -39,7 +39,7 @@ test: check build test-deps test-tools
 ## AIDTRACE_NO_NEO4J makes any test that still asks for Neo4j fail at once, and stops
 ## internal/localneo4j from starting one. `make test` runs all of these too, untagged.
 FAST_PKGS := ./internal/domain/... ./internal/memstore/... ./graph/... ./internal/server/... ./internal/export/... ./internal/spelling/...
-test-fast: test-deps test-tools
+test-fast: test-deps test-tools web-deps
 	AIDTRACE_NO_NEO4J=1 NEO4J_URI= $(GO) test -race -count=1 -tags fast -timeout 5m $(FAST_PKGS)
 
 check: fmt-check vet staticcheck check-generated validate check-web
@@ -89,8 +89,14 @@ check-generated: generate
 	@if [ -n "$$(git ls-files --others --exclude-standard -- graph/ schema/)" ]; then echo "untracked generated files in graph/ or schema/: commit them"; exit 1; fi
 
 ## web: build the explorer (web/dist is embedded in the binary and committed)
-web:
-	cd web && npm ci --no-audit --no-fund && npm run build
+web: web-deps
+	cd web && npm run build
+
+## web-deps: the explorer's npm packages (npm ci, again only when web/package-lock.json changes);
+## the export tests load exports with its Cytoscape.js
+web-deps: web/node_modules/.package-lock.json
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
 
 ## check-web: rebuild the explorer, fail when the committed web/dist is stale, run its unit tests
 check-web: web

@@ -58,6 +58,15 @@ func ErrorMessage(err error) string {
 	return "internal error"
 }
 
+// FieldErrors are the field errors of items (their section and index left out).
+func FieldErrors(items []ItemError) []FieldError {
+	out := make([]FieldError, len(items))
+	for i, it := range items {
+		out[i] = it.FieldError
+	}
+	return out
+}
+
 // BadInput is one BAD_USER_INPUT error listing every problem of errs (a
 // Validate method's answer), or nil when there is none.
 func BadInput(errs []FieldError) error {

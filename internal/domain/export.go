@@ -283,7 +283,7 @@ type ExportParam struct {
 
 var exportParams = []ExportParam{
 	{"ids", "ids", "comma-separated entity ids: their neighbourhood (none of ids, chain, from/to: the whole graph)"},
-	{"depth", "depth", "hops around ids, 0 to 3 (default 1)"},
+	{"depth", "depth", fmt.Sprintf("hops around ids, %d to %d (default %d)", HoodDepth.Min, HoodDepth.Max, HoodDepth.Default)},
 	{"kinds", "kinds", "with ids or the whole graph: only entities of these comma-separated kinds"},
 	{"limit", "limit", "with ids or the whole graph: at most this many entities"},
 	{"chain", "chain", "the responsibility chains from this entity"},

@@ -59,7 +59,7 @@
 // A citation always has its source id, and its quote, locator and attests
 // date when the data has them; title, url and grade are copied from the
 // subgraph's Sources when the cited source is among them. Counter-claims
-// come from Options.CounterClaims (GatherCounterClaims reads them). JSON is written without HTML
+// come from Options.CounterClaims (domain.Exports.CounterClaims reads them). JSON is written without HTML
 // escaping, so Chinese text and "<&>" appear as themselves. In GraphML and
 // GEXF the JSON is one string attribute; in the Cytoscape JSON the fields are
 // native JSON arrays and objects.

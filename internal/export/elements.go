@@ -192,8 +192,8 @@ func (l *ElementList) Options() *Options {
 	return o
 }
 
-// Describe returns the entity and mode for the file name, as
-// Query.Describe does.
+// Describe returns the entity and mode for the file name, as Describe
+// does for a query.
 func (l *ElementList) Describe() (entity, mode string) {
 	entity, mode = l.Entity, l.Mode
 	if entity == "" {

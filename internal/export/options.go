@@ -23,7 +23,7 @@ type Options struct {
 	// shape. Nodes without an entry are written without one.
 	Styles map[string]NodeStyle
 	// CounterClaims holds the counter-claims contesting the subgraph's
-	// entities and relations, by the id they contest (GatherCounterClaims).
+	// entities and relations, by the id they contest (domain.Exports.CounterClaims).
 	CounterClaims map[string][]domain.CounterClaim
 }
 

@@ -43,6 +43,9 @@ type Store struct {
 	// GraphQL's fallback loaders use: tests check that planned reads leave
 	// nothing to them.
 	PlainReads atomic.Int64
+	// Reads counts the calls of the planned reads (domain.PlannedReads),
+	// each the one round trip of a root field.
+	Reads atomic.Int64
 }
 
 // New returns a store holding a copy of d, which the caller has validated
@@ -439,6 +442,9 @@ func (s *Store) Search(ctx context.Context, q domain.SearchQuery) ([]domain.Sear
 		words = strings.Fields(text)
 	}
 	out := []domain.SearchHit{}
+	if len(words) == 0 { // punctuation alone: nothing to match
+		return out, nil
+	}
 	for _, e := range s.entities {
 		if e.Retraction != nil || (len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind)) {
 			continue

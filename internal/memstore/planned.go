@@ -134,6 +134,7 @@ func (fl *filler) result(root string, ids []string, rels []*domain.Relation, wan
 
 // ReadEntity reads one entity.
 func (s *Store) ReadEntity(ctx context.Context, id string, want *domain.EntityPlan) (*domain.Entity, *domain.Fetched, error) {
+	s.Reads.Add(1)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	e, ok := s.entities[id]
@@ -147,6 +148,7 @@ func (s *Store) ReadEntity(ctx context.Context, id string, want *domain.EntityPl
 
 // ReadRelation reads one relation.
 func (s *Store) ReadRelation(ctx context.Context, id string, want *domain.RelationPlan) (*domain.Relation, *domain.Fetched, error) {
+	s.Reads.Add(1)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	r, ok := s.relations[id]
@@ -161,6 +163,7 @@ func (s *Store) ReadRelation(ctx context.Context, id string, want *domain.Relati
 
 // ReadSource reads one source.
 func (s *Store) ReadSource(ctx context.Context, id string, want *domain.SourcePlan) (*domain.Source, *domain.Fetched, error) {
+	s.Reads.Add(1)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	src, ok := s.sources[id]
@@ -175,6 +178,7 @@ func (s *Store) ReadSource(ctx context.Context, id string, want *domain.SourcePl
 
 // ReadCounterClaim reads one counter-claim.
 func (s *Store) ReadCounterClaim(ctx context.Context, id string, want *domain.CounterClaimPlan) (*domain.CounterClaim, *domain.Fetched, error) {
+	s.Reads.Add(1)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	cc, ok := s.ccByID[id]
@@ -189,6 +193,7 @@ func (s *Store) ReadCounterClaim(ctx context.Context, id string, want *domain.Co
 
 // ReadEntities is Entities with a plan for each entity listed.
 func (s *Store) ReadEntities(ctx context.Context, f domain.EntityFilter, first int, after string, want *domain.EntityPlan) ([]domain.Entity, bool, *domain.Fetched, error) {
+	s.Reads.Add(1)
 	es, more, err := s.Entities(ctx, f, first, after)
 	if err != nil {
 		return nil, false, nil, err
@@ -204,6 +209,7 @@ func (s *Store) ReadEntities(ctx context.Context, f domain.EntityFilter, first i
 
 // ReadSources is Sources with a plan for each source listed.
 func (s *Store) ReadSources(ctx context.Context, grade domain.Grade, first int, after string, want *domain.SourcePlan) ([]domain.Source, bool, *domain.Fetched, error) {
+	s.Reads.Add(1)
 	ss, more, err := s.Sources(ctx, grade, first, after)
 	if err != nil {
 		return nil, false, nil, err
@@ -219,6 +225,7 @@ func (s *Store) ReadSources(ctx context.Context, grade domain.Grade, first int, 
 
 // ReadSearch is Search with a plan for each entity found.
 func (s *Store) ReadSearch(ctx context.Context, q domain.SearchQuery, want *domain.EntityPlan) ([]domain.SearchHit, *domain.Fetched, error) {
+	s.Reads.Add(1)
 	hits, err := s.Search(ctx, q)
 	if err != nil {
 		return nil, nil, err
@@ -235,6 +242,7 @@ func (s *Store) ReadSearch(ctx context.Context, q domain.SearchQuery, want *doma
 // ReadChains is Chains with a plan for the root, the chains' entities and
 // their relations.
 func (s *Store) ReadChains(ctx context.Context, q domain.ChainQuery, want domain.ResultPlan) (*domain.ChainResult, *domain.Fetched, error) {
+	s.Reads.Add(1)
 	res, err := s.Chains(ctx, q)
 	if err != nil {
 		return nil, nil, err
@@ -258,6 +266,7 @@ func (s *Store) ReadChains(ctx context.Context, q domain.ChainQuery, want domain
 // ReadExposure is Exposure with a plan for the root, the links' entities
 // and their relations.
 func (s *Store) ReadExposure(ctx context.Context, q domain.ExposureQuery, want domain.ResultPlan) (*domain.Exposure, *domain.Fetched, error) {
+	s.Reads.Add(1)
 	res, err := s.Exposure(ctx, q)
 	if err != nil {
 		return nil, nil, err
@@ -281,6 +290,7 @@ func (s *Store) ReadExposure(ctx context.Context, q domain.ExposureQuery, want d
 
 // ReadPaths is Paths with a plan for the paths' entities and relations.
 func (s *Store) ReadPaths(ctx context.Context, q domain.PathQuery, want domain.ResultPlan) ([]domain.Path, *domain.Fetched, error) {
+	s.Reads.Add(1)
 	ps, err := s.Paths(ctx, q)
 	if err != nil {
 		return nil, nil, err
@@ -303,6 +313,7 @@ func (s *Store) ReadPaths(ctx context.Context, q domain.PathQuery, want domain.R
 // ReadNeighborhood is Neighborhood with a plan for its entities and
 // relations; its entities are always fetched.
 func (s *Store) ReadNeighborhood(ctx context.Context, q domain.SubgraphQuery, want domain.ResultPlan) (*domain.Subgraph, *domain.Fetched, error) {
+	s.Reads.Add(1)
 	if err := q.ValidateNeighborhood(); err != nil {
 		return nil, nil, err
 	}

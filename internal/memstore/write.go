@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aidtrace/aidtrace/internal/domain"
@@ -33,14 +32,7 @@ func (s *Store) known(id string) (domain.Known, bool) {
 }
 
 func (s *Store) checkRefs(d *domain.Dataset) error {
-	if probs := d.Validate(s.known); len(probs) > 0 {
-		msgs := make([]string, len(probs))
-		for i, p := range probs {
-			msgs[i] = p.Field + ": " + p.Message
-		}
-		return domain.Errorf(domain.EBADINPUT, "%s", strings.Join(msgs, "; "))
-	}
-	return nil
+	return domain.BadInput(domain.FieldErrors(d.Validate(s.known)))
 }
 
 func (s *Store) now() time.Time {

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -134,12 +133,8 @@ func checkRefs(ctx context.Context, tx neo4j.ManagedTransaction, d *domain.Datas
 	if err != nil {
 		return nil, err
 	}
-	if probs := d.Validate(func(id string) (domain.Known, bool) { k, ok := known[id]; return k, ok }); len(probs) > 0 {
-		msgs := make([]string, len(probs))
-		for i, p := range probs {
-			msgs[i] = p.Field + ": " + p.Message
-		}
-		return nil, domain.Errorf(domain.EBADINPUT, "%s", strings.Join(msgs, "; "))
+	if err := domain.BadInput(domain.FieldErrors(d.Validate(func(id string) (domain.Known, bool) { k, ok := known[id]; return k, ok }))); err != nil {
+		return nil, err
 	}
 	return known, nil
 }

@@ -54,7 +54,7 @@ func (s *graphStore) Neighborhood(ctx context.Context, q domain.SubgraphQuery) (
 	if err := s.wait(ctx); err != nil {
 		return nil, err
 	}
-	// A fresh Subgraph each time (Gather fills in Sources); the entities
+	// A fresh Subgraph each time (Exports fills in Sources); the entities
 	// and relations are shared, read only.
 	out := &domain.Subgraph{Entities: s.g.Entities, Relations: s.g.Relations}
 	if len(out.Entities) > q.Limit {

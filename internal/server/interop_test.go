@@ -72,9 +72,15 @@ func mustMemStore(t testing.TB, paths ...string) *memstore.Store {
 	return memstore.New(&p.Dataset).UseSpelling(spelling.Normal, spelling.Variants)
 }
 
+// interopStore holds the files of an interop test: the in-memory store in
+// the fast tier; the full tier (interop_neo4j_test.go) loads them into the
+// test Neo4j instead, so that the candidates come from the store's real
+// search there.
+var interopStore = func(t testing.TB, paths ...string) readStore { return mustMemStore(t, paths...) }
+
 func mustInteropServer(t testing.TB, cfg server.InteropConfig, paths ...string) *interopServer {
 	t.Helper()
-	return startInterop(t, mustMemStore(t, paths...), cfg)
+	return startInterop(t, interopStore(t, paths...), cfg)
 }
 
 func startInterop(t testing.TB, s readStore, cfg server.InteropConfig) *interopServer {

@@ -898,7 +898,7 @@ func (h *reconciler) extendRows(ctx context.Context, ids []string, props []recon
 	if want["topBody"] {
 		tops := make([][]string, len(known))
 		err := parallel(ctx, len(known), func(ctx context.Context, i int) error {
-			res, err := h.svc.Chains(ctx, domain.ChainQuery{ID: known[i], Up: true, MaxDepth: 8, First: domain.MaxChains})
+			res, err := h.svc.Chains(ctx, domain.ChainQuery{ID: known[i], Up: true, MaxDepth: domain.ChainDepth.Default, First: domain.ChainsFirst.Max})
 			if domain.ErrorCode(err) == domain.ENOTFOUND {
 				return nil
 			}
