@@ -18,7 +18,11 @@ import (
 	"github.com/aidtrace/aidtrace/internal/neo4jtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(neo4jtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := neo4jtest.Main(m)
+	stopKillable()
+	os.Exit(code)
+}
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
 type syncBuffer struct {
