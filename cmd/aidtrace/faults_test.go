@@ -305,7 +305,10 @@ func TestNeo4jFaultsUnderTraffic(t *testing.T) {
 func TestInterruptedLoadRerunsExactly(t *testing.T) {
 	n := startOwnNeo4j(t)
 	dir := t.TempDir()
-	const entities, relations = 6000, 6000
+	// Six batches of entities (neo4jstore.BatchSize) then six of relations:
+	// the kill after the fifth batch (the sources' and four of entities) is
+	// well inside the load.
+	const entities, relations = 3000, 3000
 	writeSyntheticDataset(t, dir+"/big.yaml", entities, relations)
 
 	open := func() *neo4jstore.Store {
