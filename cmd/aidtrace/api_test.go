@@ -157,7 +157,7 @@ func checkChains(t *testing.T, c chainsOut, root string) map[string]bool {
 // TestAPI runs the API over HTTP against the real Neo4j with the seed
 // dataset loaded, as a client that did not write the server would.
 func TestAPI(t *testing.T) {
-	r := MustServe(t, nil, "--load", "../../seeds")
+	r := MustServeSeeds(t, nil, nil)
 	base := r.URL
 
 	t.Run("chain up from a county reaches the Central Committee, every hop cited", func(t *testing.T) {
@@ -591,7 +591,7 @@ func TestAPI(t *testing.T) {
 }
 
 func TestIntrospectionCanBeTurnedOff(t *testing.T) {
-	r := MustServe(t, map[string]string{"AIDTRACE_INTROSPECTION": "false"})
+	r := MustServeSeeds(t, map[string]string{"AIDTRACE_INTROSPECTION": "false"}, nil)
 	_, errs := gql(t, r.URL, `{ __schema { queryType { name } } }`, nil, nil)
 	if len(errs) == 0 {
 		t.Error("introspection answered with AIDTRACE_INTROSPECTION=false")
@@ -601,7 +601,7 @@ func TestIntrospectionCanBeTurnedOff(t *testing.T) {
 
 // TestExports fetches each export format over HTTP and parses it back.
 func TestExports(t *testing.T) {
-	r := MustServe(t, nil, "--load", "../../seeds")
+	r := MustServeSeeds(t, nil, nil)
 	var hood struct {
 		Neighborhood struct {
 			Nodes []entityRef   `json:"nodes"`
@@ -945,13 +945,13 @@ func aliases(n int, field string) string {
 func TestNoNPlusOne(t *testing.T) {
 	var queries atomic.Int64
 	var names sync.Map
-	r := MustServeWith(t, map[string]string{"AIDTRACE_BATCH_WAIT": "1us"}, func(s *neo4jstore.Store) {
+	r := MustServeSeeds(t, map[string]string{"AIDTRACE_BATCH_WAIT": "1us"}, func(s *neo4jstore.Store) {
 		s.AddQueryObserver(func(name string, _ time.Duration, _ error) {
 			queries.Add(1)
 			n, _ := names.LoadOrStore(name, new(atomic.Int64))
 			n.(*atomic.Int64).Add(1)
 		})
-	}, "--load", "../../seeds")
+	})
 	const (
 		rel  = `relations(first: $n) { edges { node { type from { name } to { name } citations { source { title } } } } }`
 		cite = `citations { source { grade } }`

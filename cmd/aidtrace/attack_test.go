@@ -62,7 +62,7 @@ func slowBodies(t *testing.T, base, ip string, n int, interval time.Duration, st
 // normal query from another address is answered 200 throughout, and
 // promptly.
 func TestSlowBodiesDoNotStarveReaders(t *testing.T) {
-	r := MustServe(t, nil, "--load", "../../internal/neo4jstore/testdata/fixture.yaml")
+	r := MustServeSeeds(t, nil, nil)
 	stop := make(chan struct{})
 	attackers := slowBodies(t, r.URL, "127.0.0.2", 70, 1500*time.Millisecond, stop)
 	defer func() { close(stop); attackers.Wait() }()

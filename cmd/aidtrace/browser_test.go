@@ -263,7 +263,7 @@ func explorerURL(t *testing.T, r *running) string {
 }
 
 func TestExplorerInBrowser(t *testing.T) {
-	r := MustServe(t, nil, "--load", "../../seeds")
+	r := MustServeSeeds(t, nil, nil)
 	base := explorerURL(t, r)
 	b := newBrowser(t)
 	ctx := b.ctx

@@ -242,7 +242,7 @@ func shotName(parts ...string) string {
 }
 
 func TestExplorerViews(t *testing.T) {
-	r := MustServe(t, nil, "--load", "../../seeds")
+	r := MustServeSeeds(t, nil, nil)
 	base := explorerURL(t, r)
 	factoryUp := seedFactoryUp(t, r.URL)
 	b := newBrowser(t)

@@ -13,13 +13,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/aidtrace/aidtrace/internal/domain"
 	"github.com/aidtrace/aidtrace/internal/ingest"
 	"github.com/aidtrace/aidtrace/internal/localneo4j"
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
 )
 
-// ownNeo4j is a Neo4j this test may stop, kill and freeze: not the shared one.
+// ownNeo4j is a Neo4j the fault tests may stop, kill and freeze: not the
+// shared one. One is started for the test binary and handed, emptied, from
+// one fault test to the next (they run one after another); a test that
+// failed leaves it stopped, and the next one starts a fresh one.
 type ownNeo4j struct {
 	t    *testing.T
 	dir  string
@@ -27,20 +32,95 @@ type ownNeo4j struct {
 	srv  *localneo4j.Server
 }
 
+var killable *ownNeo4j
+
+// stopKillable stops the fault tests' Neo4j, if one runs (from TestMain).
+func stopKillable() {
+	if killable != nil {
+		syscall.Kill(killable.srv.Pid(), syscall.SIGCONT)
+		killable.srv.Stop()
+		os.RemoveAll(killable.dir)
+		killable = nil
+	}
+}
+
 func startOwnNeo4j(t *testing.T) *ownNeo4j {
 	t.Helper()
+	if n := killable; n != nil {
+		n.t = t
+		if n.srv.Ready() == nil && n.empty() == nil {
+			t.Cleanup(func() { n.handBack() })
+			return n
+		}
+		stopKillable()
+	}
 	// A fixed port, so that a restart comes back where the clients look.
 	port, err := localneo4j.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &ownNeo4j{t: t, dir: t.TempDir(), port: port}
-	n.start()
+	dir, err := os.MkdirTemp("", "aidtrace-test-killable-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &ownNeo4j{t: t, dir: dir, port: port}
 	t.Cleanup(func() {
-		syscall.Kill(n.srv.Pid(), syscall.SIGCONT)
-		n.srv.Stop()
+		if killable != n { // it did not start
+			os.RemoveAll(dir)
+		}
 	})
+	n.start()
+	killable = n
+	t.Cleanup(func() { n.handBack() })
 	return n
+}
+
+// handBack ends a test's use: thawed and running for the next test, or
+// stopped when the test failed.
+func (n *ownNeo4j) handBack() {
+	syscall.Kill(n.srv.Pid(), syscall.SIGCONT)
+	if n.t.Failed() {
+		stopKillable()
+	}
+}
+
+// empty makes the database as a fresh Neo4j has it: no data, no schema of
+// ours.
+func (n *ownNeo4j) empty() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	user, password := n.srv.Auth()
+	drv, err := neo4j.NewDriverWithContext(n.uri(), neo4j.BasicAuth(user, password, ""))
+	if err != nil {
+		return err
+	}
+	defer drv.Close(ctx)
+	run := func(q string) ([]*neo4j.Record, error) {
+		res, err := neo4j.ExecuteQuery(ctx, drv, q, nil, neo4j.EagerResultTransformer)
+		if err != nil {
+			return nil, err
+		}
+		return res.Records, nil
+	}
+	if _, err := run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"); err != nil {
+		return err
+	}
+	for _, q := range []struct{ show, drop string }{
+		{"SHOW CONSTRAINTS YIELD name RETURN name", "DROP CONSTRAINT `%s`"},
+		{"SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name", "DROP INDEX `%s` IF EXISTS"},
+	} {
+		recs, err := run(q.show)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			name, _ := r.Get("name")
+			if _, err := run(fmt.Sprintf(q.drop, name)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (n *ownNeo4j) start() {
@@ -225,7 +305,10 @@ func TestNeo4jFaultsUnderTraffic(t *testing.T) {
 func TestInterruptedLoadRerunsExactly(t *testing.T) {
 	n := startOwnNeo4j(t)
 	dir := t.TempDir()
-	const entities, relations = 6000, 6000
+	// Six batches of entities (neo4jstore.BatchSize) then six of relations:
+	// the kill after the fifth batch (the sources' and four of entities) is
+	// well inside the load.
+	const entities, relations = 3000, 3000
 	writeSyntheticDataset(t, dir+"/big.yaml", entities, relations)
 
 	open := func() *neo4jstore.Store {

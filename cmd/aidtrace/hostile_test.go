@@ -116,7 +116,7 @@ var leakMarkers = []string{"neo4j", "neo.", "cypher", "goroutine", ".go:", "/wor
 // as before.
 func TestHostileInputs(t *testing.T) {
 	// Rate limits are not under test here: hundreds of requests go out.
-	r := MustServe(t, map[string]string{"AIDTRACE_RATE_PER_ADDR": "0"}, "--load", "../../seeds")
+	r := MustServeSeeds(t, map[string]string{"AIDTRACE_RATE_PER_ADDR": "0"}, nil)
 	editor := map[string]string{"Authorization": "Bearer " + hostileKey(t)}
 	before, beforeStats := dataChecksum(t), apiStats(t, r.URL)
 
@@ -514,6 +514,8 @@ func hostileKey(t *testing.T) string {
 	if code := m.Run(t.Context(), []string{"keys", "--name", "hostile", "--role", "editor", "create"}); code != 0 {
 		t.Fatalf("keys create: exit %d: %s", code, errOut.String())
 	}
+	// The seeds are shared with other tests: the key goes when the test ends.
+	t.Cleanup(func() { neo4jtest.MustRun(t, "MATCH (k:ApiKey {name: 'hostile'}) DETACH DELETE k", nil) })
 	return strings.TrimSpace(out.String())
 }
 

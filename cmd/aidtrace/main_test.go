@@ -18,7 +18,11 @@ import (
 	"github.com/aidtrace/aidtrace/internal/neo4jtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(neo4jtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := neo4jtest.Main(m)
+	stopKillable()
+	os.Exit(code)
+}
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines.
 type syncBuffer struct {
@@ -56,6 +60,27 @@ func MustServeWith(t testing.TB, env map[string]string, onStore func(*neo4jstore
 	t.Helper()
 	neo4jtest.MustStore(t) // a clean database with its schema
 	return MustServeShared(t, env, onStore, args...)
+}
+
+// MustServeSeeds is MustServeWith on the seed dataset, for tests that only
+// read it: the seeds are loaded once and shared by such tests while nothing
+// else changes the database (neo4jtest.MustShare); a test that writes
+// takes MustServe with --load instead.
+func MustServeSeeds(t testing.TB, env map[string]string, onStore func(*neo4jstore.Store), args ...string) *running {
+	t.Helper()
+	neo4jtest.MustShare(t, "seeds", loadSeeds)
+	return MustServeShared(t, env, onStore, args...)
+}
+
+// loadSeeds loads seeds/ with the real command.
+func loadSeeds(t testing.TB) {
+	t.Helper()
+	env := dbEnv(t)
+	var errOut syncBuffer
+	m := &Main{Stdout: io.Discard, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
+	if code := m.Run(context.Background(), []string{"load", "../../seeds"}); code != 0 {
+		t.Fatalf("load seeds: exit %d:\n%s", code, errOut.String())
+	}
 }
 
 // MustServeShared is MustServeWith on the database as it is (a second

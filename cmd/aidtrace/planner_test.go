@@ -185,13 +185,13 @@ func TestPlannerGolden(t *testing.T) {
 	var statements []string
 	if base == "" {
 		// Deep documents: relations of relations of relations.
-		base = MustServeWith(t, goldenLimits(), func(s *neo4jstore.Store) {
+		base = MustServeSeeds(t, goldenLimits(), func(s *neo4jstore.Store) {
 			s.AddQueryObserver(func(name string, _ time.Duration, _ error) {
 				mu.Lock()
 				statements = append(statements, name)
 				mu.Unlock()
 			})
-		}, "--load", "../../seeds").URL
+		}).URL
 	}
 	t.Run("fields alone", func(t *testing.T) { checkFieldsAlone(t, base) })
 	t.Run("API guide examples", func(t *testing.T) { checkDocExamples(t, base) })

@@ -6,6 +6,7 @@ package neo4jtest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -106,7 +107,53 @@ func MustStore(tb testing.TB) *neo4jstore.Store {
 // MustReset deletes every node and relationship.
 func MustReset(tb testing.TB) {
 	tb.Helper()
+	shared = sharedState{} // the database no longer holds what was shared
 	MustRun(tb, "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS", nil)
+}
+
+// sharedState is what the database holds for the tests that share it: the
+// name of the state and its fingerprint right after it was filled (zero:
+// nothing shared, or unknown).
+type sharedState struct{ name, fingerprint string }
+
+var shared sharedState
+
+// MustShare makes the database hold the state called name, which fill
+// creates from a clean database with its schema, and lets tests that only
+// read it share one fill: when the database still holds name, unchanged
+// since it was filled, fill is not run again. MustStore and MustReset
+// forget the shared state. When the test ends, the state must be as it
+// was: a test that changed it fails (and the next one fills it afresh).
+// Tests that write must take their own clean database (MustStore).
+func MustShare(tb testing.TB, name string, fill func(testing.TB)) {
+	tb.Helper()
+	if shared.name != name || shared.fingerprint != fingerprint(tb) {
+		MustStore(tb)
+		fill(tb)
+		shared = sharedState{name, fingerprint(tb)}
+	}
+	want := shared.fingerprint
+	tb.Cleanup(func() {
+		if got := fingerprint(tb); got != want {
+			shared = sharedState{}
+			tb.Errorf("the test changed the shared %s database (%s, was %s): a test that writes must take its own (MustStore)", name, got, want)
+		}
+	})
+}
+
+// fingerprint sums up the database cheaply: the graph's version, which
+// every change reads can see advances, and the number of nodes and of
+// relationships (API keys and the like, which do not advance the version).
+func fingerprint(tb testing.TB) string {
+	tb.Helper()
+	recs := MustRun(tb, `OPTIONAL MATCH (v:GraphVersion {id: 'graph'})
+CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS rels }
+RETURN v.epoch AS epoch, v.n AS n, nodes, rels`, nil)
+	if len(recs) != 1 {
+		tb.Fatalf("fingerprint: %d records", len(recs))
+	}
+	return fmt.Sprint(recs[0].Values)
 }
 
 // MustRun runs one auto-commit query on the test database and returns its records.
