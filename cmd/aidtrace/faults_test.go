@@ -19,6 +19,7 @@ import (
 	"github.com/aidtrace/aidtrace/internal/ingest"
 	"github.com/aidtrace/aidtrace/internal/localneo4j"
 	"github.com/aidtrace/aidtrace/internal/neo4jstore"
+	"github.com/aidtrace/aidtrace/internal/neo4jtest"
 )
 
 // ownNeo4j is a Neo4j the fault tests may stop, kill and freeze: not the
@@ -375,11 +376,8 @@ func TestInterruptedLoadRerunsExactly(t *testing.T) {
 		"MATCH (n:Entity) WHERE n.hash IS NULL OR n.citations IS NULL OR n.name IS NULL RETURN count(n) AS n",
 		"MATCH ()-[r]->() WHERE r.hash IS NULL OR r.citations IS NULL OR r.confidence IS NULL RETURN count(r) AS n",
 	} {
-		recs, err := neo4jstore.CountForTest(context.Background(), s, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if recs != 0 {
+		user, password := n.srv.Auth()
+		if recs := neo4jtest.MustCountAt(t, n.uri(), user, password, q, nil); recs != 0 {
 			t.Errorf("%d partial claims: %s", recs, q)
 		}
 	}

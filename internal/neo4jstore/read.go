@@ -370,20 +370,6 @@ func (s *Store) RelationByID(ctx context.Context, id string) (*domain.Relation, 
 	return decodeRelationRecord(recs[0])
 }
 
-// CountForTest runs a read query returning one integer column "n". Tests
-// use it to check stored data through the store's own connection.
-func CountForTest(ctx context.Context, s *Store, cypher string) (int, error) {
-	recs, err := s.read(ctx, "count-for-test", cypher, nil)
-	if err != nil {
-		return 0, err
-	}
-	if len(recs) != 1 {
-		return 0, fmt.Errorf("%d records", len(recs))
-	}
-	n, _, err := neo4j.GetRecordValue[int64](recs[0], "n")
-	return int(n), err
-}
-
 // CounterClaims returns the counter-claims that contest each of ids (relation
 // or entity ids), ordered by date then id, in one round trip.
 func (s *Store) CounterClaims(ctx context.Context, ids []string) (map[string][]domain.CounterClaim, error) {

@@ -159,8 +159,22 @@ RETURN v.epoch AS epoch, v.n AS n, nodes, rels`, nil)
 // MustRun runs one auto-commit query on the test database and returns its records.
 func MustRun(tb testing.TB, cypher string, params map[string]any) []*neo4j.Record {
 	tb.Helper()
+	return MustRunAt(tb, URI(tb), user, password, cypher, params)
+}
+
+// MustRunAt is MustRun on another Neo4j (one a test started itself): its
+// URI, user and password (empty user: no authentication).
+func MustRunAt(tb testing.TB, uri, user, password, cypher string, params map[string]any) []*neo4j.Record {
+	tb.Helper()
 	ctx := context.Background()
-	drv := driver(tb)
+	auth := neo4j.NoAuth()
+	if user != "" {
+		auth = neo4j.BasicAuth(user, password, "")
+	}
+	drv, err := neo4j.NewDriverWithContext(uri, auth)
+	if err != nil {
+		tb.Fatalf("driver: %v", err)
+	}
 	defer drv.Close(ctx)
 	sess := drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: database()})
 	defer sess.Close(ctx)
@@ -178,7 +192,17 @@ func MustRun(tb testing.TB, cypher string, params map[string]any) []*neo4j.Recor
 // MustCount runs a query returning one integer column "n".
 func MustCount(tb testing.TB, cypher string, params map[string]any) int {
 	tb.Helper()
-	recs := MustRun(tb, cypher, params)
+	return count(tb, cypher, MustRun(tb, cypher, params))
+}
+
+// MustCountAt is MustCount on another Neo4j (see MustRunAt).
+func MustCountAt(tb testing.TB, uri, user, password, cypher string, params map[string]any) int {
+	tb.Helper()
+	return count(tb, cypher, MustRunAt(tb, uri, user, password, cypher, params))
+}
+
+func count(tb testing.TB, cypher string, recs []*neo4j.Record) int {
+	tb.Helper()
 	if len(recs) != 1 {
 		tb.Fatalf("%s: %d records, want 1", cypher, len(recs))
 	}
@@ -187,20 +211,6 @@ func MustCount(tb testing.TB, cypher string, params map[string]any) int {
 		tb.Fatalf("%s: %v", cypher, err)
 	}
 	return int(n)
-}
-
-func driver(tb testing.TB) neo4j.DriverWithContext {
-	tb.Helper()
-	u := URI(tb)
-	auth := neo4j.NoAuth()
-	if user != "" {
-		auth = neo4j.BasicAuth(user, password, "")
-	}
-	drv, err := neo4j.NewDriverWithContext(u, auth)
-	if err != nil {
-		tb.Fatalf("driver: %v", err)
-	}
-	return drv
 }
 
 func database() string {
