@@ -78,3 +78,52 @@ type WriteService interface {
 	// most first each. Anyone may call it.
 	History(ctx context.Context, targetIDs []string, first int) (map[string][]AuditEvent, error)
 }
+
+// The checks of each write before it touches the data, in the order every
+// store makes them (the first that fails is the error): the principal may
+// edit, the input is well formed, the reason is given where it must be.
+
+// CheckSourceWrite checks an UpsertSource (a source's first problem).
+func CheckSourceWrite(p *Principal, src Source, reason string) error {
+	if err := Authorize(p, EditorRoles...); err != nil {
+		return err
+	}
+	if errs := src.Validate(); len(errs) > 0 {
+		return BadInput(errs[:1])
+	}
+	return CheckReason(reason, false)
+}
+
+// CheckEntityWrite checks an UpsertEntity (the entity itself is checked
+// with the stored ids its citations name, by Dataset.Validate).
+func CheckEntityWrite(p *Principal, reason string) error {
+	if err := Authorize(p, EditorRoles...); err != nil {
+		return err
+	}
+	return CheckReason(reason, false)
+}
+
+// CheckRelationWrite checks an UpsertRelation (every problem of the
+// relation alone; its ends and sources are checked against the store).
+func CheckRelationWrite(p *Principal, r Relation, reason string) error {
+	if err := CheckEntityWrite(p, reason); err != nil {
+		return err
+	}
+	return BadInput(r.Validate())
+}
+
+// CheckRetraction checks a RetractEntity (relation false) or a
+// RetractRelation (relation true) of id: a reason is required.
+func CheckRetraction(p *Principal, id string, relation bool, reason string) error {
+	if err := Authorize(p, EditorRoles...); err != nil {
+		return err
+	}
+	if relation {
+		if !ValidRelationID(id) {
+			return Errorf(EBADINPUT, "not a relation id")
+		}
+	} else if err := CheckEntityID(id); err != nil {
+		return err
+	}
+	return CheckReason(reason, true)
+}

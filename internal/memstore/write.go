@@ -64,13 +64,7 @@ func (s *Store) audit(p *domain.Principal, action domain.AuditAction, targetType
 
 // UpsertSource creates or updates a source.
 func (s *Store) UpsertSource(ctx context.Context, p *domain.Principal, src domain.Source, reason string) (*domain.Source, error) {
-	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
-		return nil, err
-	}
-	if errs := src.Validate(); len(errs) > 0 {
-		return nil, domain.Errorf(domain.EBADINPUT, "%s", errs[0].Error())
-	}
-	if err := domain.CheckReason(reason, false); err != nil {
+	if err := domain.CheckSourceWrite(p, src, reason); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -89,10 +83,7 @@ func (s *Store) UpsertSource(ctx context.Context, p *domain.Principal, src domai
 
 // UpsertEntity creates or updates an entity.
 func (s *Store) UpsertEntity(ctx context.Context, p *domain.Principal, e domain.Entity, reason string) (*domain.Entity, error) {
-	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
-		return nil, err
-	}
-	if err := domain.CheckReason(reason, false); err != nil {
+	if err := domain.CheckEntityWrite(p, reason); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -120,13 +111,7 @@ func (s *Store) UpsertEntity(ctx context.Context, p *domain.Principal, e domain.
 
 // UpsertRelation creates or updates a relation.
 func (s *Store) UpsertRelation(ctx context.Context, p *domain.Principal, r domain.Relation, reason string) (*domain.Relation, error) {
-	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
-		return nil, err
-	}
-	if err := domain.CheckReason(reason, false); err != nil {
-		return nil, err
-	}
-	if err := domain.BadInput(r.Validate()); err != nil {
+	if err := domain.CheckRelationWrite(p, r, reason); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -154,13 +139,7 @@ func (s *Store) UpsertRelation(ctx context.Context, p *domain.Principal, r domai
 
 // RetractEntity withdraws an entity and every live relation at it.
 func (s *Store) RetractEntity(ctx context.Context, p *domain.Principal, id, reason string) (*domain.Entity, error) {
-	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
-		return nil, err
-	}
-	if err := domain.CheckEntityID(id); err != nil {
-		return nil, err
-	}
-	if err := domain.CheckReason(reason, true); err != nil {
+	if err := domain.CheckRetraction(p, id, false, reason); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -188,13 +167,7 @@ func (s *Store) RetractEntity(ctx context.Context, p *domain.Principal, id, reas
 
 // RetractRelation withdraws a relation.
 func (s *Store) RetractRelation(ctx context.Context, p *domain.Principal, id, reason string) (*domain.Relation, error) {
-	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
-		return nil, err
-	}
-	if !domain.ValidRelationID(id) {
-		return nil, domain.Errorf(domain.EBADINPUT, "not a relation id")
-	}
-	if err := domain.CheckReason(reason, true); err != nil {
+	if err := domain.CheckRetraction(p, id, true, reason); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()

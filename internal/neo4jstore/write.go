@@ -170,13 +170,7 @@ func withEdit(props map[string]any, actor string, at time.Time) map[string]any {
 
 // UpsertSource creates or updates a source, with its audit event.
 func (s *Store) UpsertSource(ctx context.Context, p *domain.Principal, src domain.Source, reason string) (*domain.Source, error) {
-	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
-		return nil, err
-	}
-	if errs := src.Validate(); len(errs) > 0 {
-		return nil, domain.Errorf(domain.EBADINPUT, "%s", errs[0].Error())
-	}
-	if err := domain.CheckReason(reason, false); err != nil {
+	if err := domain.CheckSourceWrite(p, src, reason); err != nil {
 		return nil, err
 	}
 	actor := p.Actor()
@@ -212,10 +206,7 @@ func (s *Store) UpsertSource(ctx context.Context, p *domain.Principal, src domai
 // entity's kind cannot change: its id and its relations' endpoint rules
 // were checked against it.
 func (s *Store) UpsertEntity(ctx context.Context, p *domain.Principal, e domain.Entity, reason string) (*domain.Entity, error) {
-	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
-		return nil, err
-	}
-	if err := domain.CheckReason(reason, false); err != nil {
+	if err := domain.CheckEntityWrite(p, reason); err != nil {
 		return nil, err
 	}
 	actor := p.Actor()
@@ -328,15 +319,9 @@ RETURN a.id AS from, b.id AS to, properties(r) AS props`, map[string]any{"id": i
 // UpsertRelation creates or updates a relation. Its type cannot change
 // (a relation of another type is another claim, with another id).
 func (s *Store) UpsertRelation(ctx context.Context, p *domain.Principal, r domain.Relation, reason string) (*domain.Relation, error) {
-	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
-		return nil, err
-	}
-	if err := domain.CheckReason(reason, false); err != nil {
-		return nil, err
-	}
 	// Checked alone first: the type must be a registered one before it
 	// names the id's lock; the transaction checks the rest.
-	if err := domain.BadInput(r.Validate()); err != nil {
+	if err := domain.CheckRelationWrite(p, r, reason); err != nil {
 		return nil, err
 	}
 	actor := p.Actor()
@@ -393,13 +378,7 @@ CREATE (a)-[n:`+r.Type+`]->(b) SET n = $props`+setContested,
 // RetractEntity withdraws an entity and every relation at it, in one
 // transaction, with an audit event for each.
 func (s *Store) RetractEntity(ctx context.Context, p *domain.Principal, id, reason string) (*domain.Entity, error) {
-	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
-		return nil, err
-	}
-	if err := domain.CheckEntityID(id); err != nil {
-		return nil, err
-	}
-	if err := domain.CheckReason(reason, true); err != nil {
+	if err := domain.CheckRetraction(p, id, false, reason); err != nil {
 		return nil, err
 	}
 	actor := p.Actor()
@@ -467,13 +446,7 @@ RETURN properties(n) AS after, befores, [r IN rels | properties(r)] AS afters`,
 
 // RetractRelation withdraws one relation, with its audit event.
 func (s *Store) RetractRelation(ctx context.Context, p *domain.Principal, id, reason string) (*domain.Relation, error) {
-	if err := domain.Authorize(p, domain.EditorRoles...); err != nil {
-		return nil, err
-	}
-	if !domain.ValidRelationID(id) {
-		return nil, domain.Errorf(domain.EBADINPUT, "not a relation id")
-	}
-	if err := domain.CheckReason(reason, true); err != nil {
+	if err := domain.CheckRetraction(p, id, true, reason); err != nil {
 		return nil, err
 	}
 	actor := p.Actor()
