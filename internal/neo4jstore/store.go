@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -48,6 +49,8 @@ type Store struct {
 	versionObservers []VersionObserver
 	// inUse counts sessions open now, each holding a pooled connection.
 	inUse atomic.Int64
+	// running counts transact's driver goroutines (Close waits for them).
+	running sync.WaitGroup
 	// trouble is when (Unix nanoseconds) a round trip last found the
 	// database unavailable.
 	trouble atomic.Int64
@@ -120,8 +123,20 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 	}
 }
 
-// Close closes the driver.
-func (s *Store) Close(ctx context.Context) error { return s.drv.Close(ctx) }
+// Close closes the driver, after the driver calls still running in
+// transact's goroutines have ended (a caller that gave up on one returned
+// before it did; closing the pool under it is a data race in the driver).
+// They end soon after their caller returns: their context is cancelled
+// then, and closing a session is bounded. ctx bounds the wait.
+func (s *Store) Close(ctx context.Context) error {
+	ended := make(chan struct{})
+	go func() { s.running.Wait(); close(ended) }()
+	select {
+	case <-ended:
+	case <-ctx.Done():
+	}
+	return s.drv.Close(ctx)
+}
 
 // Ping checks that the database answers a query (for /readyz).
 func (s *Store) Ping(ctx context.Context) error {
@@ -175,7 +190,9 @@ func (s *Store) transact(ctx context.Context, name string, mode neo4j.AccessMode
 	}
 	done := make(chan result, 1)
 	s.inUse.Add(1)
+	s.running.Add(1)
 	go func() {
+		defer s.running.Done()
 		defer s.inUse.Add(-1)
 		sess := s.drv.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.db, AccessMode: mode, BookmarkManager: s.bookmarks})
 		var r result
