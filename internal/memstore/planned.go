@@ -120,6 +120,16 @@ func (fl *filler) history(id string, sizes []int) {
 
 // result walks a traversal's answer: the root, every entity it names and
 // every relation on it.
+// fillResult fills what want asks of a traversal's answer: the root, the
+// entities ids and the relations rels, under the read lock.
+func (s *Store) fillResult(root string, ids []string, rels []*domain.Relation, want domain.ResultPlan) *domain.Fetched {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fl := s.newFiller()
+	fl.result(root, ids, rels, want)
+	return fl.f
+}
+
 func (fl *filler) result(root string, ids []string, rels []*domain.Relation, want domain.ResultPlan) {
 	if root != "" {
 		fl.entity(root, want.Root)
@@ -256,11 +266,7 @@ func (s *Store) ReadChains(ctx context.Context, q domain.ChainQuery, want domain
 			rels = append(rels, &h.Relation)
 		}
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	fl := s.newFiller()
-	fl.result(q.ID, ids, rels, want)
-	return res, fl.f, nil
+	return res, s.fillResult(q.ID, ids, rels, want), nil
 }
 
 // ReadExposure is Exposure with a plan for the root, the links' entities
@@ -281,11 +287,7 @@ func (s *Store) ReadExposure(ctx context.Context, q domain.ExposureQuery, want d
 			rels = append(rels, &st.Relation)
 		}
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	fl := s.newFiller()
-	fl.result(q.ID, ids, rels, want)
-	return res, fl.f, nil
+	return res, s.fillResult(q.ID, ids, rels, want), nil
 }
 
 // ReadPaths is Paths with a plan for the paths' entities and relations.
@@ -303,11 +305,7 @@ func (s *Store) ReadPaths(ctx context.Context, q domain.PathQuery, want domain.R
 			rels = append(rels, &ps[i].Relations[j])
 		}
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	fl := s.newFiller()
-	fl.result("", ids, rels, want)
-	return ps, fl.f, nil
+	return ps, s.fillResult("", ids, rels, want), nil
 }
 
 // ReadNeighborhood is Neighborhood with a plan for its entities and
