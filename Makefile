@@ -23,15 +23,34 @@ test-deps: $(HTTP_AUDIT)/node_modules/.package-lock.json
 $(HTTP_AUDIT)/node_modules/.package-lock.json: $(HTTP_AUDIT)/package-lock.json
 	cd $(HTTP_AUDIT) && npm ci --no-audit --no-fund
 
-## test: static checks, then every Go test (race detector) against one throwaway Neo4j
+## test: static checks, then every Go test (race detector) and a short run of each fuzz target,
+## in two groups side by side (this machine has two cores, and the tests spend much of their
+## time waiting on Neo4j):
+##  - test-shared: the packages whose tests use the shared test Neo4j (they import
+##    internal/neo4jtest), one package at a time against one throwaway Neo4j (or NEO4J_URI);
+##  - test-beside: every other package, then the tests that bring their own Neo4j (named
+##    TestOwnNeo4j...: the fault, supervision and signal tests; neo4jtest fails any of them
+##    that reaches for the shared one), then the fuzz targets.
 test: check build test-deps test-tools
+	@$(MAKE) --no-print-directory -j2 test-shared test-beside
+
+OWN_NEO4J_TESTS := ^TestOwnNeo4j
+GO_TEST := $(GO) test -race -p 1 -count=1 -timeout 25m
+# $(call test_pkgs,1): the packages whose tests import internal/neo4jtest; 0: the others.
+test_pkgs = $(shell $(GO) list -f '{{.ImportPath}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}' ./... | \
+	awk '{ n = 0; for (i = 2; i <= NF; i++) if ($$i ~ /\/internal\/neo4jtest$$/) n = 1 } n == $(1) { print $$1 }')
+.PHONY: test-shared test-beside
+test-shared: build
 	@if [ -n "$$NEO4J_URI" ]; then \
 		echo "using NEO4J_URI=$$NEO4J_URI (its database will be emptied by the tests)"; \
-		$(GO) test -race -p 1 -count=1 -timeout 25m ./...; \
+		$(GO_TEST) -skip '$(OWN_NEO4J_TESTS)' $(call test_pkgs,1); \
 	else \
-		./$(BIN) neo4j $(TEST_NEO4J) -- $(GO) test -race -p 1 -count=1 -timeout 25m ./...; \
+		./$(BIN) neo4j $(TEST_NEO4J) -- $(GO_TEST) -skip '$(OWN_NEO4J_TESTS)' $(call test_pkgs,1); \
 	fi
-	$(MAKE) fuzz FUZZTIME=5s FUZZMINTIME=1s
+test-beside:
+	$(GO_TEST) $(call test_pkgs,0)
+	NEO4J_URI= $(GO_TEST) -run '$(OWN_NEO4J_TESTS)' $(call test_pkgs,1)
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s FUZZMINTIME=1s
 
 ## test-fast: the tests of the layers above the store (domain, GraphQL, HTTP server, export)
 ## against the in-memory store internal/memstore, race detector on, no JVM and no Neo4j: built

@@ -188,11 +188,11 @@ func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) t
 	return time.Since(began)
 }
 
-// TestNeo4jFaultsUnderTraffic stops, kills and freezes Neo4j while clients
+// TestOwnNeo4jFaultsUnderTraffic stops, kills and freezes Neo4j while clients
 // query: every answer comes within its deadline, as UNAVAILABLE (503) while
 // Neo4j is away; /readyz fails and /healthz stays up; service resumes
 // without restarting aidtrace once Neo4j is back.
-func TestNeo4jFaultsUnderTraffic(t *testing.T) {
+func TestOwnNeo4jFaultsUnderTraffic(t *testing.T) {
 	n := startOwnNeo4j(t)
 	const queryTimeout = 2 * time.Second
 	// Deadline a client may wait: the query timeout, the store's 2s margin
@@ -301,9 +301,9 @@ func TestNeo4jFaultsUnderTraffic(t *testing.T) {
 	t.Logf("%d requests under faults; slowest answer %s", len(results), worst.Round(time.Millisecond))
 }
 
-// TestInterruptedLoadRerunsExactly kills Neo4j in the middle of a load; a
+// TestOwnNeo4jInterruptedLoadRerunsExactly kills Neo4j in the middle of a load; a
 // rerun after restart gives exactly the expected data, every claim whole.
-func TestInterruptedLoadRerunsExactly(t *testing.T) {
+func TestOwnNeo4jInterruptedLoadRerunsExactly(t *testing.T) {
 	n := startOwnNeo4j(t)
 	dir := t.TempDir()
 	// A synthetic graph (what `aidtrace synth` writes) of 2,053 entities

@@ -49,10 +49,10 @@ func processAlive(pid int) bool {
 	return len(f) > 2 && f[2] != "Z"
 }
 
-// TestSignalsStopEverything runs the real binary with its own local Neo4j,
+// TestOwnNeo4jSignalsStopEverything runs the real binary with its own local Neo4j,
 // sends SIGTERM (then, in a second run, SIGINT) and checks that the
 // server exits 0 and no JVM is left.
-func TestSignalsStopEverything(t *testing.T) {
+func TestOwnNeo4jSignalsStopEverything(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "aidtrace")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)

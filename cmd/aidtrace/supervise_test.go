@@ -15,13 +15,13 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// TestLocalNeo4jIsSupervised runs `serve` with its own local Neo4j (no
+// TestOwnNeo4jIsSupervised runs `serve` with its own local Neo4j (no
 // NEO4J_URI) and kills the JVM with SIGKILL: /readyz reports the outage,
 // /healthz stays up while aidtrace restarts Neo4j, and the server is ready
 // again without a restart of its own (issue 12, point 6). The local Neo4j
 // wants a password (kept in the data directory, owner-only), and a second
 // aidtrace on the same data directory says it is in use (point 11).
-func TestLocalNeo4jIsSupervised(t *testing.T) {
+func TestOwnNeo4jIsSupervised(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"AIDTRACE_DATA_DIR": dir, "AIDTRACE_NEO4J_PORT": "0", "AIDTRACE_NEO4J_HEAP_MB": "512",
 		"AIDTRACE_NEO4J_PAGECACHE_MB": "64", "AIDTRACE_ADDR": "127.0.0.1:0", "AIDTRACE_RATE_PER_ADDR": "0"}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -40,11 +41,23 @@ func Main(m *testing.M) int {
 	return code
 }
 
+// OwnNeo4jPrefix begins the name of every test that brings its own Neo4j
+// (fault, supervision and signal tests): make test runs those beside the
+// tests of the shared one, so they must never touch it (URI fails them).
+// The Makefile's OWN_NEO4J_TESTS selects them by it.
+const OwnNeo4jPrefix = "TestOwnNeo4j"
+
 // URI returns the Bolt URI of the test Neo4j, starting a local one on first
 // use. With AIDTRACE_NO_NEO4J set (the fast tier) it fails the test at once,
-// even when NEO4J_URI is set: the fast tier must not need a database.
+// even when NEO4J_URI is set: the fast tier must not need a database. A
+// test named OwnNeo4jPrefix... fails too: it runs while other tests use the
+// shared Neo4j.
 func URI(tb testing.TB) string {
 	tb.Helper()
+	if strings.HasPrefix(tb.Name(), OwnNeo4jPrefix) {
+		tb.Fatalf("%s brings its own Neo4j (its name begins with %s) and runs beside the tests of the shared one: "+
+			"it must not use the shared one", tb.Name(), OwnNeo4jPrefix)
+	}
 	if os.Getenv(localneo4j.NoNeo4jEnv) != "" {
 		tb.Fatalf("%s is set (make test-fast: no JVM, no Neo4j), but this test needs Neo4j: "+
 			"put it in a file marked //go:build !fast so that only make test runs it", localneo4j.NoNeo4jEnv)
