@@ -31,25 +31,29 @@ $(HTTP_AUDIT)/node_modules/.package-lock.json: $(HTTP_AUDIT)/package-lock.json
 ##  - test-beside: every other package, then the tests that bring their own Neo4j (named
 ##    TestOwnNeo4j...: the fault, supervision and signal tests; neo4jtest fails any of them
 ##    that reaches for the shared one), then the fuzz targets.
-test: check build test-deps test-tools
+## The static checks run first, beside the installs the tests need.
+test:
 	@$(MAKE) --no-print-directory -j2 test-shared test-beside
 
 OWN_NEO4J_TESTS := ^TestOwnNeo4j
 GO_TEST := $(GO) test -race -p 1 -count=1 -timeout 25m
-# $(call test_pkgs,1): the packages whose tests import internal/neo4jtest; 0: the others.
-test_pkgs = $(shell $(GO) list -f '{{.ImportPath}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}' ./... | \
-	awk '{ n = 0; for (i = 2; i <= NF; i++) if ($$i ~ /\/internal\/neo4jtest$$/) n = 1 } n == $(1) { print $$1 }')
+# $(call test_pkgs,1) lists the packages whose tests import internal/neo4jtest, 0 the others:
+# a shell command for the recipes (make's $(shell) there would keep the groups from running
+# side by side).
+test_pkgs = $(GO) list -f '{{.ImportPath}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}' ./... | \
+	awk '{ n = 0; for (i = 2; i <= NF; i++) if ($$i ~ /\/internal\/neo4jtest$$/) n = 1 } n == $(1) { print $$1 }'
 .PHONY: test-shared test-beside
-test-shared: build
+test-shared: check test-deps
+	@$(MAKE) --no-print-directory build
 	@if [ -n "$$NEO4J_URI" ]; then \
 		echo "using NEO4J_URI=$$NEO4J_URI (its database will be emptied by the tests)"; \
-		$(GO_TEST) -skip '$(OWN_NEO4J_TESTS)' $(call test_pkgs,1); \
+		$(GO_TEST) -skip '$(OWN_NEO4J_TESTS)' $$($(call test_pkgs,1)); \
 	else \
-		./$(BIN) neo4j $(TEST_NEO4J) -- $(GO_TEST) -skip '$(OWN_NEO4J_TESTS)' $(call test_pkgs,1); \
+		./$(BIN) neo4j $(TEST_NEO4J) -- $(GO_TEST) -skip '$(OWN_NEO4J_TESTS)' $$($(call test_pkgs,1)); \
 	fi
-test-beside:
-	$(GO_TEST) $(call test_pkgs,0)
-	NEO4J_URI= $(GO_TEST) -run '$(OWN_NEO4J_TESTS)' $(call test_pkgs,1)
+test-beside: check test-tools
+	$(GO_TEST) $$($(call test_pkgs,0))
+	NEO4J_URI= $(GO_TEST) -run '$(OWN_NEO4J_TESTS)' $$($(call test_pkgs,1))
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s FUZZMINTIME=1s
 
 ## test-fast: the tests of the layers above the store (domain, GraphQL, HTTP server, export)
@@ -61,7 +65,10 @@ FAST_PKGS := ./internal/domain/... ./internal/memstore/... ./graph/... ./interna
 test-fast: test-deps test-tools web-deps
 	AIDTRACE_NO_NEO4J=1 NEO4J_URI= $(GO) test -race -count=1 -tags fast -timeout 5m $(FAST_PKGS)
 
-check: fmt-check vet staticcheck check-generated validate check-web
+## check: the static checks, one after another (also under make -j): code generation and the
+## explorer's build rewrite files that vet, staticcheck and the build read.
+check:
+	@$(MAKE) --no-print-directory -j1 fmt-check check-generated check-web vet staticcheck validate
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -10,14 +10,28 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
 // Build compiles the launcher and fetches Neo4j's jars with Maven when the
 // built jar is missing or older than pom.xml or a Java source. The first
 // build downloads about 120 MB from Maven Central; Maven prints its progress.
+// Processes that start Neo4j at the same time (make test's two groups, two
+// servers) build one after another: the first builds, the others wait for
+// it and find the jar fresh.
 func Build(ctx context.Context, dir string, out io.Writer, log *slog.Logger) error {
 	jar := filepath.Join(dir, "target", "neo4j-launcher-1.jar")
+	if fresh, err := upToDate(dir, jar); err != nil {
+		return err
+	} else if fresh {
+		return nil
+	}
+	unlock, err := lockBuild(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if fresh, err := upToDate(dir, jar); err != nil {
 		return err
 	} else if fresh {
@@ -64,4 +78,32 @@ func upToDate(dir, jar string) (bool, error) {
 		return nil
 	})
 	return !newer, err
+}
+
+// lockBuild takes the launcher directory's build lock (an advisory lock on
+// target/.build-lock), waiting while another process holds it.
+func lockBuild(ctx context.Context, dir string) (func(), error) {
+	if err := os.MkdirAll(filepath.Join(dir, "target"), 0o755); err != nil {
+		return nil, fmt.Errorf("local neo4j: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "target", ".build-lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("local neo4j: %w", err)
+	}
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return func() { f.Close() }, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("local neo4j: lock %s: %w", f.Name(), err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
