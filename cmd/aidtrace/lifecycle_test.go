@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -49,78 +50,123 @@ func processAlive(pid int) bool {
 	return len(f) > 2 && f[2] != "Z"
 }
 
-// TestOwnNeo4jSignalsStopEverything runs the real binary with its own local Neo4j,
-// sends SIGTERM (then, in a second run, SIGINT) and checks that the
-// server exits 0 and no JVM is left.
-func TestOwnNeo4jSignalsStopEverything(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "aidtrace")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+var (
+	binaryOnce sync.Once
+	binaryDir  string
+	binaryPath string
+	binaryErr  error
+)
+
+// mustBinary builds the program once per test binary (without the race
+// detector: the code it runs is raced in process by the other tests);
+// TestMain removes it.
+func mustBinary(t *testing.T) string {
+	t.Helper()
+	binaryOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "aidtrace-test-bin-")
+		if err != nil {
+			binaryErr = err
+			return
+		}
+		binaryDir, binaryPath = dir, filepath.Join(dir, "aidtrace")
+		if out, err := exec.Command("go", "build", "-o", binaryPath, ".").CombinedOutput(); err != nil {
+			binaryErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if binaryErr != nil {
+		t.Fatal(binaryErr)
 	}
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
-		t.Run(sig.String(), func(t *testing.T) {
-			dataDir := t.TempDir()
-			cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--neo4j-port", "0",
-				"--neo4j-heap-mb", "512", "--neo4j-pagecache-mb", "64", "--load", "../../internal/neo4jstore/testdata/fixture.yaml")
-			cmd.Env = append(os.Environ(), "NEO4J_URI=") // start its own Neo4j
-			stderr, _ := cmd.StderrPipe()
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				// On failure, leave nothing behind: the server, then its JVMs.
-				if processAlive(cmd.Process.Pid) {
-					for _, pid := range childPIDs(t, cmd.Process.Pid) {
-						syscall.Kill(pid, syscall.SIGKILL)
-					}
-					cmd.Process.Kill()
-					cmd.Wait()
-				}
-			})
-			ready := regexp.MustCompile(`"aidtrace ready" graphql=(http://\S+)/graphql`)
-			urlCh := make(chan string, 1)
-			go func() {
-				sc := bufio.NewScanner(stderr)
-				for sc.Scan() {
-					if m := ready.FindStringSubmatch(sc.Text()); m != nil {
-						urlCh <- m[1]
-					}
-				}
-			}()
-			var base string
-			select {
-			case base = <-urlCh:
-			case <-time.After(3 * time.Minute):
-				cmd.Process.Kill()
-				t.Fatal("server did not become ready")
-			}
-			jvms := childPIDs(t, cmd.Process.Pid)
-			if len(jvms) == 0 {
-				t.Fatal("no child JVM found")
-			}
-			if resp, err := http.Get(base + "/readyz"); err != nil || resp.StatusCode != 200 {
-				t.Fatalf("/readyz: %v", err)
-			}
-			cmd.Process.Signal(sig)
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("exit after %s: %v", sig, err)
-				}
-			case <-time.After(90 * time.Second):
-				cmd.Process.Kill()
-				t.Fatalf("no exit within 90s of %s", sig)
-			}
-			for _, pid := range jvms {
-				if processAlive(pid) {
-					syscall.Kill(pid, syscall.SIGKILL)
-					t.Errorf("JVM %d still running after %s", pid, sig)
-				}
-			}
-		})
+	return binaryPath
+}
+
+// process is the real binary serving, started by startBinary.
+type process struct {
+	cmd    *exec.Cmd
+	URL    string
+	Stderr *syncBuffer
+}
+
+// startBinary runs the program with args and env (added to the test's own)
+// until it says it is ready. On failure, or if the test leaves it running,
+// the process and its JVMs are killed when the test ends.
+func startBinary(t *testing.T, env []string, args ...string) *process {
+	t.Helper()
+	cmd := exec.Command(mustBinary(t), args...)
+	cmd.Env = append(os.Environ(), env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
 	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if processAlive(cmd.Process.Pid) {
+			for _, pid := range childPIDs(t, cmd.Process.Pid) {
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	p := &process{cmd: cmd, Stderr: &syncBuffer{}}
+	ready := regexp.MustCompile(`"aidtrace ready" graphql=(http://\S+)/graphql`)
+	urlCh := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			p.Stderr.Write([]byte(sc.Text() + "\n"))
+			if m := ready.FindStringSubmatch(sc.Text()); m != nil {
+				urlCh <- m[1]
+			}
+		}
+	}()
+	select {
+	case p.URL = <-urlCh:
+	case <-time.After(3 * time.Minute):
+		t.Fatalf("the server did not become ready:\n%s", p.Stderr)
+	}
+	return p
+}
+
+// stopsOn sends sig and checks that the process exits 0 within 90s and
+// that none of the JVMs it had started (its children now) is left.
+func (p *process) stopsOn(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	jvms := childPIDs(t, p.cmd.Process.Pid)
+	p.cmd.Process.Signal(sig)
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit after %s: %v\n%s", sig, err, p.Stderr)
+		}
+	case <-time.After(90 * time.Second):
+		p.cmd.Process.Kill()
+		t.Fatalf("no exit within 90s of %s", sig)
+	}
+	for _, pid := range jvms {
+		if processAlive(pid) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Errorf("JVM %d still running after %s", pid, sig)
+		}
+	}
+}
+
+// TestOwnNeo4jSIGINTStopsTheServer: Ctrl-C stops the server with exit 0,
+// like SIGTERM (TestOwnNeo4jIsSupervised ends with SIGTERM, there with the
+// local Neo4j the server started, whose JVM must go too). Here the server
+// uses the fault tests' Neo4j: one start fewer.
+func TestOwnNeo4jSIGINTStopsTheServer(t *testing.T) {
+	n := startOwnNeo4j(t)
+	user, password := n.srv.Auth()
+	p := startBinary(t, []string{"NEO4J_URI=" + n.uri(), "NEO4J_USER=" + user, "NEO4J_PASSWORD=" + password},
+		"serve", "--addr", "127.0.0.1:0", "--load", "../../internal/neo4jstore/testdata/fixture.yaml")
+	if got := status(p.URL, "/readyz"); got != 200 {
+		t.Fatalf("/readyz = %d", got)
+	}
+	p.stopsOn(t, syscall.SIGINT)
 }
 
 // TestGracefulShutdownFinishesInFlight stops the server while a request is

@@ -21,6 +21,9 @@ import (
 func TestMain(m *testing.M) {
 	code := neo4jtest.Main(m)
 	stopKillable()
+	if binaryDir != "" {
+		os.RemoveAll(binaryDir)
+	}
 	os.Exit(code)
 }
 
@@ -65,7 +68,10 @@ func MustServeWith(t testing.TB, env map[string]string, onStore func(*neo4jstore
 // MustServeSeeds is MustServeWith on the seed dataset, for tests that only
 // read it: the seeds are loaded once and shared by such tests while nothing
 // else changes the database (neo4jtest.MustShare); a test that writes
-// takes MustServe with --load instead.
+// takes MustServe with --load instead. Go runs a package's tests file by
+// file in the order of their names: the tests that share the seeds sit in
+// the files that sort first (api*, attack, browser*), so that the seeds
+// load once.
 func MustServeSeeds(t testing.TB, env map[string]string, onStore func(*neo4jstore.Store), args ...string) *running {
 	t.Helper()
 	neo4jtest.MustShare(t, "seeds", loadSeeds)

@@ -15,43 +15,28 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
-// TestOwnNeo4jIsSupervised runs `serve` with its own local Neo4j (no
-// NEO4J_URI) and kills the JVM with SIGKILL: /readyz reports the outage,
-// /healthz stays up while aidtrace restarts Neo4j, and the server is ready
-// again without a restart of its own (issue 12, point 6). The local Neo4j
-// wants a password (kept in the data directory, owner-only), and a second
-// aidtrace on the same data directory says it is in use (point 11).
+// TestOwnNeo4jIsSupervised runs the real binary's `serve` with its own local
+// Neo4j (no NEO4J_URI) and kills the JVM with SIGKILL: /readyz reports the
+// outage, /healthz stays up while aidtrace restarts Neo4j, and the server
+// is ready again without a restart of its own (issue 12, point 6). The
+// local Neo4j wants a password (kept in the data directory, owner-only), and
+// a second aidtrace on the same data directory says it is in use (point
+// 11). Then SIGTERM stops the server with exit 0, and no JVM is left: one
+// Neo4j start serves the supervision and the signal (SIGINT:
+// TestOwnNeo4jSIGINTStopsTheServer).
 func TestOwnNeo4jIsSupervised(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"AIDTRACE_DATA_DIR": dir, "AIDTRACE_NEO4J_PORT": "0", "AIDTRACE_NEO4J_HEAP_MB": "512",
 		"AIDTRACE_NEO4J_PAGECACHE_MB": "64", "AIDTRACE_ADDR": "127.0.0.1:0", "AIDTRACE_RATE_PER_ADDR": "0"}
-	stderr := &syncBuffer{}
-	started := make(chan string, 1)
-	m := &Main{Stdout: io.Discard, Stderr: stderr, Getenv: func(k string) string { return env[k] }, Started: func(u string) { started <- u }}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- m.Run(ctx, []string{"serve", "--load", "../../internal/neo4jstore/testdata/fixture.yaml"})
-	}()
-	defer func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(90 * time.Second):
-			t.Error("serve did not stop")
-		}
-	}()
-	var base string
-	select {
-	case base = <-started:
-	case code := <-done:
-		t.Fatalf("serve exited with %d:\n%s", code, stderr)
-	case <-time.After(4 * time.Minute):
-		t.Fatalf("serve did not start:\n%s", stderr)
+	var environ []string
+	for k, v := range env {
+		environ = append(environ, k+"="+v)
 	}
-	m1 := regexp.MustCompile(`bolt=(bolt://127\.0\.0\.1:\d+)`).FindStringSubmatch(stderr.String())
+	p := startBinary(t, append(environ, "NEO4J_URI="), "serve", "--load", "../../internal/neo4jstore/testdata/fixture.yaml")
+	base := p.URL
+	m1 := regexp.MustCompile(`bolt=(bolt://127\.0\.0\.1:\d+)`).FindStringSubmatch(p.Stderr.String())
 	if m1 == nil {
-		t.Fatalf("no Bolt address in the log:\n%s", stderr)
+		t.Fatalf("no Bolt address in the log:\n%s", p.Stderr)
 	}
 	bolt := m1[1]
 
@@ -90,20 +75,23 @@ func TestOwnNeo4jIsSupervised(t *testing.T) {
 		}
 	})
 
-	var jvm int
-	for _, pid := range childPIDs(t, os.Getpid()) {
-		if b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline"); strings.Contains(string(b), dir) {
-			jvm = pid
+	jvm := func() int {
+		for _, pid := range childPIDs(t, p.cmd.Process.Pid) {
+			if b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline"); strings.Contains(string(b), dir) {
+				return pid
+			}
 		}
+		return 0
 	}
-	if jvm == 0 {
+	first := jvm()
+	if first == 0 {
 		t.Fatal("the local Neo4j's JVM was not found")
 	}
 	if status(base, "/readyz") != 200 {
 		t.Fatal("not ready before the kill")
 	}
 	killed := time.Now()
-	syscall.Kill(jvm, syscall.SIGKILL)
+	syscall.Kill(first, syscall.SIGKILL)
 	waitFor(t, "/readyz reports the outage", 30*time.Second, func() bool { return status(base, "/readyz") == 503 })
 	if got := status(base, "/healthz"); got != 200 {
 		t.Errorf("/healthz while Neo4j restarts: %d, want 200", got)
@@ -114,7 +102,11 @@ func TestOwnNeo4jIsSupervised(t *testing.T) {
 		t.Errorf("a query after the restart: %d %s", r.status, r.code)
 	}
 	t.Logf("ready again %s after kill -9 of the local Neo4j", back.Round(100*time.Millisecond))
-	if !strings.Contains(stderr.String(), "restarting") {
-		t.Errorf("the restart is not in the log:\n%s", stderr)
+	if !strings.Contains(p.Stderr.String(), "restarting") {
+		t.Errorf("the restart is not in the log:\n%s", p.Stderr)
 	}
+	if second := jvm(); second == 0 || second == first {
+		t.Fatalf("the restarted JVM: pid %d (the killed one was %d)", second, first)
+	}
+	p.stopsOn(t, syscall.SIGTERM)
 }
