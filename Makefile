@@ -24,8 +24,8 @@ $(HTTP_AUDIT)/node_modules/.package-lock.json: $(HTTP_AUDIT)/package-lock.json
 	cd $(HTTP_AUDIT) && npm ci --no-audit --no-fund
 
 ## test: static checks, then every Go test (race detector) and a short run of each fuzz target,
-## in two groups side by side (this machine has two cores, and the tests spend much of their
-## time waiting on Neo4j):
+## in two groups side by side (while one waits on Neo4j, a browser or a restart, the other
+## computes; README.md has the timings):
 ##  - test-shared: the packages whose tests use the shared test Neo4j (they import
 ##    internal/neo4jtest), one package at a time against one throwaway Neo4j (or NEO4J_URI);
 ##  - test-beside: every other package, then the tests that bring their own Neo4j (named
@@ -73,7 +73,7 @@ test-fast: test-deps test-tools web-deps
 ## check: the static checks, one after another (also under make -j): code generation and the
 ## explorer's build rewrite files that vet, staticcheck and the build read.
 check:
-	@$(MAKE) --no-print-directory -j1 fmt-check check-generated check-web vet staticcheck validate
+	@for t in fmt-check check-generated check-web vet staticcheck validate; do $(MAKE) --no-print-directory $$t || exit 1; done
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
