@@ -284,11 +284,22 @@ func TestOwnNeo4jFaultsUnderTraffic(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+	unexpected := false
+	defer func() {
+		if unexpected { // the server's log says what the driver said
+			for _, l := range strings.Split(stderr.String(), "\n") {
+				if strings.Contains(l, "level=ERROR") || strings.Contains(l, "level=WARN") {
+					t.Log(l)
+				}
+			}
+		}
+	}()
 
 	var worst time.Duration
 	for _, r := range results {
 		if r.code != "ok" && r.code != "UNAVAILABLE" {
 			t.Errorf("unexpected answer under faults: status %d: %s", r.status, r.code)
+			unexpected = true
 		}
 		if r.code == "UNAVAILABLE" && r.status != 503 {
 			t.Errorf("UNAVAILABLE with status %d, want 503", r.status)
