@@ -159,7 +159,13 @@ func New(cfg Config, schema graphql.ExecutableSchema, ready func(context.Context
 	s := &Server{cfg: cfg, log: log, mux: http.NewServeMux(), metrics: cfg.Metrics,
 		perAddr: newLimiters(cfg.RatePerAddr), perKey: newLimiters(cfg.RatePerKey),
 		slots: make(chan struct{}, cfg.MaxInFlight), gzip: gz, inFlight: map[string]int{}}
-	s.answers = newAnswers(cfg.Versions, cfg.AnswerCacheBytes, cfg.CacheSalt, cfg.Metrics)
+	// A held validator answers 304 (and a kept answer is served) before the
+	// document is checked again: the settings that decide whether a
+	// document is accepted go into every validator, so that one given
+	// under other limits never stands for a document they would refuse.
+	salt := fmt.Sprintf("%s|tokens=%d|depth=%d|complexity=%d|introspection=%t|validation=%d",
+		cfg.CacheSalt, cfg.MaxTokens, cfg.MaxDepth, cfg.MaxComplexity, cfg.Introspection, MaxValidationCost)
+	s.answers = newAnswers(cfg.Versions, cfg.AnswerCacheBytes, salt, cfg.Metrics)
 	if cfg.Versions != nil {
 		cfg.Versions.OnChange(func(v domain.GraphVersion) { cfg.Metrics.graphVersion.Set(float64(v.N)) })
 	}
@@ -372,11 +378,11 @@ func clientHost(r *http.Request) string {
 
 func newGraphQLHandler(cfg Config, schema graphql.ExecutableSchema, log *slog.Logger, ans *answers) http.Handler {
 	h := handler.New(schema)
-	h.AddTransport(graphqlHTTP{answers: ans})
+	persisted := newPersistedQueries(cfg.PersistedQueryBytes, cfg.Metrics)
+	h.AddTransport(graphqlHTTP{answers: ans, persisted: persisted})
 	cache := lru.New[*ast.QueryDocument](1000)
 	h.SetQueryCache(cache)
 	h.SetParserTokenLimit(cfg.MaxTokens)
-	persisted := newPersistedQueries(cfg.PersistedQueryBytes, cfg.Metrics)
 	// First: the document guard and the parser need the document a
 	// persisted query's hash stands for.
 	h.Use(persistedLookup{persisted})

@@ -39,11 +39,13 @@ const (
 // layer turns UNAVAILABLE into 503).
 //
 // A query's answer carries a validator (ETag) of the graph's version and
-// the request's identity: a matching If-None-Match gets 304 Not Modified,
-// and a repeat is served from the answer cache, both before any resolver
-// runs (see answers.go). Mutations and answers with errors are neither.
+// the request's identity (the request as sent, see identify): a matching
+// If-None-Match gets 304 Not Modified, and a repeat is served from the
+// answer cache, both before the operation is set up (see answers.go).
+// Mutations and answers with errors are neither.
 type graphqlHTTP struct {
-	answers *answers // nil: no validators, no cache
+	answers   *answers          // nil: no validators, no cache
+	persisted *persistedQueries // nil: none kept
 }
 
 var _ graphql.Transport = graphqlHTTP{}
@@ -81,6 +83,15 @@ func (t graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: graphql.Now(), End: graphql.Now()}
 
+	// The request as sent names its answer: a held validator gets 304, and
+	// a repeat is served from the cache, before the operation is set up
+	// (parsed, validated, its complexity counted). Only a query's good
+	// answer is ever validated or kept, so a request that would fail or
+	// mutate finds neither.
+	x := t.identify(r, media, params)
+	if x != nil && (x.notModified(w, r) || x.serveCached(w, r)) {
+		return
+	}
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		status := http.StatusOK
@@ -96,16 +107,8 @@ func (t graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		writeErrors(w, http.StatusMethodNotAllowed, exec.DispatchError(graphql.WithOperationContext(ctx, rc), gqlerror.List{err}))
 		return
 	}
-	var x *exchange
-	if rc.Operation.Operation == ast.Query {
-		// The document after persisted-query lookup, the operation and the
-		// coerced variables (json.Marshal sorts keys) name the answer.
-		if vars, err := json.Marshal(rc.Variables); err == nil {
-			x = t.answers.begin(r, "/graphql", media, rc.OperationName, rc.RawQuery, string(vars))
-		}
-	}
-	if x != nil && (x.notModified(w, r) || x.serveCached(w, r)) {
-		return
+	if rc.Operation.Operation != ast.Query {
+		x = nil
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	resp := responses(ctx)
@@ -125,6 +128,33 @@ func (t graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	x.keep(nil, b, media)
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)
+}
+
+// identify names a request's answer by the request as sent: the media type,
+// the operation name, the document (a persisted query's by its hash, when
+// this server holds it) and the variables as sent (json.Marshal sorts
+// keys), with the route and the caller's role (answers.begin). The same
+// request at the same graph version gets the same answer. nil: no
+// validators or cache here, or a persisted hash this server does not hold.
+func (t graphqlHTTP) identify(r *http.Request, media string, p *graphql.RawParams) *exchange {
+	if t.answers == nil {
+		return nil
+	}
+	doc := p.Query
+	if doc == "" {
+		hash, ok, err := persistedHash(p.Extensions)
+		if err != nil || !ok || t.persisted == nil {
+			return nil
+		}
+		if doc, ok = t.persisted.docs.Get(hash); !ok {
+			return nil
+		}
+	}
+	vars, err := json.Marshal(p.Variables)
+	if err != nil {
+		return nil
+	}
+	return t.answers.begin(r, "/graphql", media, p.OperationName, doc, string(vars))
 }
 
 // negotiate picks the response media type from Accept: the supported type
