@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aidtrace/aidtrace/graph/inline"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -10740,7 +10741,7 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "at":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AuditEvent_at(ctx, field, obj)
@@ -10915,7 +10916,7 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Citation")
 		case "source":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Citation_source(ctx, field, obj)
@@ -11093,7 +11094,7 @@ func (ec *executionContext) _CounterClaim(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "by":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CounterClaim_by(ctx, field, obj)
@@ -11202,19 +11203,19 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "counterClaims":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Entity_counterClaims(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Entity_history(ctx, field, obj)
 				})
 		case "relations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Entity_relations(ctx, field, obj)
@@ -11703,7 +11704,7 @@ func (ec *executionContext) _Quantity(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "source":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Quantity_source(ctx, field, obj)
@@ -11874,13 +11875,13 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relation_from(ctx, field, obj)
 				})
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relation_to(ctx, field, obj)
@@ -11921,7 +11922,7 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "inForce":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relation_inForce(ctx, field, obj)
@@ -11952,7 +11953,7 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "counterClaims":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relation_counterClaims(ctx, field, obj)
@@ -11993,7 +11994,7 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relation_history(ctx, field, obj)
@@ -12161,7 +12162,7 @@ func (ec *executionContext) _Retraction(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "at":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Retraction_at(ctx, field, obj)
@@ -12293,13 +12294,13 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_history(ctx, field, obj)
 				})
 		case "claims":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_claims(ctx, field, obj)
@@ -12870,7 +12871,7 @@ func (ec *executionContext) marshalNAttribute2githubᚗcomᚋaidtraceᚋaidtrace
 }
 
 func (ec *executionContext) marshalNAttribute2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐAttributeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Attribute) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAttribute2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐAttribute(ctx, sel, v[i])
@@ -12910,7 +12911,7 @@ func (ec *executionContext) marshalNAuditEvent2githubᚗcomᚋaidtraceᚋaidtrac
 }
 
 func (ec *executionContext) marshalNAuditEvent2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐAuditEventᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.AuditEvent) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditEvent2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐAuditEvent(ctx, sel, v[i])
@@ -12944,7 +12945,7 @@ func (ec *executionContext) marshalNChain2githubᚗcomᚋaidtraceᚋaidtraceᚋg
 }
 
 func (ec *executionContext) marshalNChain2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐChainᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Chain) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChain2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐChain(ctx, sel, v[i])
@@ -12982,7 +12983,7 @@ func (ec *executionContext) marshalNCitation2githubᚗcomᚋaidtraceᚋaidtrace�
 }
 
 func (ec *executionContext) marshalNCitation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Citation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCitation2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCitation(ctx, sel, v[i])
@@ -13037,7 +13038,7 @@ func (ec *executionContext) marshalNClaimEdge2githubᚗcomᚋaidtraceᚋaidtrace
 }
 
 func (ec *executionContext) marshalNClaimEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐClaimEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ClaimEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNClaimEdge2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐClaimEdge(ctx, sel, v[i])
@@ -13072,7 +13073,7 @@ func (ec *executionContext) marshalNCount2githubᚗcomᚋaidtraceᚋaidtraceᚋi
 }
 
 func (ec *executionContext) marshalNCount2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCountᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Count) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCount2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCount(ctx, sel, v[i])
@@ -13092,7 +13093,7 @@ func (ec *executionContext) marshalNCounterClaim2githubᚗcomᚋaidtraceᚋaidtr
 }
 
 func (ec *executionContext) marshalNCounterClaim2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCounterClaimᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CounterClaim) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCounterClaim2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCounterClaim(ctx, sel, v[i])
@@ -13127,7 +13128,7 @@ func (ec *executionContext) marshalNEntity2githubᚗcomᚋaidtraceᚋaidtraceᚋ
 }
 
 func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntity2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, sel, v[i])
@@ -13163,7 +13164,7 @@ func (ec *executionContext) marshalNEntityEdge2githubᚗcomᚋaidtraceᚋaidtrac
 }
 
 func (ec *executionContext) marshalNEntityEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EntityEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntityEdge2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntityEdge(ctx, sel, v[i])
@@ -13213,7 +13214,7 @@ func (ec *executionContext) unmarshalNEntityKind2ᚕgithubᚗcomᚋaidtraceᚋai
 }
 
 func (ec *executionContext) marshalNEntityKind2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Kind) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntityKind2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐKind(ctx, sel, v[i])
@@ -13241,7 +13242,7 @@ func (ec *executionContext) marshalNExposureLink2githubᚗcomᚋaidtraceᚋaidtr
 }
 
 func (ec *executionContext) marshalNExposureLink2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐExposureLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ExposureLink) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExposureLink2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐExposureLink(ctx, sel, v[i])
@@ -13313,7 +13314,7 @@ func (ec *executionContext) marshalNHop2githubᚗcomᚋaidtraceᚋaidtraceᚋgra
 }
 
 func (ec *executionContext) marshalNHop2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐHopᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Hop) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNHop2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐHop(ctx, sel, v[i])
@@ -13441,7 +13442,7 @@ func (ec *executionContext) marshalNPath2githubᚗcomᚋaidtraceᚋaidtraceᚋgr
 }
 
 func (ec *executionContext) marshalNPath2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Path) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPath2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPath(ctx, sel, v[i])
@@ -13461,7 +13462,7 @@ func (ec *executionContext) marshalNQuantity2githubᚗcomᚋaidtraceᚋaidtrace�
 }
 
 func (ec *executionContext) marshalNQuantity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐQuantityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Quantity) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNQuantity2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐQuantity(ctx, sel, v[i])
@@ -13486,7 +13487,7 @@ func (ec *executionContext) marshalNRelation2githubᚗcomᚋaidtraceᚋaidtrace�
 }
 
 func (ec *executionContext) marshalNRelation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Relation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelation2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelation(ctx, sel, v[i])
@@ -13522,7 +13523,7 @@ func (ec *executionContext) marshalNRelationEdge2githubᚗcomᚋaidtraceᚋaidtr
 }
 
 func (ec *executionContext) marshalNRelationEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationEdge2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationEdge(ctx, sel, v[i])
@@ -13557,7 +13558,7 @@ func (ec *executionContext) marshalNRelationTypeInfo2githubᚗcomᚋaidtraceᚋa
 }
 
 func (ec *executionContext) marshalNRelationTypeInfo2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationTypeInfoᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RelationTypeInfo) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationTypeInfo2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationTypeInfo(ctx, sel, v[i])
@@ -13587,7 +13588,7 @@ func (ec *executionContext) marshalNSearchHit2githubᚗcomᚋaidtraceᚋaidtrace
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SearchHit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHit2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐSearchHit(ctx, sel, v[i])
@@ -13623,7 +13624,7 @@ func (ec *executionContext) marshalNSourceEdge2githubᚗcomᚋaidtraceᚋaidtrac
 }
 
 func (ec *executionContext) marshalNSourceEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SourceEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSourceEdge2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐSourceEdge(ctx, sel, v[i])
@@ -13671,7 +13672,7 @@ func (ec *executionContext) marshalNStep2githubᚗcomᚋaidtraceᚋaidtraceᚋgr
 }
 
 func (ec *executionContext) marshalNStep2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStepᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Step) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStep2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStep(ctx, sel, v[i])
@@ -13744,7 +13745,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -13788,7 +13789,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -13816,7 +13817,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -13844,7 +13845,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -13999,7 +14000,7 @@ func (ec *executionContext) marshalOEntityKind2ᚕgithubᚗcomᚋaidtraceᚋaidt
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntityKind2githubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐKind(ctx, sel, v[i])
@@ -14186,7 +14187,7 @@ func (ec *executionContext) marshalORelationType2ᚕgithubᚗcomᚋaidtraceᚋai
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationType2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
@@ -14300,7 +14301,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -14319,7 +14320,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -14338,7 +14339,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -14357,7 +14358,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := inline.Slice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

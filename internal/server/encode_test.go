@@ -1,0 +1,54 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// encodeAnswer writes what json.Marshal writes, byte for byte, whichever
+// way it takes: answers keep their bytes (and their validators) as before.
+func TestEncodeAnswerIsJSONMarshal(t *testing.T) {
+	yes := true
+	for name, r := range map[string]*graphql.Response{
+		"data":                  {Data: json.RawMessage(`{"entity":{"id":"county:moyu","name":"Moyu","n":[1,2.5,null,true]}}`)},
+		"non-ASCII":             {Data: json.RawMessage(`{"name":"墨玉县 — Qaraqash","q":"\"\\\n\u0001"}`)},
+		"HTML characters":       {Data: json.RawMessage(`{"note":"a < b && c > d"}`)},
+		"line separator":        {Data: json.RawMessage("{\"note\":\"a\u2028b\u2029c\"}")},
+		"null data":             {Data: json.RawMessage(`null`)},
+		"no data":               {Errors: gqlerror.List{gqlerror.Errorf("no")}},
+		"data and errors":       {Data: json.RawMessage(`{"a":null}`), Errors: gqlerror.List{gqlerror.Errorf("no")}},
+		"extensions":            {Data: json.RawMessage(`{"a":1}`), Extensions: map[string]any{"cost": 3}},
+		"an incremental answer": {Data: json.RawMessage(`{"a":1}`), Label: "l", HasNext: &yes},
+	} {
+		want, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := encodeAnswer(r)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s:\n got %s (%v)\nwant %s", name, got, err, want)
+		}
+	}
+}
+
+// Data alone takes the short way, and every character json.Marshal would
+// escape sends an answer the long way.
+func TestEncodeAnswerTakesTheShortWay(t *testing.T) {
+	r := &graphql.Response{Data: json.RawMessage(`{"a":"b"}`)}
+	if htmlEscaped(r.Data) {
+		t.Fatal("plain data counted as escaped")
+	}
+	got, _ := encodeAnswer(r)
+	if string(got) != `{"data":{"a":"b"}}` {
+		t.Errorf("%s", got)
+	}
+	for _, s := range []string{"<", ">", "&", "\u2028", "\u2029"} {
+		if !htmlEscaped([]byte(`"` + s + `"`)) {
+			t.Errorf("%q not seen", s)
+		}
+	}
+}
