@@ -7,18 +7,20 @@ package inproc
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/aidtrace/aidtrace/graph"
 	"github.com/aidtrace/aidtrace/graph/generated"
 	"github.com/aidtrace/aidtrace/internal/domain"
+	"github.com/aidtrace/aidtrace/internal/server"
 	"github.com/aidtrace/aidtrace/internal/synth"
 )
 
@@ -114,14 +116,14 @@ func (m *memory) ReadChains(context.Context, domain.ChainQuery, domain.ResultPla
 	return m.chain, got, nil
 }
 
-// handler is the GraphQL handler as internal/server builds it, minus the
-// HTTP limits: the resolvers, the per-request dataloaders, JSON.
+// newHandler is the API's handler as internal/server serves it (the HTTP
+// layer, the GraphQL transport, the resolvers, the per-request dataloaders,
+// JSON), with the answer cache off and no compression asked for.
 func newHandler(tb testing.TB, wait time.Duration) http.Handler {
 	r := &graph.Resolver{Read: newMemory(tb), BatchWait: wait}
-	h := handler.New(generated.NewExecutableSchema(r.Config()))
-	h.AddTransport(transport.POST{})
-	h.Use(graph.Loaders{R: r})
-	return h
+	cfg := server.Config{AnswerCacheBytes: -1, Extensions: []graphql.HandlerExtension{graph.Loaders{R: r}}}
+	return server.New(cfg, generated.NewExecutableSchema(r.Config()), func(context.Context) error { return nil },
+		slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
 }
 
 func benchmarkDoc(b *testing.B, wait time.Duration, doc, vars string) {

@@ -9,14 +9,17 @@ import (
 	"fmt"
 	"go/format"
 	"os"
+	"regexp"
 )
 
 // rewrites are gqlgen's concurrent forms and their replacements. The
 // replacements take the same arguments, plus what they need to run the
 // element or field at once (the context, the field set and the field).
 var rewrites = []struct{ from, to string }{
-	{"graphql.MarshalSliceConcurrently(ctx, ", "inline.Slice(ctx, "},
+	{"graphql.MarshalSliceConcurrently(ctx, ", "inline.Slice(ctx, ec.OperationContext, "},
 	{"out.ResolveConcurrently(ec.OperationContext, &deferred, i,", "inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,"},
+	{"deferred := graphql.NewDeferredGroup(ctx)\n", "deferred := inline.DeferredGroup(ctx, fields)\n"},
+	{"\n\treturn out\n}\n", "\n\treturn inline.Object(fields, out)\n}\n"},
 }
 
 const importPath = `"github.com/aidtrace/aidtrace/graph/inline"`
@@ -54,10 +57,14 @@ func Rewrite(src []byte) ([]byte, error) {
 		}
 		src = bytes.ReplaceAll(src, []byte(r.from), []byte(r.to))
 	}
-	for _, left := range []string{"MarshalSliceConcurrently(", ".ResolveConcurrently("} {
+	for _, left := range []string{"MarshalSliceConcurrently(", ".ResolveConcurrently(", "NewDeferredGroup(", "\treturn out\n"} {
 		if bytes.Contains(src, []byte(left)) {
 			return nil, fmt.Errorf("a %s call is left in a form geninline does not know", left)
 		}
+	}
+	src, n := rewritePlain(src)
+	if n == 0 {
+		return nil, fmt.Errorf("no plain field found: has gqlgen's generated code changed? update graph/geninline")
 	}
 	open := []byte("import (\n")
 	at := bytes.Index(src, open)
@@ -67,4 +74,44 @@ func Rewrite(src []byte) ([]byte, error) {
 	at += len(open)
 	src = append(src[:at:at], append([]byte("\t"+importPath+"\n"), src[at:]...)...)
 	return format.Source(src)
+}
+
+// plainField is gqlgen's function for a field read from a struct field of
+// the model, with no resolver and no directive (the middleware argument is
+// nil). Groups: head, Go field, marshaller.
+var plainField = regexp.MustCompile(`(?m)^(func \(ec \*executionContext\) _\w+\(ctx context\.Context, field graphql\.CollectedField, obj \*?[\w.]+\) \(ret graphql\.Marshaler\) \{\n)` +
+	`\treturn graphql\.ResolveField\(\n\t\tctx,\n\t\tec\.OperationContext,\n\t\tfield,\n` +
+	`\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn ec\.fieldContext_\w+\(ctx, field\)\n\t\t\},\n` +
+	`\t\tfunc\(ctx context\.Context\) \(any, error\) \{\n\t\t\treturn obj\.(\w+), nil\n\t\t\},\n` +
+	`\t\tnil,\n` +
+	`\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v [^)]+\) graphql\.Marshaler \{\n\t\t\treturn ec\.(marshal[^(\s]+)\(ctx, selections, v\)\n\t\t\},\n` +
+	`\t\t(?:true|false),\n\t\t(?:true|false),\n\t\)\n\}\n`)
+
+// marshaller finds a marshaller's body.
+var marshaller = regexp.MustCompile(`(?ms)^func \(ec \*executionContext\) (marshal[^(\s]+)\(ctx context\.Context, sel ast\.SelectionSet, v ([^)]+)\) graphql\.Marshaler \{\n(.*?)^\}\n`)
+
+// rewritePlain writes each plain field of a leaf type straight through its
+// marshaller, and returns how many it rewrote. A marshaller is a leaf's
+// when it writes a scalar or an enum: it marshals no object (no ec._ call),
+// no list (no ec.marshal call) and is not a non-null one of a pointer
+// (whose nil is an error reported on the field's path, which needs the
+// field's context).
+func rewritePlain(src []byte) ([]byte, int) {
+	leaf := map[string]bool{}
+	for _, m := range marshaller.FindAllSubmatch(src, -1) {
+		name, typ, body := string(m[1]), string(m[2]), m[3]
+		nonNullPointer := bytes.HasPrefix([]byte(name), []byte("marshalN")) && bytes.HasPrefix([]byte(typ), []byte("*"))
+		leaf[name] = !nonNullPointer && !bytes.Contains(body, []byte("ec._")) && !bytes.Contains(body, []byte("ec.marshal")) &&
+			!bytes.Contains(body, []byte("inline.Slice"))
+	}
+	n := 0
+	out := plainField.ReplaceAllFunc(src, func(fn []byte) []byte {
+		m := plainField.FindSubmatch(fn)
+		if !leaf[string(m[3])] {
+			return fn
+		}
+		n++
+		return []byte(fmt.Sprintf("%s\treturn ec.%s(ctx, field.Selections, obj.%s)\n}\n", m[1], m[3], m[2]))
+	})
+	return out, n
 }

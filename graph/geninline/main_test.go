@@ -18,18 +18,68 @@ func TestGeneratedExecutorIsRewritten(t *testing.T) {
 			t.Errorf("graph/generated/generated.go: %q is not rewritten to %q: run make generate", r.from, r.to)
 		}
 	}
+	for _, plain := range []string{"return ec.marshalNID2string(ctx, field.Selections, obj.ID)", "return ec.marshalNString2string(ctx, field.Selections, obj.Name)"} {
+		if !strings.Contains(string(src), plain) {
+			t.Errorf("graph/generated/generated.go: no plain field written as %s: run make generate", plain)
+		}
+	}
+}
+
+// A plain field (a struct field, no resolver, no directive) of a scalar is
+// written through its marshaller; an object's, a list's, a non-null
+// pointer's, and a field with a resolver keep gqlgen's machinery.
+func TestRewritePlainFields(t *testing.T) {
+	field := func(name, get, marshal, typ string) string {
+		return "func (ec *executionContext) _T_" + name + "(ctx context.Context, field graphql.CollectedField, obj *model.T) (ret graphql.Marshaler) {\n" +
+			"\treturn graphql.ResolveField(\n\t\tctx,\n\t\tec.OperationContext,\n\t\tfield,\n" +
+			"\t\tfunc(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {\n\t\t\treturn ec.fieldContext_T_" + name + "(ctx, field)\n\t\t},\n" +
+			"\t\tfunc(ctx context.Context) (any, error) {\n\t\t\treturn " + get + ", nil\n\t\t},\n" +
+			"\t\tnil,\n" +
+			"\t\tfunc(ctx context.Context, selections ast.SelectionSet, v " + typ + ") graphql.Marshaler {\n\t\t\treturn ec." + marshal + "(ctx, selections, v)\n\t\t},\n" +
+			"\t\ttrue,\n\t\ttrue,\n\t)\n}\n"
+	}
+	marshaller := func(name, typ, body string) string {
+		return "func (ec *executionContext) " + name + "(ctx context.Context, sel ast.SelectionSet, v " + typ + ") graphql.Marshaler {\n" + body + "}\n"
+	}
+	src := field("id", "obj.ID", "marshalNID2string", "string") +
+		field("kind", "obj.Kind", "marshalNEntityKind2ᚗdomainᚐKind", "domain.Kind") +
+		field("from", "obj.From", "marshalNEntity2ᚖmodelᚐEntity", "*model.Entity") +
+		field("names", "obj.Names", "marshalNString2ᚕstringᚄ", "[]string") +
+		field("date", "obj.Date", "marshalNDate2ᚖDate", "*Date") +
+		field("to", "ec.Resolvers.T().To(ctx, obj)", "marshalNID2string", "string") +
+		marshaller("marshalNID2string", "string", "\tres := graphql.MarshalString(v)\n\treturn res\n") +
+		marshaller("marshalNEntityKind2ᚗdomainᚐKind", "domain.Kind", "\treturn v\n") +
+		marshaller("marshalNEntity2ᚖmodelᚐEntity", "*model.Entity", "\treturn ec._Entity(ctx, sel, v)\n") +
+		marshaller("marshalNString2ᚕstringᚄ", "[]string", "\tfor i := range v {\n\t\tret[i] = ec.marshalNString2string(ctx, sel, v[i])\n\t}\n") +
+		marshaller("marshalNDate2ᚖDate", "*Date", "\treturn v\n")
+	out, n := rewritePlain([]byte(src))
+	if n != 2 {
+		t.Errorf("%d plain fields rewritten, want 2 (id, kind):\n%s", n, out)
+	}
+	for _, want := range []string{"return ec.marshalNID2string(ctx, field.Selections, obj.ID)\n}", "return ec.marshalNEntityKind2ᚗdomainᚐKind(ctx, field.Selections, obj.Kind)\n}"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("no %s", want)
+		}
+	}
+	for _, kept := range []string{"obj.From, nil", "obj.Names, nil", "obj.Date, nil", "ec.Resolvers.T().To(ctx, obj), nil"} {
+		if !strings.Contains(string(out), kept) {
+			t.Errorf("%s was rewritten", kept)
+		}
+	}
 }
 
 // Rewrite fails, rather than write a half-rewritten executor, when a form
 // it knows is missing or one it does not know is left.
 func TestRewriteFailsOnUnknownForms(t *testing.T) {
 	const head = "package generated\n\nimport (\n\t\"context\"\n)\n\n"
-	both := "func f() {\n\tret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, g)\n\tout.ResolveConcurrently(ec.OperationContext, &deferred, i,\n\t\ttrue, true, h)\n}\n"
+	both := "func f() {\n\tret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, g)\n\tout.ResolveConcurrently(ec.OperationContext, &deferred, i,\n\t\ttrue, true, h)\n}\n" +
+		"func o() graphql.Marshaler {\n\tdeferred := graphql.NewDeferredGroup(ctx)\n\t_ = deferred\n\treturn out\n}\n" + plainSample
 	out, err := Rewrite([]byte(head + both))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"github.com/aidtrace/aidtrace/graph/inline"`, "inline.Slice(ctx, len(v)", "inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,"} {
+	for _, want := range []string{`"github.com/aidtrace/aidtrace/graph/inline"`, "inline.Slice(ctx, ec.OperationContext, len(v)", "inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,",
+		"deferred := inline.DeferredGroup(ctx, fields)", "return inline.Object(fields, out)"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("no %s in\n%s", want, out)
 		}
@@ -44,3 +94,28 @@ func TestRewriteFailsOnUnknownForms(t *testing.T) {
 		}
 	}
 }
+
+// plainSample is one plain field of a scalar and its marshaller.
+const plainSample = `func (ec *executionContext) _T_id(ctx context.Context, field graphql.CollectedField, obj *model.T) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_T_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	return graphql.MarshalString(v)
+}
+`

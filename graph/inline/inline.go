@@ -16,34 +16,40 @@
 // fallback loaders serve, batching sibling lookups) they hand over to
 // gqlgen's own concurrent forms, unchanged. Root fields stay concurrent:
 // each is its own statement.
+//
+// It also writes a plain field (a struct field of the model, of a scalar
+// or enum type, with no resolver and no directive) straight through its
+// marshaller, without gqlgen's per-field machinery (a field context, the
+// field middleware, a recover, the value boxed and unboxed): that
+// machinery was most of the cost of a neighbourhood's 7,000 ids, names and
+// types. Nothing is lost by it: a scalar's marshaller needs no field
+// context, cannot fail, and internal/server refuses extensions that
+// intercept fields (the only middleware a plain field could have).
 package inline
 
 import (
 	"context"
+	"io"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// Sequential reports whether ctx's operation is answered from memory
-// after its planned statements: a query.
-func Sequential(ctx context.Context) bool {
-	if !graphql.HasOperationContext(ctx) {
-		return false
-	}
-	op := graphql.GetOperationContext(ctx).Operation
-	return op != nil && op.Operation == ast.Query
+// Sequential reports whether oc's operation is answered from memory after
+// its planned statements: a query.
+func Sequential(oc *graphql.OperationContext) bool {
+	return oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Query
 }
 
 // Slice marshals a list's elements: in order on this goroutine for a
 // query, else as graphql.MarshalSliceConcurrently does. Each element gets
 // its own field context with its index, as gqlgen gives it, and a panic in
 // one element is that element's error and null unless omitPanicHandler.
-func Slice(ctx context.Context, length int, workerLimit int64, omitPanicHandler bool,
+func Slice(ctx context.Context, oc *graphql.OperationContext, length int, workerLimit int64, omitPanicHandler bool,
 	marshalElement func(ctx context.Context, i int) graphql.Marshaler,
 ) graphql.Array {
-	if length <= 1 || !Sequential(ctx) {
+	if length <= 1 || !Sequential(oc) {
 		return graphql.MarshalSliceConcurrently(ctx, length, workerLimit, omitPanicHandler, marshalElement)
 	}
 	ret := make(graphql.Array, length)
@@ -78,7 +84,7 @@ func Field(ctx context.Context, out *graphql.FieldSet, field graphql.CollectedFi
 	deferred *graphql.DeferredGroup, i int, recoverFromPanic, nonNull bool,
 	resolve func(ctx context.Context) graphql.Marshaler,
 ) {
-	if field.IsDeferred() || !Sequential(ctx) {
+	if field.IsDeferred() || !Sequential(oc) {
 		out.ResolveConcurrently(oc, deferred, i, recoverFromPanic, nonNull, resolve)
 		return
 	}
@@ -105,4 +111,69 @@ func now(ctx context.Context, oc *graphql.OperationContext, recoverFromPanic boo
 		}()
 	}
 	return resolve(ctx)
+}
+
+// DeferredGroup is the group an object's deferred fields go to. The
+// schema declares no @defer, so no field is ever deferred and the group
+// stays empty: it is built (with the object's path, which takes walking
+// the context up to the root) only when a field is.
+func DeferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
+	for i := range fields {
+		if fields[i].IsDeferred() {
+			return graphql.NewDeferredGroup(ctx)
+		}
+	}
+	return graphql.DeferredGroup{}
+}
+
+// Object returns an object's fields as gqlgen's FieldSet writes them, byte
+// for byte: {"alias":value,...}, a repeated alias written once. (The
+// FieldSet's own writer makes a map and copies every field to the heap,
+// per object.) fields are out's fields, in order.
+func Object(fields []graphql.CollectedField, out *graphql.FieldSet) graphql.Marshaler {
+	return object{fields, out.Values}
+}
+
+type object struct {
+	fields []graphql.CollectedField
+	values []graphql.Marshaler
+}
+
+var (
+	openBrace  = []byte{'{'}
+	closeBrace = []byte{'}'}
+	comma      = []byte{','}
+	quoteColon = []byte{'"', ':'}
+	quote      = []byte{'"'}
+)
+
+func (o object) MarshalGQL(w io.Writer) {
+	w.Write(openBrace)
+	first := true
+	for i := range o.fields {
+		alias := o.fields[i].Alias
+		if written(o.fields[:i], alias) {
+			continue
+		}
+		if !first {
+			w.Write(comma)
+		}
+		first = false
+		// Aliases are GraphQL names ([_A-Za-z][_0-9A-Za-z]*): nothing in
+		// them needs escaping.
+		w.Write(quote)
+		io.WriteString(w, alias)
+		w.Write(quoteColon)
+		o.values[i].MarshalGQL(w)
+	}
+	w.Write(closeBrace)
+}
+
+func written(before []graphql.CollectedField, alias string) bool {
+	for i := range before {
+		if before[i].Alias == alias {
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -66,8 +67,9 @@ func TestSliceRunsAQueryInOrder(t *testing.T) {
 		op   ast.Operation
 		want bool
 	}{{ast.Query, false}, {ast.Mutation, true}} {
+		ctx := operation(c.op)
 		saw, order := overlap(t, func(work func(int) graphql.Marshaler) {
-			got := inline.Slice(operation(c.op), 2, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+			got := inline.Slice(ctx, graphql.GetOperationContext(ctx), 2, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 				if fc := graphql.GetFieldContext(ctx); fc == nil || fc.Index == nil || *fc.Index != i {
 					t.Errorf("%s: element %d has no field context with its index", c.op, i)
 				}
@@ -91,7 +93,7 @@ func TestSliceRunsAQueryInOrder(t *testing.T) {
 func TestSliceKeepsPanicsToTheirElement(t *testing.T) {
 	for _, op := range []ast.Operation{ast.Query, ast.Mutation} {
 		ctx := operation(op)
-		got := inline.Slice(ctx, 3, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		got := inline.Slice(ctx, graphql.GetOperationContext(ctx), 3, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 			if i == 1 {
 				panic("boom")
 			}
@@ -161,5 +163,40 @@ func TestFieldCountsInvalids(t *testing.T) {
 	}
 	if errs := graphql.GetErrors(ctx); len(errs) != 1 {
 		t.Errorf("the panic gave errors %v", errs)
+	}
+}
+
+// Object writes what gqlgen's FieldSet writes, a repeated alias once.
+func TestObjectIsTheFieldSetsJSON(t *testing.T) {
+	f := func(alias string) graphql.CollectedField {
+		return graphql.CollectedField{Field: &ast.Field{Name: "n", Alias: alias}}
+	}
+	for name, fields := range map[string][]graphql.CollectedField{
+		"none":     {},
+		"one":      {f("id")},
+		"several":  {f("id"), f("name"), f("__typename"), f("a1")},
+		"repeated": {f("id"), f("name"), f("id")},
+	} {
+		out := graphql.NewFieldSet(fields)
+		for i := range fields {
+			out.Values[i] = graphql.MarshalString(fmt.Sprintf("v%d\n\"<", i))
+		}
+		if got, want := text(inline.Object(fields, out)), text(out); got != want {
+			t.Errorf("%s: %s, want %s", name, got, want)
+		}
+	}
+}
+
+// No field is deferred (the schema has no @defer): the group is empty and
+// costs nothing; a deferred field gets gqlgen's own group.
+func TestDeferredGroup(t *testing.T) {
+	ctx := operation(ast.Query)
+	plain := []graphql.CollectedField{{Field: &ast.Field{Name: "a", Alias: "a"}}}
+	if g := inline.DeferredGroup(ctx, plain); g.FieldSet != nil || len(g.Defers) != 0 {
+		t.Errorf("a group for fields that are not deferred: %+v", g)
+	}
+	deferred := []graphql.CollectedField{{Field: &ast.Field{Name: "a", Alias: "a"}, Deferrables: []*graphql.Deferrable{{Label: "l"}}}}
+	if g := inline.DeferredGroup(ctx, deferred); g.FieldSet == nil || g.Defers == nil {
+		t.Errorf("no group for a deferred field: %+v", g)
 	}
 }

@@ -6,7 +6,11 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/aidtrace/aidtrace/graph"
 )
 
 // encodeAnswer writes what json.Marshal writes, byte for byte, whichever
@@ -50,5 +54,27 @@ func TestEncodeAnswerTakesTheShortWay(t *testing.T) {
 		if !htmlEscaped([]byte(`"` + s + `"`)) {
 			t.Errorf("%q not seen", s)
 		}
+	}
+}
+
+// No extension the program serves with intercepts fields: graph/inline
+// writes plain fields without the field middleware, which an interceptor
+// would silently miss. (The fuzz target's own interceptor stops every root
+// field before any object exists, so it misses nothing.)
+func TestNoExtensionInterceptsFields(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Introspection = true
+	cfg.Extensions = []graphql.HandlerExtension{graph.Loaders{R: &graph.Resolver{}}} // as cmd/aidtrace serves
+	exts := extensions(cfg, newPersistedQueries(1<<20, nil), lru.New[*ast.QueryDocument](10))
+	if len(exts) < 6 {
+		t.Fatalf("%d extensions", len(exts))
+	}
+	for _, e := range exts {
+		if _, ok := e.(graphql.FieldInterceptor); ok {
+			t.Errorf("%T intercepts fields", e)
+		}
+	}
+	if _, ok := any(unresolved{}).(graphql.FieldInterceptor); !ok {
+		t.Error("the check cannot see an interceptor")
 	}
 }

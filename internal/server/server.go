@@ -38,7 +38,9 @@ type Config struct {
 	MaxComplexity  int           // sum of field costs per operation
 	MaxDepth       int           // field nesting per operation
 	MaxTokens      int           // lexer tokens per document
-	// Extensions are added to the GraphQL handler (e.g. per-request dataloaders).
+	// Extensions are added to the GraphQL handler (e.g. per-request
+	// dataloaders). They should not intercept fields: plain fields are
+	// written without the field middleware (graph/inline).
 	Extensions []graphql.HandlerExtension
 	// Metrics, when set, are served at /metrics and fed by every request.
 	Metrics *Metrics
@@ -383,24 +385,33 @@ func newGraphQLHandler(cfg Config, schema graphql.ExecutableSchema, log *slog.Lo
 	cache := lru.New[*ast.QueryDocument](1000)
 	h.SetQueryCache(cache)
 	h.SetParserTokenLimit(cfg.MaxTokens)
-	// First: the document guard and the parser need the document a
-	// persisted query's hash stands for.
-	h.Use(persistedLookup{persisted})
-	h.Use(documentGuard{cache: cache, maxTokens: cfg.MaxTokens, maxCost: MaxValidationCost})
 	h.SetDisableSuggestion(true)
-	if cfg.Introspection {
-		h.Use(extension.Introspection{})
-	}
-	h.Use(depthLimit{Max: cfg.MaxDepth, MaxSelections: cfg.MaxComplexity})
-	h.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
-	for _, e := range cfg.Extensions {
+	for _, e := range extensions(cfg, persisted, cache) {
 		h.Use(e)
 	}
-	// Last: only a document that passed validation and every limit is kept.
-	h.Use(persistedRegister{persisted})
 	h.SetErrorPresenter(errorPresenter(log, cfg.Metrics))
 	h.SetRecoverFunc(recoverFunc(log))
 	return h
+}
+
+// extensions are the GraphQL handler's extensions, in order. None of the
+// server's own intercepts fields: plain fields are written without the
+// field middleware (graph/inline), so an interceptor would not see them
+// (TestNoExtensionInterceptsFields).
+func extensions(cfg Config, persisted *persistedQueries, cache *lru.LRU[*ast.QueryDocument]) []graphql.HandlerExtension {
+	// First: the document guard and the parser need the document a
+	// persisted query's hash stands for.
+	exts := []graphql.HandlerExtension{
+		persistedLookup{persisted},
+		documentGuard{cache: cache, maxTokens: cfg.MaxTokens, maxCost: MaxValidationCost},
+	}
+	if cfg.Introspection {
+		exts = append(exts, extension.Introspection{})
+	}
+	exts = append(exts, depthLimit{Max: cfg.MaxDepth, MaxSelections: cfg.MaxComplexity}, extension.FixedComplexityLimit(cfg.MaxComplexity))
+	exts = append(exts, cfg.Extensions...)
+	// Last: only a document that passed validation and every limit is kept.
+	return append(exts, persistedRegister{persisted})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -24,7 +24,9 @@ import (
 // unresolved answers every field with NOT_FOUND before its resolver runs:
 // the fuzz target exercises what happens to a request before and around
 // the resolvers (transport, parsing, validation, limits, complexity, the
-// error presenter), with no database and no service behind them.
+// error presenter), with no database and no service behind them. (The
+// server's own extensions may not intercept fields, graph/inline: this one
+// stops every root field, so no plain field is ever reached.)
 type unresolved struct{}
 
 var _ interface {
