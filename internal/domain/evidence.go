@@ -98,28 +98,34 @@ const (
 // validTo) to its validTo (or else the latest date attested, or its
 // validFrom). Both are zero when nothing dates it.
 func (r *Relation) KnownPeriod() (from, to PartialDate) {
-	from, to = r.ValidFrom, r.ValidTo
-	var dates []PartialDate
-	for _, c := range r.Citations {
-		if !c.Attests.IsZero() {
-			dates = append(dates, c.Attests)
-		}
-	}
-	if from.IsZero() {
-		from = earliest(append(dates, r.ValidTo))
-	}
+	from, to = r.KnownFrom(), r.ValidTo
 	if to.IsZero() {
+		var dates []PartialDate
+		for _, c := range r.Citations {
+			if !c.Attests.IsZero() {
+				dates = append(dates, c.Attests)
+			}
+		}
 		to = latest(append(dates, r.ValidFrom))
 	}
 	return from, to
 }
 
-func earliest(ds []PartialDate) PartialDate {
+// KnownFrom is KnownPeriod's start, without building its list of dates:
+// the stated start, or else the earliest date a citation attests or the
+// stated end.
+func (r *Relation) KnownFrom() PartialDate {
+	if !r.ValidFrom.IsZero() {
+		return r.ValidFrom
+	}
 	var out PartialDate
-	for _, d := range ds {
-		if !d.IsZero() && (out.IsZero() || d.Start() < out.Start()) {
+	for i := range r.Citations {
+		if d := r.Citations[i].Attests; !d.IsZero() && (out.IsZero() || d.Start() < out.Start()) {
 			out = d
 		}
+	}
+	if d := r.ValidTo; !d.IsZero() && (out.IsZero() || d.Start() < out.Start()) {
+		out = d
 	}
 	return out
 }

@@ -227,16 +227,18 @@ func (c *Chain) Weigh() {
 // then the strongest, then the shortest; ties by their relation ids, so the
 // order is stable. Chains must be weighed.
 func SortChains(cs []Chain) {
-	key := func(c Chain) string {
-		var b strings.Builder
-		for _, h := range c.Hops {
-			b.WriteString(h.Relation.ID)
-			b.WriteByte('|')
-		}
-		return b.String()
+	// Each chain's key is built once, not at every comparison: chains down
+	// from a province number in the thousands.
+	type keyed struct {
+		key string
+		c   *Chain
 	}
-	sort.SliceStable(cs, func(i, j int) bool {
-		a, b := cs[i], cs[j]
+	ks := make([]keyed, len(cs))
+	for i := range cs {
+		ks[i] = keyed{chainKey(&cs[i]), &cs[i]}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		a, b := ks[i].c, ks[j].c
 		switch {
 		case a.Complete != b.Complete:
 			return a.Complete
@@ -245,8 +247,23 @@ func SortChains(cs []Chain) {
 		case len(a.Hops) != len(b.Hops):
 			return len(a.Hops) < len(b.Hops)
 		}
-		return key(a) < key(b)
+		return ks[i].key < ks[j].key
 	})
+	sorted := make([]Chain, len(cs))
+	for i := range ks {
+		sorted[i] = *ks[i].c
+	}
+	copy(cs, sorted)
+}
+
+// chainKey names a chain by its relations' ids, in order.
+func chainKey(c *Chain) string {
+	var b strings.Builder
+	for i := range c.Hops {
+		b.WriteString(c.Hops[i].Relation.ID)
+		b.WriteByte('|')
+	}
+	return b.String()
 }
 
 // ChainResult is one page of the chains found from one entity.
@@ -344,8 +361,11 @@ func Consistent(rels []Relation) bool { return ConsistentPrefix(rels) == len(rel
 // can have held together (see Consistent).
 func ConsistentPrefix(rels []Relation) int {
 	endsBefore := func(a, b *Relation) bool {
-		from, _ := b.KnownPeriod()
-		return !a.ValidTo.IsZero() && !from.IsZero() && a.ValidTo.End() < from.Start()
+		if a.ValidTo.IsZero() {
+			return false
+		}
+		from := b.KnownFrom()
+		return !from.IsZero() && a.ValidTo.End() < from.Start()
 	}
 	for i := 1; i < len(rels); i++ {
 		if a, b := &rels[i-1], &rels[i]; endsBefore(a, b) || endsBefore(b, a) {

@@ -73,19 +73,20 @@ func BenchmarkDecodeEntity(b *testing.B) {
 	}
 }
 
-// chainRecord is what the chain statement returns at scale M for a
-// factory: 50 chains of 8 hops, each naming its entities and relations,
-// and the distinct relations once (here 8 per chain, all distinct: the
-// most there can be).
-func chainRecord() *neo4j.Record {
+// chainRecord is what the chain statement returns for n chains of hops
+// steps, each naming its entities and relations, and the distinct relations
+// once (here all distinct: the most there can be). 50 of 8 is the largest
+// chain up from a factory at scale M; 2,000 of 4 a chain down from a
+// province at S.
+func chainRecord(n, hops int) *neo4j.Record {
 	var rows, rels []any
-	for c := range 50 {
+	for c := range n {
 		var ids, kinds, relIDs []any
-		for h := range 9 {
-			ids, kinds = append(ids, fmt.Sprintf("county:synth-%05d", c*9+h)), append(kinds, "county")
+		for h := range hops + 1 {
+			ids, kinds = append(ids, fmt.Sprintf("county:synth-%05d", c*(hops+1)+h)), append(kinds, "county")
 		}
-		for h := range 8 {
-			r := benchRelation(c*8 + h)
+		for h := range hops {
+			r := benchRelation(c*hops + h)
 			relIDs = append(relIDs, r.ID)
 			rels = append(rels, map[string]any{"t": r.Type, "f": r.From, "to": r.To,
 				"p": project(stored(relationProps(&r, "C")), keysOf(relationFieldKeys, domain.WeighFields))})
@@ -95,22 +96,25 @@ func chainRecord() *neo4j.Record {
 	return &neo4j.Record{Keys: []string{"rows", "rels", "nodes"}, Values: []any{rows, rels, []any{}}}
 }
 
-// BenchmarkChainAssembly decodes the chain statement's record for 50
-// chains of 8 hops and assembles them as ReadChains does: cut, weigh, sort,
-// page.
+// BenchmarkChainAssembly decodes the chain statement's record and
+// assembles the chains as ReadChains does: cut, weigh, sort, page.
 func BenchmarkChainAssembly(b *testing.B) {
-	rec := chainRecord()
-	q := domain.ChainQuery{ID: "county:synth-00000", Up: false, MaxDepth: 8, First: 50}
-	b.ReportAllocs()
-	for b.Loop() {
-		t, err := newFiller().traversal(rec, domain.ResultPlan{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		res, err := assembleChains(q, t)
-		if err != nil || len(res.Chains) != 50 {
-			b.Fatal(err, res)
-		}
+	for _, c := range []struct{ n, hops int }{{50, 8}, {2000, 4}} {
+		b.Run(fmt.Sprintf("%dx%d", c.n, c.hops), func(b *testing.B) {
+			rec := chainRecord(c.n, c.hops)
+			q := domain.ChainQuery{ID: "county:synth-00000", Up: false, MaxDepth: 8, First: 50}
+			b.ReportAllocs()
+			for b.Loop() {
+				t, err := newFiller().traversal(rec, domain.ResultPlan{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := assembleChains(q, t)
+				if err != nil || len(res.Chains) != 50 || res.Total != c.n {
+					b.Fatal(err, res)
+				}
+			}
+		})
 	}
 }
 

@@ -1,0 +1,76 @@
+package domain
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// SortChains orders chains exactly as the rule it states (complete first,
+// then the strongest, then the shortest, ties by relation ids), here
+// against that rule written out plainly, on random chains with many ties.
+func TestSortChainsFollowsItsRule(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := range 200 {
+		cs := make([]Chain, r.IntN(40))
+		for i := range cs {
+			c := Chain{Complete: r.IntN(2) == 0, Strength: Strength(r.IntN(3))}
+			for h := range 1 + r.IntN(3) {
+				c.Hops = append(c.Hops, Hop{Relation: Relation{ID: fmt.Sprintf("rel:%d", r.IntN(4)*10+h)}})
+			}
+			cs[i] = c
+		}
+		want := slices.Clone(cs)
+		key := func(c Chain) string {
+			var b strings.Builder
+			for _, h := range c.Hops {
+				b.WriteString(h.Relation.ID + "|")
+			}
+			return b.String()
+		}
+		sort.SliceStable(want, func(i, j int) bool {
+			a, b := want[i], want[j]
+			switch {
+			case a.Complete != b.Complete:
+				return a.Complete
+			case a.Strength != b.Strength:
+				return a.Strength > b.Strength
+			case len(a.Hops) != len(b.Hops):
+				return len(a.Hops) < len(b.Hops)
+			}
+			return key(a) < key(b)
+		})
+		SortChains(cs)
+		for i := range cs {
+			if key(cs[i]) != key(want[i]) || cs[i].Complete != want[i].Complete || cs[i].Strength != want[i].Strength {
+				t.Fatalf("round %d: chain %d is %+v, want %+v", round, i, cs[i], want[i])
+			}
+		}
+	}
+}
+
+// KnownFrom is the start KnownPeriod gives: the stated start, or else the
+// earliest of the attested dates and the stated end (the first of equals).
+func TestKnownFrom(t *testing.T) {
+	d := func(y, m int) PartialDate { return PartialDate{Year: y, Month: m} }
+	for _, c := range []struct {
+		name string
+		r    Relation
+		want PartialDate
+	}{
+		{"stated start", Relation{ValidFrom: d(2018, 3), ValidTo: d(2017, 1), Citations: []Citation{{Attests: d(2010, 1)}}}, d(2018, 3)},
+		{"earliest attested", Relation{Citations: []Citation{{Attests: d(2020, 1)}, {}, {Attests: d(2019, 5)}}}, d(2019, 5)},
+		{"stated end earlier than attested", Relation{ValidTo: d(2016, 0), Citations: []Citation{{Attests: d(2020, 1)}}}, d(2016, 0)},
+		{"a year before a month of it", Relation{ValidTo: d(2019, 0), Citations: []Citation{{Attests: d(2019, 6)}}}, d(2019, 0)},
+		{"first of equal starts", Relation{Citations: []Citation{{Attests: d(2019, 0)}, {Attests: d(2019, 1)}}}, d(2019, 0)},
+		{"nothing known", Relation{Citations: []Citation{{}}}, PartialDate{}},
+	} {
+		from, _ := c.r.KnownPeriod()
+		if got := c.r.KnownFrom(); got != c.want || from != c.want {
+			t.Errorf("%s: KnownFrom %v, KnownPeriod's from %v, want %v", c.name, got, from, c.want)
+		}
+	}
+}
