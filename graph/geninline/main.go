@@ -93,16 +93,17 @@ var marshaller = regexp.MustCompile(`(?ms)^func \(ec \*executionContext\) (marsh
 // rewritePlain writes each plain field of a leaf type straight through its
 // marshaller, and returns how many it rewrote. A marshaller is a leaf's
 // when it writes a scalar or an enum: it marshals no object (no ec._ call),
-// no list (no ec.marshal call) and is not a non-null one of a pointer
-// (whose nil is an error reported on the field's path, which needs the
-// field's context).
+// no list (no ec.marshal call), is not a non-null one of a pointer (whose
+// nil is an error reported on the field's path, which needs the field's
+// context) and is not a context marshaller (a Float's: NaN or an infinity
+// is an error reported on the field's path when it is written).
 func rewritePlain(src []byte) ([]byte, int) {
 	leaf := map[string]bool{}
 	for _, m := range marshaller.FindAllSubmatch(src, -1) {
 		name, typ, body := string(m[1]), string(m[2]), m[3]
 		nonNullPointer := bytes.HasPrefix([]byte(name), []byte("marshalN")) && bytes.HasPrefix([]byte(typ), []byte("*"))
 		leaf[name] = !nonNullPointer && !bytes.Contains(body, []byte("ec._")) && !bytes.Contains(body, []byte("ec.marshal")) &&
-			!bytes.Contains(body, []byte("inline.Slice"))
+			!bytes.Contains(body, []byte("inline.Slice")) && !bytes.Contains(body, []byte("ContextMarshaler"))
 	}
 	n := 0
 	out := plainField.ReplaceAllFunc(src, func(fn []byte) []byte {

@@ -27,7 +27,8 @@ func TestGeneratedExecutorIsRewritten(t *testing.T) {
 
 // A plain field (a struct field, no resolver, no directive) of a scalar is
 // written through its marshaller; an object's, a list's, a non-null
-// pointer's, and a field with a resolver keep gqlgen's machinery.
+// pointer's, a context marshaller's (a Float's) and a field with a resolver
+// keep gqlgen's machinery.
 func TestRewritePlainFields(t *testing.T) {
 	field := func(name, get, marshal, typ string) string {
 		return "func (ec *executionContext) _T_" + name + "(ctx context.Context, field graphql.CollectedField, obj *model.T) (ret graphql.Marshaler) {\n" +
@@ -47,11 +48,13 @@ func TestRewritePlainFields(t *testing.T) {
 		field("names", "obj.Names", "marshalNString2ᚕstringᚄ", "[]string") +
 		field("date", "obj.Date", "marshalNDate2ᚖDate", "*Date") +
 		field("to", "ec.Resolvers.T().To(ctx, obj)", "marshalNID2string", "string") +
+		field("score", "obj.Score", "marshalNFloat2float64", "float64") +
 		marshaller("marshalNID2string", "string", "\tres := graphql.MarshalString(v)\n\treturn res\n") +
 		marshaller("marshalNEntityKind2ᚗdomainᚐKind", "domain.Kind", "\treturn v\n") +
 		marshaller("marshalNEntity2ᚖmodelᚐEntity", "*model.Entity", "\treturn ec._Entity(ctx, sel, v)\n") +
 		marshaller("marshalNString2ᚕstringᚄ", "[]string", "\tfor i := range v {\n\t\tret[i] = ec.marshalNString2string(ctx, sel, v[i])\n\t}\n") +
-		marshaller("marshalNDate2ᚖDate", "*Date", "\treturn v\n")
+		marshaller("marshalNDate2ᚖDate", "*Date", "\treturn v\n") +
+		marshaller("marshalNFloat2float64", "float64", "\tres := graphql.MarshalFloatContext(v)\n\treturn graphql.WrapContextMarshaler(ctx, res)\n")
 	out, n := rewritePlain([]byte(src))
 	if n != 2 {
 		t.Errorf("%d plain fields rewritten, want 2 (id, kind):\n%s", n, out)
@@ -61,7 +64,7 @@ func TestRewritePlainFields(t *testing.T) {
 			t.Errorf("no %s", want)
 		}
 	}
-	for _, kept := range []string{"obj.From, nil", "obj.Names, nil", "obj.Date, nil", "ec.Resolvers.T().To(ctx, obj), nil"} {
+	for _, kept := range []string{"obj.From, nil", "obj.Names, nil", "obj.Date, nil", "ec.Resolvers.T().To(ctx, obj), nil", "obj.Score, nil"} {
 		if !strings.Contains(string(out), kept) {
 			t.Errorf("%s was rewritten", kept)
 		}

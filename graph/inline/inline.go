@@ -22,9 +22,11 @@
 // marshaller, without gqlgen's per-field machinery (a field context, the
 // field middleware, a recover, the value boxed and unboxed): that
 // machinery was most of the cost of a neighbourhood's 7,000 ids, names and
-// types. Nothing is lost by it: a scalar's marshaller needs no field
-// context, cannot fail, and internal/server refuses extensions that
-// intercept fields (the only middleware a plain field could have).
+// types. Nothing is lost by it: such a marshaller needs no field context
+// and cannot fail (context marshallers, a Float's, which report NaN on the
+// field's path, keep gqlgen's way), and none of internal/server's
+// extensions intercepts fields (the only middleware a plain field could
+// have; TestNoExtensionInterceptsFields).
 package inline
 
 import (
