@@ -465,13 +465,7 @@ func checkHostile(t *testing.T, base string, tc hostile) {
 	if tc.status != 0 && resp.StatusCode != tc.status {
 		t.Errorf("status %d, want %d: %.500s", resp.StatusCode, tc.status, raw)
 	}
-	var out struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []struct {
-			Message    string         `json:"message"`
-			Extensions map[string]any `json:"extensions"`
-		} `json:"errors"`
-	}
+	var out gqlResponse
 	if err := json.Unmarshal(raw, &out); err != nil {
 		if tc.transport && resp.StatusCode >= 400 && resp.StatusCode < 500 {
 			checkNoLeak(t, string(raw))

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -155,18 +154,9 @@ func (b byKeys) Swap(i, j int) {
 // postRaw posts a document and returns the response body as it came.
 func postRaw(t testing.TB, base, query string, vars map[string]any) []byte {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	resp, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("status %d: %s", resp.StatusCode, raw)
+	status, raw := post(t, base, query, vars)
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, raw)
 	}
 	return raw
 }

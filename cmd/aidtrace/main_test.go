@@ -157,7 +157,9 @@ type gqlResponse struct {
 	} `json:"errors"`
 }
 
-func postGraphQL(t testing.TB, url, query string, vars map[string]any) (int, gqlResponse) {
+// post posts a document to url's /graphql and returns the status and the
+// body as it came.
+func post(t testing.TB, url, query string, vars map[string]any) (int, []byte) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	resp, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
@@ -165,12 +167,21 @@ func postGraphQL(t testing.TB, url, query string, vars map[string]any) (int, gql
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, raw
+}
+
+func postGraphQL(t testing.TB, url, query string, vars map[string]any) (int, gqlResponse) {
+	t.Helper()
+	status, raw := post(t, url, query, vars)
 	var out gqlResponse
-	raw, _ := io.ReadAll(resp.Body)
 	if err := json.Unmarshal(raw, &out); err != nil {
 		t.Fatalf("response is not JSON: %v\n%s", err, raw)
 	}
-	return resp.StatusCode, out
+	return status, out
 }
 
 func TestServeStatsOverHTTP(t *testing.T) {

@@ -74,3 +74,26 @@ func TestKnownFrom(t *testing.T) {
 		}
 	}
 }
+
+// KnownTo is the end KnownPeriod gives: the stated end, or else the latest
+// of the attested dates and the stated start (the first of equals).
+func TestKnownTo(t *testing.T) {
+	d := func(y, m int) PartialDate { return PartialDate{Year: y, Month: m} }
+	for _, c := range []struct {
+		name string
+		r    Relation
+		want PartialDate
+	}{
+		{"stated end", Relation{ValidFrom: d(2018, 3), ValidTo: d(2019, 1), Citations: []Citation{{Attests: d(2022, 1)}}}, d(2019, 1)},
+		{"latest attested", Relation{Citations: []Citation{{Attests: d(2019, 5)}, {}, {Attests: d(2020, 1)}}}, d(2020, 1)},
+		{"stated start later than attested", Relation{ValidFrom: d(2021, 0), Citations: []Citation{{Attests: d(2020, 1)}}}, d(2021, 0)},
+		{"a year after a month of it", Relation{ValidFrom: d(2019, 0), Citations: []Citation{{Attests: d(2019, 6)}}}, d(2019, 0)},
+		{"first of equal ends", Relation{Citations: []Citation{{Attests: d(2019, 0)}, {Attests: d(2019, 12)}}}, d(2019, 0)},
+		{"nothing known", Relation{Citations: []Citation{{}}}, PartialDate{}},
+	} {
+		_, to := c.r.KnownPeriod()
+		if got := c.r.KnownTo(); got != c.want || to != c.want {
+			t.Errorf("%s: KnownTo %v, KnownPeriod's to %v, want %v", c.name, got, to, c.want)
+		}
+	}
+}

@@ -98,45 +98,40 @@ const (
 // validTo) to its validTo (or else the latest date attested, or its
 // validFrom). Both are zero when nothing dates it.
 func (r *Relation) KnownPeriod() (from, to PartialDate) {
-	from, to = r.KnownFrom(), r.ValidTo
-	if to.IsZero() {
-		var dates []PartialDate
-		for _, c := range r.Citations {
-			if !c.Attests.IsZero() {
-				dates = append(dates, c.Attests)
-			}
-		}
-		to = latest(append(dates, r.ValidFrom))
-	}
-	return from, to
+	return r.KnownFrom(), r.KnownTo()
 }
 
-// KnownFrom is KnownPeriod's start, without building its list of dates:
-// the stated start, or else the earliest date a citation attests or the
-// stated end.
+// KnownFrom is KnownPeriod's start: the stated start, or else the earliest
+// date a citation attests or the stated end (the first of equals).
 func (r *Relation) KnownFrom() PartialDate {
 	if !r.ValidFrom.IsZero() {
 		return r.ValidFrom
 	}
-	var out PartialDate
-	for i := range r.Citations {
-		if d := r.Citations[i].Attests; !d.IsZero() && (out.IsZero() || d.Start() < out.Start()) {
-			out = d
-		}
-	}
-	if d := r.ValidTo; !d.IsZero() && (out.IsZero() || d.Start() < out.Start()) {
-		out = d
-	}
-	return out
+	return r.attested(r.ValidTo, func(d, out PartialDate) bool { return d.Start() < out.Start() })
 }
 
-func latest(ds []PartialDate) PartialDate {
+// KnownTo is KnownPeriod's end: the stated end, or else the latest date a
+// citation attests or the stated start (the first of equals).
+func (r *Relation) KnownTo() PartialDate {
+	if !r.ValidTo.IsZero() {
+		return r.ValidTo
+	}
+	return r.attested(r.ValidFrom, func(d, out PartialDate) bool { return d.End() > out.End() })
+}
+
+// attested is the first of the citations' attested dates and then stated
+// that no later one beats, zero dates left out.
+func (r *Relation) attested(stated PartialDate, beats func(d, out PartialDate) bool) PartialDate {
 	var out PartialDate
-	for _, d := range ds {
-		if !d.IsZero() && (out.IsZero() || d.End() > out.End()) {
+	pick := func(d PartialDate) {
+		if !d.IsZero() && (out.IsZero() || beats(d, out)) {
 			out = d
 		}
 	}
+	for i := range r.Citations {
+		pick(r.Citations[i].Attests)
+	}
+	pick(stated)
 	return out
 }
 

@@ -227,15 +227,24 @@ func (c *Chain) Weigh() {
 // then the strongest, then the shortest; ties by their relation ids, so the
 // order is stable. Chains must be weighed.
 func SortChains(cs []Chain) {
-	// Each chain's key is built once, not at every comparison: chains down
-	// from a province number in the thousands.
+	keys := make([]string, len(cs))
+	for i := range cs {
+		keys[i] = chainKey(&cs[i])
+	}
+	sortChains(cs, keys)
+}
+
+// sortChains is SortChains with each chain's key given (keys[i] is
+// chainKey(&cs[i])): built once, not at every comparison, as chains down
+// from a province number in the thousands.
+func sortChains(cs []Chain, keys []string) {
 	type keyed struct {
 		key string
 		c   *Chain
 	}
 	ks := make([]keyed, len(cs))
 	for i := range cs {
-		ks[i] = keyed{chainKey(&cs[i]), &cs[i]}
+		ks[i] = keyed{keys[i], &cs[i]}
 	}
 	sort.SliceStable(ks, func(i, j int) bool {
 		a, b := ks[i].c, ks[j].c
@@ -295,20 +304,13 @@ type FoundChain struct {
 func (q ChainQuery) Assemble(found []FoundChain) *ChainResult {
 	res := &ChainResult{Root: q.ID, Chains: []Chain{}}
 	var all []Chain
+	var keys []string // each chain's chainKey, built once
 	seen := map[string]bool{}
 	for _, f := range found {
 		nodes, rels, maximal := f.Nodes, f.Relations, f.Maximal
 		if n := ConsistentPrefix(rels); n < len(rels) {
 			rels, nodes, maximal = rels[:n], nodes[:n+1], false
 		}
-		var key strings.Builder
-		for i := range rels {
-			key.WriteString(rels[i].ID + "|")
-		}
-		if seen[key.String()] {
-			continue
-		}
-		seen[key.String()] = true
 		c := Chain{End: nodes[len(nodes)-1], Complete: maximal && (!q.Up || ReachesTop(f.Kinds[:len(nodes)]))}
 		for i := range rels {
 			// nodes[i] is nearer the root; the step from it went up or down.
@@ -318,16 +320,22 @@ func (q ChainQuery) Assemble(found []FoundChain) *ChainResult {
 			}
 			c.Hops = append(c.Hops, h)
 		}
+		k := chainKey(&c)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
 		c.Weigh()
 		if c.Strength >= q.MinStrength {
-			all = append(all, c)
+			all, keys = append(all, c), append(keys, k)
 		}
 	}
 	if len(found) > MaxChainScan {
 		res.Truncated = true
-		all = all[:min(len(all), MaxChainScan)]
+		n := min(len(all), MaxChainScan)
+		all, keys = all[:n], keys[:n]
 	}
-	SortChains(all)
+	sortChains(all, keys)
 	res.Total = len(all)
 	if q.After < len(all) {
 		end := min(q.After+q.First, len(all))
