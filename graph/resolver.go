@@ -4,7 +4,7 @@ package graph
 
 // gqlgen resolves the paths in gqlgen.yml from the working directory: run
 // from the repository root.
-//go:generate sh -c "cd .. && go run ./graph/genenums schema/registry.graphqls && go tool gqlgen generate && go run ./graph/geninline graph/generated/generated.go"
+//go:generate sh -c "cd .. && go run ./graph/genenums schema/registry.graphqls && go tool gqlgen generate && go run ./graph/geninline graph/generated/generated.go graph/model/models_gen.go"
 
 import (
 	"time"

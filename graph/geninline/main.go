@@ -1,7 +1,10 @@
 // Command geninline rewrites gqlgen's generated executor so that a query's
-// answer is written out on one goroutine (package graph/inline says why).
-// Run by `go generate ./graph` after gqlgen. It fails, rather than leave
-// the file half rewritten, when gqlgen's generated forms are not found.
+// answer is written out on one goroutine (package graph/inline says why),
+// and gqlgen's generated enums so that they write JSON whatever value they
+// hold (the transport sends the executor's bytes as they are: see
+// internal/server's encodeAnswer). Run by `go generate ./graph` after
+// gqlgen. It fails, rather than leave a file half rewritten, when gqlgen's
+// generated forms are not found.
 package main
 
 import (
@@ -25,26 +28,69 @@ var rewrites = []struct{ from, to string }{
 const importPath = `"github.com/aidtrace/aidtrace/graph/inline"`
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: geninline graph/generated/generated.go")
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: geninline graph/generated/generated.go graph/model/models_gen.go")
 		os.Exit(2)
 	}
-	if err := rewrite(os.Args[1]); err != nil {
-		fmt.Fprintln(os.Stderr, "geninline:", err)
-		os.Exit(1)
+	for i, fn := range []func([]byte) ([]byte, error){Rewrite, RewriteEnums} {
+		if err := rewrite(os.Args[1+i], fn); err != nil {
+			fmt.Fprintln(os.Stderr, "geninline:", err)
+			os.Exit(1)
+		}
 	}
 }
 
-func rewrite(path string) error {
+func rewrite(path string, fn func([]byte) ([]byte, error)) error {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	out, err := Rewrite(src)
+	out, err := fn(src)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return os.WriteFile(path, out, 0o644)
+}
+
+// enumQuote is how gqlgen's generated enums write themselves: strconv.Quote
+// writes Go, not JSON, for a value that holds a control character, an
+// invalid byte or a rune outside the Basic Multilingual Plane (a relation
+// type is read from the database). graphql.MarshalString writes the same
+// bytes for every enum name, and JSON for every other string.
+const (
+	enumQuote  = "\t_, _ = fmt.Fprint(w, strconv.Quote(e.String()))\n"
+	enumString = "\tgraphql.MarshalString(e.String()).MarshalGQL(w)\n"
+	gqlImport  = `"github.com/99designs/gqlgen/graphql"`
+)
+
+// RewriteEnums returns gqlgen's generated models with every enum written by
+// graphql.MarshalString, formatted.
+func RewriteEnums(src []byte) ([]byte, error) {
+	if !bytes.Contains(src, []byte(enumQuote)) {
+		return nil, fmt.Errorf("no %q: has gqlgen's generated code changed? update graph/geninline", enumQuote)
+	}
+	src = bytes.ReplaceAll(src, []byte(enumQuote), []byte(enumString))
+	if bytes.Contains(src, []byte("strconv.Quote(")) {
+		return nil, fmt.Errorf("a strconv.Quote call is left in a form geninline does not know")
+	}
+	if !bytes.Contains(src, []byte(gqlImport)) {
+		var err error
+		if src, err = addImport(src, gqlImport); err != nil {
+			return nil, err
+		}
+	}
+	return format.Source(src)
+}
+
+// addImport adds path to src's import block.
+func addImport(src []byte, path string) ([]byte, error) {
+	open := []byte("import (\n")
+	at := bytes.Index(src, open)
+	if at < 0 {
+		return nil, fmt.Errorf("no import block")
+	}
+	at += len(open)
+	return append(src[:at:at], append([]byte("\t"+path+"\n"), src[at:]...)...), nil
 }
 
 // Rewrite returns src with every concurrent form replaced and the inline
@@ -66,13 +112,10 @@ func Rewrite(src []byte) ([]byte, error) {
 	if n == 0 {
 		return nil, fmt.Errorf("no plain field found: has gqlgen's generated code changed? update graph/geninline")
 	}
-	open := []byte("import (\n")
-	at := bytes.Index(src, open)
-	if at < 0 {
-		return nil, fmt.Errorf("no import block")
+	src, err := addImport(src, importPath)
+	if err != nil {
+		return nil, err
 	}
-	at += len(open)
-	src = append(src[:at:at], append([]byte("\t"+importPath+"\n"), src[at:]...)...)
 	return format.Source(src)
 }
 

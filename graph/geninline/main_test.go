@@ -122,3 +122,34 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return graphql.MarshalString(v)
 }
 `
+
+// gqlgen's enums are rewritten to write through graphql.MarshalString (the
+// committed models are; graph's TestEveryLeafIsWrittenAsJSON checks what
+// that buys), and RewriteEnums fails when gqlgen's form is missing or an
+// unknown one is left.
+func TestRewriteEnums(t *testing.T) {
+	committed, err := os.ReadFile("../model/models_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(committed), "strconv.Quote(") || !strings.Contains(string(committed), enumString) {
+		t.Error("graph/model/models_gen.go: enums are not rewritten: run make generate")
+	}
+	const head = "package model\n\nimport (\n\t\"fmt\"\n\t\"io\"\n\t\"strconv\"\n)\n\ntype E string\n\n"
+	enum := "func (e E) String() string { return string(e) }\n\nfunc (e E) MarshalGQL(w io.Writer) {\n" + enumQuote + "}\n"
+	out, err := RewriteEnums([]byte(head + enum + "var _ = strconv.Itoa\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), gqlImport) || !strings.Contains(string(out), enumString) || strings.Contains(string(out), "fmt.Fprint(") {
+		t.Errorf("not rewritten:\n%s", out)
+	}
+	for name, src := range map[string]string{
+		"no enum form":            head,
+		"an unknown form is left": head + enum + "func (e E) Q() string { return strconv.Quote(string(e)) }\n",
+	} {
+		if _, err := RewriteEnums([]byte(src)); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}

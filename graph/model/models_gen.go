@@ -5,6 +5,7 @@ package model
 import (
 	"bytes"
 	"fmt"
+	"github.com/99designs/gqlgen/graphql"
 	"io"
 	"strconv"
 
@@ -302,7 +303,7 @@ func (e *ChainDirection) UnmarshalGQL(v any) error {
 }
 
 func (e ChainDirection) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+	graphql.MarshalString(e.String()).MarshalGQL(w)
 }
 
 func (e *ChainDirection) UnmarshalJSON(b []byte) error {
@@ -363,7 +364,7 @@ func (e *MatchKind) UnmarshalGQL(v any) error {
 }
 
 func (e MatchKind) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+	graphql.MarshalString(e.String()).MarshalGQL(w)
 }
 
 func (e *MatchKind) UnmarshalJSON(b []byte) error {
@@ -427,7 +428,7 @@ func (e *PathMode) UnmarshalGQL(v any) error {
 }
 
 func (e PathMode) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+	graphql.MarshalString(e.String()).MarshalGQL(w)
 }
 
 func (e *PathMode) UnmarshalJSON(b []byte) error {
@@ -564,7 +565,7 @@ func (e *RelationType) UnmarshalGQL(v any) error {
 }
 
 func (e RelationType) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+	graphql.MarshalString(e.String()).MarshalGQL(w)
 }
 
 func (e *RelationType) UnmarshalJSON(b []byte) error {
@@ -625,7 +626,7 @@ func (e *Responsibility) UnmarshalGQL(v any) error {
 }
 
 func (e Responsibility) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+	graphql.MarshalString(e.String()).MarshalGQL(w)
 }
 
 func (e *Responsibility) UnmarshalJSON(b []byte) error {
@@ -689,7 +690,7 @@ func (e *Strength) UnmarshalGQL(v any) error {
 }
 
 func (e Strength) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+	graphql.MarshalString(e.String()).MarshalGQL(w)
 }
 
 func (e *Strength) UnmarshalJSON(b []byte) error {
