@@ -4141,23 +4141,14 @@ func (ec *executionContext) fieldContext_AuditEvent_after(_ context.Context, fie
 }
 
 func (ec *executionContext) _Chain_hops(ctx context.Context, field graphql.CollectedField, obj *model.Chain) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Chain_hops(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Hops, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Hop) graphql.Marshaler {
-			return ec.marshalNHop2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐHopᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Chain_hops(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Hops
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNHop2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐHopᚄ(ctx, field.Selections, obj.Hops)
 }
 func (ec *executionContext) fieldContext_Chain_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4173,23 +4164,14 @@ func (ec *executionContext) fieldContext_Chain_hops(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Chain_end(ctx context.Context, field graphql.CollectedField, obj *model.Chain) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Chain_end(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.End, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Chain_end(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.End
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_Chain_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4233,23 +4215,14 @@ func (ec *executionContext) fieldContext_Chain_contested(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ChainResult_root(ctx context.Context, field graphql.CollectedField, obj *model.ChainResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChainResult_root(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Root, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ChainResult_root(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Root
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Root)
 }
 func (ec *executionContext) fieldContext_ChainResult_root(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4272,23 +4245,14 @@ func (ec *executionContext) fieldContext_ChainResult_direction(_ context.Context
 }
 
 func (ec *executionContext) _ChainResult_chains(ctx context.Context, field graphql.CollectedField, obj *model.ChainResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChainResult_chains(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Chains, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Chain) graphql.Marshaler {
-			return ec.marshalNChain2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐChainᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ChainResult_chains(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Chains
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNChain2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐChainᚄ(ctx, field.Selections, obj.Chains)
 }
 func (ec *executionContext) fieldContext_ChainResult_chains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4318,23 +4282,14 @@ func (ec *executionContext) fieldContext_ChainResult_truncated(_ context.Context
 }
 
 func (ec *executionContext) _ChainResult_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChainResult) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChainResult_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ChainResult_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = &obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNPageInfo2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_ChainResult_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4403,23 +4358,14 @@ func (ec *executionContext) fieldContext_Citation_attests(_ context.Context, fie
 }
 
 func (ec *executionContext) _ClaimConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ClaimConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClaimConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.ClaimEdge) graphql.Marshaler {
-			return ec.marshalNClaimEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐClaimEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClaimConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Edges
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNClaimEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐClaimEdgeᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_ClaimConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4435,23 +4381,14 @@ func (ec *executionContext) fieldContext_ClaimConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _ClaimConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ClaimConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClaimConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClaimConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_ClaimConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4474,23 +4411,14 @@ func (ec *executionContext) fieldContext_ClaimEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _ClaimEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ClaimEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClaimEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Claim) graphql.Marshaler {
-			return ec.marshalNClaim2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐClaim(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ClaimEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = &obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNClaim2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐClaim(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_ClaimEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClaimEdge", field, false, false, "Claim")
@@ -4578,23 +4506,14 @@ func (ec *executionContext) fieldContext_CounterClaim_statement(_ context.Contex
 }
 
 func (ec *executionContext) _CounterClaim_citations(ctx context.Context, field graphql.CollectedField, obj *model.CounterClaim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CounterClaim_citations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CounterClaim_citations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Citations
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNCitation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCitationᚄ(ctx, field.Selections, obj.Citations)
 }
 func (ec *executionContext) fieldContext_CounterClaim_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4638,23 +4557,14 @@ func (ec *executionContext) fieldContext_Entity_nameZh(_ context.Context, field 
 }
 
 func (ec *executionContext) _Entity_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Entity_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Entity_aliases(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Aliases
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, obj.Aliases)
 }
 func (ec *executionContext) fieldContext_Entity_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Entity", field, false, false, "String")
@@ -4682,23 +4592,14 @@ func (ec *executionContext) fieldContext_Entity_validTo(_ context.Context, field
 }
 
 func (ec *executionContext) _Entity_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Entity_quantities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Quantities, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Entity_quantities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Quantities
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNQuantity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐQuantityᚄ(ctx, field.Selections, obj.Quantities)
 }
 func (ec *executionContext) fieldContext_Entity_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4714,23 +4615,14 @@ func (ec *executionContext) fieldContext_Entity_quantities(_ context.Context, fi
 }
 
 func (ec *executionContext) _Entity_citations(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Entity_citations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Entity_citations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Citations
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNCitation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCitationᚄ(ctx, field.Selections, obj.Citations)
 }
 func (ec *executionContext) fieldContext_Entity_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4753,23 +4645,14 @@ func (ec *executionContext) fieldContext_Entity_synthetic(_ context.Context, fie
 }
 
 func (ec *executionContext) _Entity_retraction(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Entity_retraction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Retraction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.Retraction) graphql.Marshaler {
-			return ec.marshalORetraction2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐRetraction(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Entity_retraction(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Retraction
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalORetraction2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐRetraction(ctx, field.Selections, obj.Retraction)
 }
 func (ec *executionContext) fieldContext_Entity_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4905,23 +4788,14 @@ func (ec *executionContext) fieldContext_Entity_relations(ctx context.Context, f
 }
 
 func (ec *executionContext) _EntityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EntityConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.EntityEdge) graphql.Marshaler {
-			return ec.marshalNEntityEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EntityConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Edges
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntityEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_EntityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4937,23 +4811,14 @@ func (ec *executionContext) fieldContext_EntityConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _EntityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EntityConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EntityConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_EntityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -4976,23 +4841,14 @@ func (ec *executionContext) fieldContext_EntityEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _EntityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EntityEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EntityEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_EntityEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_EntityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5008,23 +4864,14 @@ func (ec *executionContext) fieldContext_EntityEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Exposure_root(ctx context.Context, field graphql.CollectedField, obj *model.Exposure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Exposure_root(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Root, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Exposure_root(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Root
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Root)
 }
 func (ec *executionContext) fieldContext_Exposure_root(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5040,23 +4887,14 @@ func (ec *executionContext) fieldContext_Exposure_root(_ context.Context, field 
 }
 
 func (ec *executionContext) _Exposure_links(ctx context.Context, field graphql.CollectedField, obj *model.Exposure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Exposure_links(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Links, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.ExposureLink) graphql.Marshaler {
-			return ec.marshalNExposureLink2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐExposureLinkᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Exposure_links(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Links
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNExposureLink2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐExposureLinkᚄ(ctx, field.Selections, obj.Links)
 }
 func (ec *executionContext) fieldContext_Exposure_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5086,23 +4924,14 @@ func (ec *executionContext) fieldContext_Exposure_truncated(_ context.Context, f
 }
 
 func (ec *executionContext) _ExposureLink_target(ctx context.Context, field graphql.CollectedField, obj *model.ExposureLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExposureLink_target(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Target, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ExposureLink_target(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Target
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Target)
 }
 func (ec *executionContext) fieldContext_ExposureLink_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5125,23 +4954,14 @@ func (ec *executionContext) fieldContext_ExposureLink_reason(_ context.Context, 
 }
 
 func (ec *executionContext) _ExposureLink_steps(ctx context.Context, field graphql.CollectedField, obj *model.ExposureLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExposureLink_steps(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Steps, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Step) graphql.Marshaler {
-			return ec.marshalNStep2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStepᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ExposureLink_steps(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Steps
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNStep2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStepᚄ(ctx, field.Selections, obj.Steps)
 }
 func (ec *executionContext) fieldContext_ExposureLink_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5185,23 +5005,14 @@ func (ec *executionContext) fieldContext_Graph_asOf(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Graph_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Graph) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Graph_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Graph_nodes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Nodes
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntityᚄ(ctx, field.Selections, obj.Nodes)
 }
 func (ec *executionContext) fieldContext_Graph_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5217,23 +5028,14 @@ func (ec *executionContext) fieldContext_Graph_nodes(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Graph_edges(ctx context.Context, field graphql.CollectedField, obj *model.Graph) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Graph_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Graph_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Edges
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNRelation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_Graph_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5256,23 +5058,14 @@ func (ec *executionContext) fieldContext_Graph_truncated(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Hop_relation(ctx context.Context, field graphql.CollectedField, obj *model.Hop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Hop_relation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelation(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Hop_relation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = &obj.Relation
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNRelation2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelation(ctx, field.Selections, obj.Relation)
 }
 func (ec *executionContext) fieldContext_Hop_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5288,23 +5081,14 @@ func (ec *executionContext) fieldContext_Hop_relation(_ context.Context, field g
 }
 
 func (ec *executionContext) _Hop_upper(ctx context.Context, field graphql.CollectedField, obj *model.Hop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Hop_upper(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Upper, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Hop_upper(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Upper
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Upper)
 }
 func (ec *executionContext) fieldContext_Hop_upper(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5320,23 +5104,14 @@ func (ec *executionContext) fieldContext_Hop_upper(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Hop_lower(ctx context.Context, field graphql.CollectedField, obj *model.Hop) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Hop_lower(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Lower, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Hop_lower(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Lower
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Lower)
 }
 func (ec *executionContext) fieldContext_Hop_lower(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5600,23 +5375,14 @@ func (ec *executionContext) fieldContext_Path_length(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Path_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Path_nodes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Nodes
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntityᚄ(ctx, field.Selections, obj.Nodes)
 }
 func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5632,23 +5398,14 @@ func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Path_relations(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Path_relations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Path_relations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Relations
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNRelation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationᚄ(ctx, field.Selections, obj.Relations)
 }
 func (ec *executionContext) fieldContext_Path_relations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5685,23 +5442,14 @@ func (ec *executionContext) fieldContext_Quantity_name(_ context.Context, field 
 }
 
 func (ec *executionContext) _Quantity_value(ctx context.Context, field graphql.CollectedField, obj *model.Quantity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Quantity_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Quantity_value(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = &obj.Value
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_Quantity_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Quantity", field, false, false, "Float")
@@ -6579,23 +6327,14 @@ func (ec *executionContext) fieldContext_Relation_role(_ context.Context, field 
 }
 
 func (ec *executionContext) _Relation_quantities(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_quantities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Quantities, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Quantity) graphql.Marshaler {
-			return ec.marshalNQuantity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐQuantityᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Relation_quantities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Quantities
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNQuantity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐQuantityᚄ(ctx, field.Selections, obj.Quantities)
 }
 func (ec *executionContext) fieldContext_Relation_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6611,23 +6350,14 @@ func (ec *executionContext) fieldContext_Relation_quantities(_ context.Context, 
 }
 
 func (ec *executionContext) _Relation_attributes(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_attributes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Attributes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Attribute) graphql.Marshaler {
-			return ec.marshalNAttribute2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐAttributeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Relation_attributes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Attributes
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNAttribute2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐAttributeᚄ(ctx, field.Selections, obj.Attributes)
 }
 func (ec *executionContext) fieldContext_Relation_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6650,23 +6380,14 @@ func (ec *executionContext) fieldContext_Relation_note(_ context.Context, field 
 }
 
 func (ec *executionContext) _Relation_citations(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_citations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Citations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Citation) graphql.Marshaler {
-			return ec.marshalNCitation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Relation_citations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Citations
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNCitation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCitationᚄ(ctx, field.Selections, obj.Citations)
 }
 func (ec *executionContext) fieldContext_Relation_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6689,23 +6410,14 @@ func (ec *executionContext) fieldContext_Relation_synthetic(_ context.Context, f
 }
 
 func (ec *executionContext) _Relation_retraction(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_retraction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Retraction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *domain.Retraction) graphql.Marshaler {
-			return ec.marshalORetraction2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐRetraction(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Relation_retraction(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Retraction
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalORetraction2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐRetraction(ctx, field.Selections, obj.Retraction)
 }
 func (ec *executionContext) fieldContext_Relation_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6765,23 +6477,14 @@ func (ec *executionContext) fieldContext_Relation_history(ctx context.Context, f
 }
 
 func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.RelationEdge) graphql.Marshaler {
-			return ec.marshalNRelationEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RelationConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Edges
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNRelationEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6797,23 +6500,14 @@ func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RelationConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6836,23 +6530,14 @@ func (ec *executionContext) fieldContext_RelationEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelation(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RelationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNRelation2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelation(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_RelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6889,46 +6574,28 @@ func (ec *executionContext) fieldContext_RelationTypeInfo_responsibility(_ conte
 }
 
 func (ec *executionContext) _RelationTypeInfo_fromKinds(ctx context.Context, field graphql.CollectedField, obj *model.RelationTypeInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationTypeInfo_fromKinds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FromKinds, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domain.Kind) graphql.Marshaler {
-			return ec.marshalNEntityKind2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐKindᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RelationTypeInfo_fromKinds(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.FromKinds
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntityKind2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐKindᚄ(ctx, field.Selections, obj.FromKinds)
 }
 func (ec *executionContext) fieldContext_RelationTypeInfo_fromKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelationTypeInfo", field, false, false, "EntityKind")
 }
 
 func (ec *executionContext) _RelationTypeInfo_toKinds(ctx context.Context, field graphql.CollectedField, obj *model.RelationTypeInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationTypeInfo_toKinds(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ToKinds, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domain.Kind) graphql.Marshaler {
-			return ec.marshalNEntityKind2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐKindᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RelationTypeInfo_toKinds(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.ToKinds
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntityKind2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐKindᚄ(ctx, field.Selections, obj.ToKinds)
 }
 func (ec *executionContext) fieldContext_RelationTypeInfo_toKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelationTypeInfo", field, false, false, "EntityKind")
@@ -6972,23 +6639,14 @@ func (ec *executionContext) fieldContext_Retraction_by(_ context.Context, field 
 }
 
 func (ec *executionContext) _SearchHit_entity(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_entity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Entity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SearchHit_entity(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = &obj.Entity
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntity2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Entity)
 }
 func (ec *executionContext) fieldContext_SearchHit_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7004,23 +6662,14 @@ func (ec *executionContext) fieldContext_SearchHit_entity(_ context.Context, fie
 }
 
 func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_score(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Score, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SearchHit_score(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = &obj.Score
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)
 }
 func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
@@ -7192,23 +6841,14 @@ func (ec *executionContext) fieldContext_Source_claims(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SourceConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.SourceEdge) graphql.Marshaler {
-			return ec.marshalNSourceEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SourceConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Edges
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNSourceEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_SourceConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7224,23 +6864,14 @@ func (ec *executionContext) fieldContext_SourceConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SourceConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SourceConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.PageInfo
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_SourceConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7263,23 +6894,14 @@ func (ec *executionContext) fieldContext_SourceEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SourceEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SourceEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Node
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNSource2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_SourceEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7316,23 +6938,14 @@ func (ec *executionContext) fieldContext_Stats_sources(_ context.Context, field 
 }
 
 func (ec *executionContext) _Stats_entitiesByKind(ctx context.Context, field graphql.CollectedField, obj *domain.Stats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stats_entitiesByKind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EntitiesByKind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domain.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCountᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Stats_entitiesByKind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.EntitiesByKind
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNCount2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCountᚄ(ctx, field.Selections, obj.EntitiesByKind)
 }
 func (ec *executionContext) fieldContext_Stats_entitiesByKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7348,23 +6961,14 @@ func (ec *executionContext) fieldContext_Stats_entitiesByKind(_ context.Context,
 }
 
 func (ec *executionContext) _Stats_relationsByType(ctx context.Context, field graphql.CollectedField, obj *domain.Stats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stats_relationsByType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RelationsByType, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domain.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCountᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Stats_relationsByType(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.RelationsByType
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNCount2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCountᚄ(ctx, field.Selections, obj.RelationsByType)
 }
 func (ec *executionContext) fieldContext_Stats_relationsByType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7380,23 +6984,14 @@ func (ec *executionContext) fieldContext_Stats_relationsByType(_ context.Context
 }
 
 func (ec *executionContext) _Stats_sourcesByGrade(ctx context.Context, field graphql.CollectedField, obj *domain.Stats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stats_sourcesByGrade(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourcesByGrade, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []domain.Count) graphql.Marshaler {
-			return ec.marshalNCount2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCountᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Stats_sourcesByGrade(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.SourcesByGrade
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNCount2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCountᚄ(ctx, field.Selections, obj.SourcesByGrade)
 }
 func (ec *executionContext) fieldContext_Stats_sourcesByGrade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7412,23 +7007,14 @@ func (ec *executionContext) fieldContext_Stats_sourcesByGrade(_ context.Context,
 }
 
 func (ec *executionContext) _Step_relation(ctx context.Context, field graphql.CollectedField, obj *model.Step) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Step_relation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Relation) graphql.Marshaler {
-			return ec.marshalNRelation2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelation(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Step_relation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = &obj.Relation
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNRelation2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelation(ctx, field.Selections, obj.Relation)
 }
 func (ec *executionContext) fieldContext_Step_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7444,23 +7030,14 @@ func (ec *executionContext) fieldContext_Step_relation(_ context.Context, field 
 }
 
 func (ec *executionContext) _Step_start(ctx context.Context, field graphql.CollectedField, obj *model.Step) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Step_start(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Start, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Step_start(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Start
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_Step_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7476,23 +7053,14 @@ func (ec *executionContext) fieldContext_Step_start(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Step_end(ctx context.Context, field graphql.CollectedField, obj *model.Step) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Step_end(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.End, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Step_end(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.End
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_Step_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7552,23 +7120,14 @@ func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_locations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Locations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Directive_locations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Locations
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, field.Selections, obj.Locations)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
@@ -7769,23 +7328,14 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Field_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Type
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7877,23 +7427,14 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___InputValue_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	fc.Result = obj.Type
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{

@@ -13,6 +13,7 @@ import (
 	"go/format"
 	"os"
 	"regexp"
+	"strings"
 )
 
 // rewrites are gqlgen's concurrent forms and their replacements. The
@@ -108,8 +109,8 @@ func Rewrite(src []byte) ([]byte, error) {
 			return nil, fmt.Errorf("a %s call is left in a form geninline does not know", left)
 		}
 	}
-	src, n := rewritePlain(src)
-	if n == 0 {
+	src, leaves, others := rewritePlain(src)
+	if leaves+others == 0 {
 		return nil, fmt.Errorf("no plain field found: has gqlgen's generated code changed? update graph/geninline")
 	}
 	src, err := addImport(src, importPath)
@@ -121,26 +122,38 @@ func Rewrite(src []byte) ([]byte, error) {
 
 // plainField is gqlgen's function for a field read from a struct field of
 // the model, with no resolver and no directive (the middleware argument is
-// nil). Groups: head, Go field, marshaller.
+// nil). Groups: head, field context function, Go field, value type,
+// marshaller, whether it recovers from a panic.
 var plainField = regexp.MustCompile(`(?m)^(func \(ec \*executionContext\) _\w+\(ctx context\.Context, field graphql\.CollectedField, obj \*?[\w.]+\) \(ret graphql\.Marshaler\) \{\n)` +
 	`\treturn graphql\.ResolveField\(\n\t\tctx,\n\t\tec\.OperationContext,\n\t\tfield,\n` +
-	`\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn ec\.fieldContext_\w+\(ctx, field\)\n\t\t\},\n` +
+	`\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn ec\.(fieldContext_\w+)\(ctx, field\)\n\t\t\},\n` +
 	`\t\tfunc\(ctx context\.Context\) \(any, error\) \{\n\t\t\treturn obj\.(\w+), nil\n\t\t\},\n` +
 	`\t\tnil,\n` +
-	`\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v [^)]+\) graphql\.Marshaler \{\n\t\t\treturn ec\.(marshal[^(\s]+)\(ctx, selections, v\)\n\t\t\},\n` +
-	`\t\t(?:true|false),\n\t\t(?:true|false),\n\t\)\n\}\n`)
+	`\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v ([^)]+)\) graphql\.Marshaler \{\n\t\t\treturn ec\.(marshal[^(\s]+)\(ctx, selections, v\)\n\t\t\},\n` +
+	`\t\t(true|false),\n\t\t(?:true|false),\n\t\)\n\}\n`)
 
 // marshaller finds a marshaller's body.
 var marshaller = regexp.MustCompile(`(?ms)^func \(ec \*executionContext\) (marshal[^(\s]+)\(ctx context\.Context, sel ast\.SelectionSet, v ([^)]+)\) graphql\.Marshaler \{\n(.*?)^\}\n`)
 
-// rewritePlain writes each plain field of a leaf type straight through its
-// marshaller, and returns how many it rewrote. A marshaller is a leaf's
-// when it writes a scalar or an enum: it marshals no object (no ec._ call),
-// no list (no ec.marshal call), is not a non-null one of a pointer (whose
-// nil is an error reported on the field's path, which needs the field's
-// context) and is not a context marshaller (a Float's: NaN or an infinity
-// is an error reported on the field's path when it is written).
-func rewritePlain(src []byte) ([]byte, int) {
+// rewritePlain rewrites every plain field, and returns how many it wrote
+// straight through their marshaller (leaves) and how many with a field
+// context of their own (the others).
+//
+// A leaf's marshaller writes a scalar or an enum: it marshals no object (no
+// ec._ call), no list (no ec.marshal call), is not a non-null one of a
+// pointer (whose nil is an error reported on the field's path, which needs
+// the field's context) and is not a context marshaller (a Float's: NaN or
+// an infinity is an error reported on the field's path when it is
+// written). A leaf is written as its marshaller's answer.
+//
+// Every other plain field (an object, a list, a non-null pointer, a Float)
+// gets what gqlgen's ResolveField gives it, its field context and a
+// recover, without the closures, the field middleware (which none of
+// internal/server's extensions has) and the value boxed twice (a hop's
+// relation is a struct of some 300 bytes): the field context's Result is
+// the field itself, or a pointer to it when it is a value, as gqlgen's list
+// elements have it (nothing reads it).
+func rewritePlain(src []byte) ([]byte, int, int) {
 	leaf := map[string]bool{}
 	for _, m := range marshaller.FindAllSubmatch(src, -1) {
 		name, typ, body := string(m[1]), string(m[2]), m[3]
@@ -148,14 +161,27 @@ func rewritePlain(src []byte) ([]byte, int) {
 		leaf[name] = !nonNullPointer && !bytes.Contains(body, []byte("ec._")) && !bytes.Contains(body, []byte("ec.marshal")) &&
 			!bytes.Contains(body, []byte("inline.Slice")) && !bytes.Contains(body, []byte("ContextMarshaler"))
 	}
-	n := 0
+	leaves, others := 0, 0
 	out := plainField.ReplaceAllFunc(src, func(fn []byte) []byte {
 		m := plainField.FindSubmatch(fn)
-		if !leaf[string(m[3])] {
-			return fn
+		head, fieldContext, goField, typ, marshal, recovers := m[1], m[2], m[3], string(m[4]), m[5], string(m[6]) == "true"
+		if leaf[string(marshal)] {
+			leaves++
+			return fmt.Appendf(nil, "%s\treturn ec.%s(ctx, field.Selections, obj.%s)\n}\n", head, marshal, goField)
 		}
-		n++
-		return []byte(fmt.Sprintf("%s\treturn ec.%s(ctx, field.Selections, obj.%s)\n}\n", m[1], m[3], m[2]))
+		others++
+		result := "&obj." + string(goField)
+		if strings.HasPrefix(typ, "*") || strings.HasPrefix(typ, "[]") || strings.HasPrefix(typ, "map[") {
+			result = "obj." + string(goField)
+		}
+		var b bytes.Buffer
+		fmt.Fprintf(&b, "%s\tfc, err := ec.%s(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n", head, fieldContext)
+		fmt.Fprintf(&b, "\tfc.Result = %s\n\tctx = graphql.WithFieldContext(ctx, fc)\n", result)
+		if recovers {
+			b.WriteString("\tdefer inline.Recover(ctx, ec.OperationContext, &ret)\n")
+		}
+		fmt.Fprintf(&b, "\treturn ec.%s(ctx, field.Selections, obj.%s)\n}\n", marshal, goField)
+		return b.Bytes()
 	})
-	return out, n
+	return out, leaves, others
 }

@@ -27,8 +27,8 @@ func TestGeneratedExecutorIsRewritten(t *testing.T) {
 
 // A plain field (a struct field, no resolver, no directive) of a scalar is
 // written through its marshaller; an object's, a list's, a non-null
-// pointer's, a context marshaller's (a Float's) and a field with a resolver
-// keep gqlgen's machinery.
+// pointer's and a context marshaller's (a Float's) keep a field context and
+// a recover; a field with a resolver keeps gqlgen's machinery.
 func TestRewritePlainFields(t *testing.T) {
 	field := func(name, get, marshal, typ string) string {
 		return "func (ec *executionContext) _T_" + name + "(ctx context.Context, field graphql.CollectedField, obj *model.T) (ret graphql.Marshaler) {\n" +
@@ -55,19 +55,26 @@ func TestRewritePlainFields(t *testing.T) {
 		marshaller("marshalNString2ᚕstringᚄ", "[]string", "\tfor i := range v {\n\t\tret[i] = ec.marshalNString2string(ctx, sel, v[i])\n\t}\n") +
 		marshaller("marshalNDate2ᚖDate", "*Date", "\treturn v\n") +
 		marshaller("marshalNFloat2float64", "float64", "\tres := graphql.MarshalFloatContext(v)\n\treturn graphql.WrapContextMarshaler(ctx, res)\n")
-	out, n := rewritePlain([]byte(src))
-	if n != 2 {
-		t.Errorf("%d plain fields rewritten, want 2 (id, kind):\n%s", n, out)
+	out, leaves, others := rewritePlain([]byte(src))
+	if leaves != 2 || others != 4 {
+		t.Errorf("%d leaves and %d others rewritten, want 2 (id, kind) and 4 (from, names, date, score):\n%s", leaves, others, out)
 	}
-	for _, want := range []string{"return ec.marshalNID2string(ctx, field.Selections, obj.ID)\n}", "return ec.marshalNEntityKind2ᚗdomainᚐKind(ctx, field.Selections, obj.Kind)\n}"} {
+	for _, want := range []string{"return ec.marshalNID2string(ctx, field.Selections, obj.ID)\n}", "return ec.marshalNEntityKind2ᚗdomainᚐKind(ctx, field.Selections, obj.Kind)\n}",
+		// the others keep a field context, with the field (a pointer's, a
+		// list's) or a pointer to it (a value's) as its result, and a recover
+		"\tfc, err := ec.fieldContext_T_from(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n\tfc.Result = obj.From\n\tctx = graphql.WithFieldContext(ctx, fc)\n" +
+			"\tdefer inline.Recover(ctx, ec.OperationContext, &ret)\n\treturn ec.marshalNEntity2ᚖmodelᚐEntity(ctx, field.Selections, obj.From)\n}",
+		"fc.Result = obj.Names\n", "fc.Result = obj.Date\n", "fc.Result = &obj.Score\n",
+		"return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)\n}"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("no %s", want)
 		}
 	}
-	for _, kept := range []string{"obj.From, nil", "obj.Names, nil", "obj.Date, nil", "ec.Resolvers.T().To(ctx, obj), nil", "obj.Score, nil"} {
-		if !strings.Contains(string(out), kept) {
-			t.Errorf("%s was rewritten", kept)
-		}
+	if strings.Count(string(out), "inline.Recover") != 4 {
+		t.Errorf("not every other field recovers:\n%s", out)
+	}
+	if !strings.Contains(string(out), "ec.Resolvers.T().To(ctx, obj), nil") {
+		t.Error("a resolver's field was rewritten")
 	}
 }
 

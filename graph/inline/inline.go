@@ -17,16 +17,17 @@
 // gqlgen's own concurrent forms, unchanged. Root fields stay concurrent:
 // each is its own statement.
 //
-// It also writes a plain field (a struct field of the model, of a scalar
-// or enum type, with no resolver and no directive) straight through its
-// marshaller, without gqlgen's per-field machinery (a field context, the
-// field middleware, a recover, the value boxed and unboxed): that
+// It also writes a plain field (a struct field of the model, with no
+// resolver and no directive) without most of gqlgen's per-field machinery
+// (closures, the field middleware, the value boxed and unboxed): that
 // machinery was most of the cost of a neighbourhood's 7,000 ids, names and
-// types. Nothing is lost by it: such a marshaller needs no field context
-// and cannot fail (context marshallers, a Float's, which report NaN on the
-// field's path, keep gqlgen's way), and none of internal/server's
-// extensions intercepts fields (the only middleware a plain field could
-// have; TestNoExtensionInterceptsFields).
+// types. A scalar's or an enum's is its marshaller's answer: such a
+// marshaller needs no field context and cannot fail. Every other plain
+// field (an object, a list, a non-null pointer, whose null is an error on
+// the field's path, a Float, which reports NaN there) keeps its field
+// context and a recover (Recover). Nothing is lost by it: none of
+// internal/server's extensions intercepts fields (the only middleware a
+// plain field could have; TestNoExtensionInterceptsFields).
 package inline
 
 import (
@@ -113,6 +114,17 @@ func now(ctx context.Context, oc *graphql.OperationContext, recoverFromPanic boo
 		}()
 	}
 	return resolve(ctx)
+}
+
+// Recover is deferred by a plain field that geninline writes with its
+// field context (an object, a list, a non-null pointer, a Float): a panic
+// while the field is written is the field's error and null, as in gqlgen's
+// ResolveField. ctx is the field's context.
+func Recover(ctx context.Context, oc *graphql.OperationContext, ret *graphql.Marshaler) {
+	if r := recover(); r != nil {
+		oc.Error(ctx, oc.Recover(ctx, r))
+		*ret = graphql.Null
+	}
 }
 
 // DeferredGroup is the group an object's deferred fields go to. The

@@ -200,3 +200,21 @@ func TestDeferredGroup(t *testing.T) {
 		t.Errorf("no group for a deferred field: %+v", g)
 	}
 }
+
+// A panic while a plain field is written (Recover deferred with its
+// context) is that field's error, on its path, and its value is null.
+func TestRecoverKeepsAPanicToItsField(t *testing.T) {
+	ctx := operation(ast.Query)
+	oc := graphql.GetOperationContext(ctx)
+	write := func(ctx context.Context) (ret graphql.Marshaler) {
+		ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "upper"}}})
+		defer inline.Recover(ctx, oc, &ret)
+		panic("boom")
+	}
+	if got := write(ctx); got != graphql.Null {
+		t.Errorf("got %v, want null", got)
+	}
+	if errs := graphql.GetErrors(ctx); len(errs) != 1 || errs[0].Path.String() != "upper" || errs[0].Message != "internal system error" {
+		t.Errorf("errors %v", errs)
+	}
+}
