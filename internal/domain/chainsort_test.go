@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -94,6 +95,82 @@ func TestKnownTo(t *testing.T) {
 		_, to := c.r.KnownPeriod()
 		if got := c.r.KnownTo(); got != c.want || to != c.want {
 			t.Errorf("%s: KnownTo %v, KnownPeriod's to %v, want %v", c.name, got, to, c.want)
+		}
+	}
+}
+
+// Assemble builds hops for its page only; its pages are what building
+// every chain, weighing, keeping each once and at least q.MinStrength,
+// sorting with SortChains and paging would give (the rule written out
+// plainly here), on random walks with repeats, cuts and ties.
+func TestAssembleIsEveryChainSortedThenPaged(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	grades, confs := []Grade{"A", "B", "C", ""}, []Confidence{"confirmed", "reported"}
+	kinds := []Kind{"county", "province", "state_body", "party_body", "factory"}
+	plain := func(q ChainQuery, found []FoundChain) *ChainResult {
+		res := &ChainResult{Root: q.ID, Chains: []Chain{}}
+		var all []Chain
+		seen := map[string]bool{}
+		for _, f := range found {
+			nodes, rels, maximal := f.Nodes, f.Relations, f.Maximal
+			if n := ConsistentPrefix(rels); n < len(rels) {
+				rels, nodes, maximal = rels[:n], nodes[:n+1], false
+			}
+			c := Chain{End: nodes[len(nodes)-1], Complete: maximal && (!q.Up || ReachesTop(f.Kinds[:len(nodes)]))}
+			for i := range rels {
+				h := Hop{Relation: rels[i], Upper: nodes[i+1], Lower: nodes[i], InForce: q.Time.Status(&rels[i])}
+				if !q.Up {
+					h.Upper, h.Lower = h.Lower, h.Upper
+				}
+				c.Hops = append(c.Hops, h)
+			}
+			if seen[chainKey(&c)] {
+				continue
+			}
+			seen[chainKey(&c)] = true
+			c.Weigh()
+			if c.Strength >= q.MinStrength {
+				all = append(all, c)
+			}
+		}
+		if len(found) > MaxChainScan {
+			res.Truncated = true
+			all = all[:min(len(all), MaxChainScan)]
+		}
+		SortChains(all)
+		res.Total = len(all)
+		if q.After < len(all) {
+			end := min(q.After+q.First, len(all))
+			res.Chains, res.HasNext = all[q.After:end], end < len(all)
+		}
+		return res
+	}
+	for round := range 300 {
+		found := make([]FoundChain, r.IntN(30))
+		if round == 0 {
+			found = make([]FoundChain, MaxChainScan+5)
+		}
+		for i := range found {
+			n := r.IntN(4)
+			f := FoundChain{Nodes: []string{"root"}, Kinds: []Kind{"factory"}, Maximal: r.IntN(2) == 0}
+			for h := range n {
+				id := r.IntN(3)
+				rel := Relation{ID: fmt.Sprintf("rel:%d-%d", h, id), Confidence: confs[id%2], BestGrade: grades[(id+h)%4],
+					Contested: r.IntN(5) == 0}
+				if r.IntN(6) == 0 { // a relation that ended before its neighbour began: a cut
+					rel.ValidFrom, rel.ValidTo = PartialDate{Year: 2020}, PartialDate{Year: 2010}
+				}
+				f.Relations = append(f.Relations, rel)
+				f.Nodes = append(f.Nodes, fmt.Sprintf("e:%d-%d", h, id))
+				f.Kinds = append(f.Kinds, kinds[(h+id)%len(kinds)])
+			}
+			found[i] = f
+		}
+		q := ChainQuery{ID: "root", Up: r.IntN(2) == 0, MinStrength: Strength(r.IntN(3)), First: 1 + r.IntN(8), After: r.IntN(10),
+			Time: Time{AsOf: PartialDate{Year: 2015}}}
+		got, want := q.Assemble(found), plain(q, found)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d, %+v:\n got %+v\nwant %+v", round, q, got, want)
 		}
 	}
 }

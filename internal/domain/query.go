@@ -1,8 +1,9 @@
 package domain
 
 import (
+	"cmp"
 	"context"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -213,14 +214,22 @@ type Chain struct {
 // Weigh sets the chain's strength (its weakest hop's), weakest hop and
 // whether any hop is contested.
 func (c *Chain) Weigh() {
-	c.Strength, c.WeakestHop, c.Contested = StrengthStrong, 0, false
-	for i := range c.Hops {
-		r := &c.Hops[i].Relation
-		if s := r.Strength(); s < c.Strength {
-			c.Strength, c.WeakestHop = s, i
+	c.Strength, c.WeakestHop, c.Contested = weigh(len(c.Hops), func(i int) *Relation { return &c.Hops[i].Relation })
+}
+
+// weigh is the strength of n relations in a row (the weakest's, strong
+// when there are none), the index of the first of that strength, and
+// whether any is contested.
+func weigh(n int, rel func(i int) *Relation) (s Strength, weakest int, contested bool) {
+	s = StrengthStrong
+	for i := range n {
+		r := rel(i)
+		if rs := r.Strength(); rs < s {
+			s, weakest = rs, i
 		}
-		c.Contested = c.Contested || r.IsContested()
+		contested = contested || r.IsContested()
 	}
+	return s, weakest, contested
 }
 
 // SortChains orders chains as readers need them: complete chains first,
@@ -246,17 +255,9 @@ func sortChains(cs []Chain, keys []string) {
 	for i := range cs {
 		ks[i] = keyed{keys[i], &cs[i]}
 	}
-	sort.SliceStable(ks, func(i, j int) bool {
-		a, b := ks[i].c, ks[j].c
-		switch {
-		case a.Complete != b.Complete:
-			return a.Complete
-		case a.Strength != b.Strength:
-			return a.Strength > b.Strength
-		case len(a.Hops) != len(b.Hops):
-			return len(a.Hops) < len(b.Hops)
-		}
-		return ks[i].key < ks[j].key
+	slices.SortFunc(ks, func(x, y keyed) int {
+		a, b := x.c, y.c
+		return compareChains(a.Complete, b.Complete, a.Strength, b.Strength, len(a.Hops), len(b.Hops), x.key, y.key)
 	})
 	sorted := make([]Chain, len(cs))
 	for i := range ks {
@@ -265,11 +266,45 @@ func sortChains(cs []Chain, keys []string) {
 	copy(cs, sorted)
 }
 
+// compareChains is SortChains' rule for two chains a and b: complete
+// first, then the strongest, then the shortest, then by their keys. Keys
+// are distinct (Assemble keeps a chain once), so the order is total and
+// needs no stable sort.
+func compareChains(aComplete, bComplete bool, aStrength, bStrength Strength, aHops, bHops int, aKey, bKey string) int {
+	switch {
+	case aComplete != bComplete:
+		if aComplete {
+			return -1
+		}
+		return 1
+	case aStrength != bStrength:
+		return cmp.Compare(bStrength, aStrength)
+	case aHops != bHops:
+		return cmp.Compare(aHops, bHops)
+	}
+	return strings.Compare(aKey, bKey)
+}
+
 // chainKey names a chain by its relations' ids, in order.
 func chainKey(c *Chain) string {
 	var b strings.Builder
 	for i := range c.Hops {
 		b.WriteString(c.Hops[i].Relation.ID)
+		b.WriteByte('|')
+	}
+	return b.String()
+}
+
+// relationsKey is chainKey of the chain of rels.
+func relationsKey(rels []Relation) string {
+	n := 0
+	for i := range rels {
+		n += len(rels[i].ID) + 1
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i := range rels {
+		b.WriteString(rels[i].ID)
 		b.WriteByte('|')
 	}
 	return b.String()
@@ -303,43 +338,64 @@ type FoundChain struct {
 // least q.MinStrength, sorted (SortChains) and paged.
 func (q ChainQuery) Assemble(found []FoundChain) *ChainResult {
 	res := &ChainResult{Root: q.ID, Chains: []Chain{}}
-	var all []Chain
-	var keys []string // each chain's chainKey, built once
-	seen := map[string]bool{}
-	for _, f := range found {
-		nodes, rels, maximal := f.Nodes, f.Relations, f.Maximal
-		if n := ConsistentPrefix(rels); n < len(rels) {
-			rels, nodes, maximal = rels[:n], nodes[:n+1], false
+	// A candidate is what the order needs of a chain (SortChains' rule);
+	// its hops are built only for the chains of the page (chains down from
+	// a province number in the thousands, a page in the tens).
+	type candidate struct {
+		f        *FoundChain
+		hops     int // the walk's relations kept
+		complete bool
+		strength Strength
+		key      string // chainKey's
+	}
+	var all []candidate
+	seen := make(map[string]bool, len(found))
+	for i := range found {
+		f := &found[i]
+		n, maximal := ConsistentPrefix(f.Relations), f.Maximal
+		if n < len(f.Relations) {
+			maximal = false
 		}
-		c := Chain{End: nodes[len(nodes)-1], Complete: maximal && (!q.Up || ReachesTop(f.Kinds[:len(nodes)]))}
-		for i := range rels {
-			// nodes[i] is nearer the root; the step from it went up or down.
-			h := Hop{Relation: rels[i], Upper: nodes[i+1], Lower: nodes[i], InForce: q.Time.Status(&rels[i])}
-			if !q.Up {
-				h.Upper, h.Lower = h.Lower, h.Upper
-			}
-			c.Hops = append(c.Hops, h)
-		}
-		k := chainKey(&c)
+		k := relationsKey(f.Relations[:n])
 		if seen[k] {
 			continue
 		}
 		seen[k] = true
-		c.Weigh()
-		if c.Strength >= q.MinStrength {
-			all, keys = append(all, c), append(keys, k)
+		strength, _, _ := weigh(n, func(i int) *Relation { return &f.Relations[i] })
+		if strength >= q.MinStrength {
+			all = append(all, candidate{f: f, hops: n, strength: strength, key: k,
+				complete: maximal && (!q.Up || ReachesTop(f.Kinds[:n+1]))})
 		}
 	}
 	if len(found) > MaxChainScan {
 		res.Truncated = true
-		n := min(len(all), MaxChainScan)
-		all, keys = all[:n], keys[:n]
+		all = all[:min(len(all), MaxChainScan)]
 	}
-	sortChains(all, keys)
+	slices.SortFunc(all, func(a, b candidate) int {
+		return compareChains(a.complete, b.complete, a.strength, b.strength, a.hops, b.hops, a.key, b.key)
+	})
 	res.Total = len(all)
-	if q.After < len(all) {
-		end := min(q.After+q.First, len(all))
-		res.Chains, res.HasNext = all[q.After:end], end < len(all)
+	if q.After >= len(all) {
+		return res
+	}
+	end := min(q.After+q.First, len(all))
+	res.Chains, res.HasNext = make([]Chain, 0, end-q.After), end < len(all)
+	for _, cd := range all[q.After:end] {
+		f, n := cd.f, cd.hops
+		c := Chain{End: f.Nodes[n], Complete: cd.complete}
+		if n > 0 {
+			c.Hops = make([]Hop, n)
+		}
+		for i := range n {
+			// Nodes[i] is nearer the root; the step from it went up or down.
+			h := &c.Hops[i]
+			*h = Hop{Relation: f.Relations[i], Upper: f.Nodes[i+1], Lower: f.Nodes[i], InForce: q.Time.Status(&f.Relations[i])}
+			if !q.Up {
+				h.Upper, h.Lower = h.Lower, h.Upper
+			}
+		}
+		c.Weigh()
+		res.Chains = append(res.Chains, c)
 	}
 	return res
 }
