@@ -5,10 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -244,12 +246,23 @@ func gzipped(body []byte, contentType string) []byte {
 		return nil
 	}
 	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	if _, err := zw.Write(body); err != nil || zw.Close() != nil {
+	zw := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(zw)
+	zw.Reset(&b)
+	_, err := zw.Write(body)
+	if err == nil {
+		err = zw.Close()
+	}
+	zw.Reset(io.Discard) // hold no answer while pooled
+	if err != nil {
 		return nil
 	}
 	return b.Bytes()
 }
+
+// gzipWriters are reused: a writer's tables are some hundreds of KiB, and
+// making one took longer than answering a small query (about 0.3 ms).
+var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
 
 // keep stores a successful answer (its headers and body) of contentType.
 func (x *exchange) keep(header http.Header, body []byte, contentType string) {
