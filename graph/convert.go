@@ -2,7 +2,7 @@ package graph
 
 import (
 	"encoding/base64"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,7 +76,7 @@ func toRelation(r *domain.Relation) model.Relation {
 	for k, v := range r.Attributes {
 		attrs = append(attrs, model.Attribute{Key: k, Value: v})
 	}
-	sort.Slice(attrs, func(i, j int) bool { return attrs[i].Key < attrs[j].Key })
+	slices.SortFunc(attrs, func(a, b model.Attribute) int { return strings.Compare(a.Key, b.Key) })
 	kf, kt := r.KnownPeriod()
 	var best *domain.Grade
 	if r.BestGrade != "" {

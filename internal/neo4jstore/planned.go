@@ -684,6 +684,7 @@ func (s *Store) ReadNeighborhood(ctx context.Context, q domain.SubgraphQuery, wa
 	if err := firstErr(e1, e2); err != nil {
 		return nil, nil, fmt.Errorf("neighborhood: %w", err)
 	}
+	g.Entities, g.Relations = make([]domain.Entity, 0, len(ns)), make([]domain.Relation, 0, len(es))
 	for _, x := range ns {
 		e, err := fl.entity(x, want.Entities)
 		if err != nil {
