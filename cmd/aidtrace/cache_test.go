@@ -316,6 +316,18 @@ func TestAnswerCache(t *testing.T) {
 		if x := graphQLGet(t, r.URL, "", big, nil, map[string]string{"If-None-Match": gz.header.Get("ETag")}); x.status != http.StatusNotModified {
 			t.Errorf("the gzip tag does not revalidate: %d", x.status)
 		}
+		// A first answer asked gzipped goes out as it is kept (gzipped once).
+		other := strings.Replace(big, "first: 50", "first: 45", 1)
+		first := graphQLGet(t, r.URL, "", other, nil, map[string]string{"Accept-Encoding": "gzip"})
+		again := graphQLGet(t, r.URL, "", other, nil, map[string]string{"Accept-Encoding": "identity"})
+		if first.header.Get("Content-Encoding") != "gzip" || first.header.Get("ETag") != strings.TrimSuffix(again.header.Get("ETag"), `"`)+`-z-gzip"` {
+			t.Fatalf("first gzip answer: Content-Encoding %q, ETag %q (identity %q)", first.header.Get("Content-Encoding"), first.header.Get("ETag"), again.header.Get("ETag"))
+		}
+		if zr, err := gzip.NewReader(strings.NewReader(first.body)); err != nil {
+			t.Error(err)
+		} else if unzipped, _ := io.ReadAll(zr); string(unzipped) != again.body {
+			t.Error("the first gzipped answer is not the answer")
+		}
 	})
 
 	t.Run("never across roles", func(t *testing.T) {

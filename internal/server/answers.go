@@ -199,12 +199,20 @@ func (x *exchange) serveCached(w http.ResponseWriter, r *http.Request) bool {
 	for k, vs := range e.header {
 		h[k] = slices.Clone(vs)
 	}
-	body := e.body
-	if e.gz != nil && r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
-		// Already encoded: the compression layer passes it as it is. The
-		// tag is suffixed as that layer suffixes the tags of what it
-		// compresses, so either way one representation has one tag.
-		body = e.gz
+	x.write(w, r, e.body, e.gz)
+	x.a.count(x.route, "hit")
+	return true
+}
+
+// write answers 200 with body and its validators, or with gz (body
+// gzipped; nil: none) when the client takes gzip. Already encoded, gz is
+// passed by the compression layer as it is; its tag is suffixed as that
+// layer suffixes the tags of what it compresses, so either way one
+// representation has one tag.
+func (x *exchange) write(w http.ResponseWriter, r *http.Request, body, gz []byte) {
+	h := w.Header()
+	if gz != nil && r.Method != http.MethodHead && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		body = gz
 		h.Set("Content-Encoding", "gzip")
 		h.Set("Content-Length", strconv.Itoa(len(body)))
 		x.validators(h, x.etag[:len(x.etag)-1]+`-z-gzip"`)
@@ -213,8 +221,6 @@ func (x *exchange) serveCached(w http.ResponseWriter, r *http.Request) bool {
 	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
-	x.a.count(x.route, "hit")
-	return true
 }
 
 // acceptsGzip reports whether an Accept-Encoding value accepts gzip (not
@@ -264,16 +270,23 @@ func gzipped(body []byte, contentType string) []byte {
 // making one took longer than answering a small query (about 0.3 ms).
 var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(io.Discard) }}
 
-// keep stores a successful answer (its headers and body) of contentType.
-func (x *exchange) keep(header http.Header, body []byte, contentType string) {
+// keep stores a successful answer (its headers and body) of contentType,
+// and returns the body gzipped as it is kept (nil: not kept gzipped).
+func (x *exchange) keep(header http.Header, body []byte, contentType string) []byte {
 	if x.a.store == nil {
-		return
+		return nil
 	}
-	if int64(len(body)) > x.a.maxEntry || !x.a.store.Add(x.key, &answer{v: x.v, header: header, body: body, gz: gzipped(body, contentType)}) {
+	if int64(len(body)) > x.a.maxEntry {
 		x.a.count(x.route, "too_large")
-		return
+		return nil
+	}
+	gz := gzipped(body, contentType)
+	if !x.a.store.Add(x.key, &answer{v: x.v, header: header, body: body, gz: gz}) {
+		x.a.count(x.route, "too_large")
+		return nil
 	}
 	x.a.count(x.route, "stored")
+	return gz
 }
 
 // cacheGET validates and caches the GET (and HEAD) answers of a read-only

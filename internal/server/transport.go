@@ -124,10 +124,8 @@ func (t graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		writeResponse(w, http.StatusOK, resp) // answers the internal error
 		return
 	}
-	x.validators(w.Header(), x.etag)
-	x.keep(nil, b, media)
-	w.WriteHeader(http.StatusOK)
-	w.Write(b)
+	// The answer goes out as its repeats will, gzipped once for both.
+	x.write(w, r, b, x.keep(nil, b, media))
 }
 
 // identify names a request's answer by the request as sent: the media type,
