@@ -4145,9 +4145,9 @@ func (ec *executionContext) _Chain_hops(ctx context.Context, field graphql.Colle
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Hops
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Hops
 	return ec.marshalNHop2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐHopᚄ(ctx, field.Selections, obj.Hops)
 }
 func (ec *executionContext) fieldContext_Chain_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4168,9 +4168,9 @@ func (ec *executionContext) _Chain_end(ctx context.Context, field graphql.Collec
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.End
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.End
 	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_Chain_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4219,9 +4219,9 @@ func (ec *executionContext) _ChainResult_root(ctx context.Context, field graphql
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Root
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Root
 	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Root)
 }
 func (ec *executionContext) fieldContext_ChainResult_root(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4249,9 +4249,9 @@ func (ec *executionContext) _ChainResult_chains(ctx context.Context, field graph
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Chains
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Chains
 	return ec.marshalNChain2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐChainᚄ(ctx, field.Selections, obj.Chains)
 }
 func (ec *executionContext) fieldContext_ChainResult_chains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4286,9 +4286,9 @@ func (ec *executionContext) _ChainResult_pageInfo(ctx context.Context, field gra
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = &obj.PageInfo
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = &obj.PageInfo
 	return ec.marshalNPageInfo2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_ChainResult_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4362,9 +4362,9 @@ func (ec *executionContext) _ClaimConnection_edges(ctx context.Context, field gr
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Edges
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Edges
 	return ec.marshalNClaimEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐClaimEdgeᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_ClaimConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4385,9 +4385,9 @@ func (ec *executionContext) _ClaimConnection_pageInfo(ctx context.Context, field
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.PageInfo
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.PageInfo
 	return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_ClaimConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4415,9 +4415,9 @@ func (ec *executionContext) _ClaimEdge_node(ctx context.Context, field graphql.C
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = &obj.Node
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = &obj.Node
 	return ec.marshalNClaim2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐClaim(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_ClaimEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4510,9 +4510,9 @@ func (ec *executionContext) _CounterClaim_citations(ctx context.Context, field g
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Citations
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Citations
 	return ec.marshalNCitation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCitationᚄ(ctx, field.Selections, obj.Citations)
 }
 func (ec *executionContext) fieldContext_CounterClaim_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4561,9 +4561,9 @@ func (ec *executionContext) _Entity_aliases(ctx context.Context, field graphql.C
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Aliases
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Aliases
 	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, obj.Aliases)
 }
 func (ec *executionContext) fieldContext_Entity_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4596,9 +4596,9 @@ func (ec *executionContext) _Entity_quantities(ctx context.Context, field graphq
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Quantities
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Quantities
 	return ec.marshalNQuantity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐQuantityᚄ(ctx, field.Selections, obj.Quantities)
 }
 func (ec *executionContext) fieldContext_Entity_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4619,9 +4619,9 @@ func (ec *executionContext) _Entity_citations(ctx context.Context, field graphql
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Citations
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Citations
 	return ec.marshalNCitation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCitationᚄ(ctx, field.Selections, obj.Citations)
 }
 func (ec *executionContext) fieldContext_Entity_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4649,9 +4649,9 @@ func (ec *executionContext) _Entity_retraction(ctx context.Context, field graphq
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Retraction
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Retraction
 	return ec.marshalORetraction2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐRetraction(ctx, field.Selections, obj.Retraction)
 }
 func (ec *executionContext) fieldContext_Entity_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4792,9 +4792,9 @@ func (ec *executionContext) _EntityConnection_edges(ctx context.Context, field g
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Edges
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Edges
 	return ec.marshalNEntityEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_EntityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4815,9 +4815,9 @@ func (ec *executionContext) _EntityConnection_pageInfo(ctx context.Context, fiel
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.PageInfo
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.PageInfo
 	return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_EntityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4845,9 +4845,9 @@ func (ec *executionContext) _EntityEdge_node(ctx context.Context, field graphql.
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Node
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Node
 	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_EntityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4868,9 +4868,9 @@ func (ec *executionContext) _Exposure_root(ctx context.Context, field graphql.Co
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Root
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Root
 	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Root)
 }
 func (ec *executionContext) fieldContext_Exposure_root(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4891,9 +4891,9 @@ func (ec *executionContext) _Exposure_links(ctx context.Context, field graphql.C
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Links
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Links
 	return ec.marshalNExposureLink2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐExposureLinkᚄ(ctx, field.Selections, obj.Links)
 }
 func (ec *executionContext) fieldContext_Exposure_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4928,9 +4928,9 @@ func (ec *executionContext) _ExposureLink_target(ctx context.Context, field grap
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Target
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Target
 	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Target)
 }
 func (ec *executionContext) fieldContext_ExposureLink_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4958,9 +4958,9 @@ func (ec *executionContext) _ExposureLink_steps(ctx context.Context, field graph
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Steps
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Steps
 	return ec.marshalNStep2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐStepᚄ(ctx, field.Selections, obj.Steps)
 }
 func (ec *executionContext) fieldContext_ExposureLink_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5009,9 +5009,9 @@ func (ec *executionContext) _Graph_nodes(ctx context.Context, field graphql.Coll
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Nodes
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Nodes
 	return ec.marshalNEntity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntityᚄ(ctx, field.Selections, obj.Nodes)
 }
 func (ec *executionContext) fieldContext_Graph_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5032,9 +5032,9 @@ func (ec *executionContext) _Graph_edges(ctx context.Context, field graphql.Coll
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Edges
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Edges
 	return ec.marshalNRelation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_Graph_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5062,9 +5062,9 @@ func (ec *executionContext) _Hop_relation(ctx context.Context, field graphql.Col
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = &obj.Relation
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = &obj.Relation
 	return ec.marshalNRelation2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelation(ctx, field.Selections, obj.Relation)
 }
 func (ec *executionContext) fieldContext_Hop_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5085,9 +5085,9 @@ func (ec *executionContext) _Hop_upper(ctx context.Context, field graphql.Collec
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Upper
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Upper
 	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Upper)
 }
 func (ec *executionContext) fieldContext_Hop_upper(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5108,9 +5108,9 @@ func (ec *executionContext) _Hop_lower(ctx context.Context, field graphql.Collec
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Lower
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Lower
 	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Lower)
 }
 func (ec *executionContext) fieldContext_Hop_lower(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5379,9 +5379,9 @@ func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.Colle
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Nodes
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Nodes
 	return ec.marshalNEntity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntityᚄ(ctx, field.Selections, obj.Nodes)
 }
 func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5402,9 +5402,9 @@ func (ec *executionContext) _Path_relations(ctx context.Context, field graphql.C
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Relations
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Relations
 	return ec.marshalNRelation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationᚄ(ctx, field.Selections, obj.Relations)
 }
 func (ec *executionContext) fieldContext_Path_relations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5446,9 +5446,9 @@ func (ec *executionContext) _Quantity_value(ctx context.Context, field graphql.C
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = &obj.Value
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = &obj.Value
 	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_Quantity_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6331,9 +6331,9 @@ func (ec *executionContext) _Relation_quantities(ctx context.Context, field grap
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Quantities
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Quantities
 	return ec.marshalNQuantity2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐQuantityᚄ(ctx, field.Selections, obj.Quantities)
 }
 func (ec *executionContext) fieldContext_Relation_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6354,9 +6354,9 @@ func (ec *executionContext) _Relation_attributes(ctx context.Context, field grap
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Attributes
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Attributes
 	return ec.marshalNAttribute2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐAttributeᚄ(ctx, field.Selections, obj.Attributes)
 }
 func (ec *executionContext) fieldContext_Relation_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6384,9 +6384,9 @@ func (ec *executionContext) _Relation_citations(ctx context.Context, field graph
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Citations
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Citations
 	return ec.marshalNCitation2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐCitationᚄ(ctx, field.Selections, obj.Citations)
 }
 func (ec *executionContext) fieldContext_Relation_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6414,9 +6414,9 @@ func (ec *executionContext) _Relation_retraction(ctx context.Context, field grap
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Retraction
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Retraction
 	return ec.marshalORetraction2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐRetraction(ctx, field.Selections, obj.Retraction)
 }
 func (ec *executionContext) fieldContext_Relation_retraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6481,9 +6481,9 @@ func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Edges
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Edges
 	return ec.marshalNRelationEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6504,9 +6504,9 @@ func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, fi
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.PageInfo
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.PageInfo
 	return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6534,9 +6534,9 @@ func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphq
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Node
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Node
 	return ec.marshalNRelation2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelation(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_RelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6578,9 +6578,9 @@ func (ec *executionContext) _RelationTypeInfo_fromKinds(ctx context.Context, fie
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.FromKinds
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.FromKinds
 	return ec.marshalNEntityKind2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐKindᚄ(ctx, field.Selections, obj.FromKinds)
 }
 func (ec *executionContext) fieldContext_RelationTypeInfo_fromKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6592,9 +6592,9 @@ func (ec *executionContext) _RelationTypeInfo_toKinds(ctx context.Context, field
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.ToKinds
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.ToKinds
 	return ec.marshalNEntityKind2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐKindᚄ(ctx, field.Selections, obj.ToKinds)
 }
 func (ec *executionContext) fieldContext_RelationTypeInfo_toKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6643,9 +6643,9 @@ func (ec *executionContext) _SearchHit_entity(ctx context.Context, field graphql
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = &obj.Entity
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = &obj.Entity
 	return ec.marshalNEntity2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Entity)
 }
 func (ec *executionContext) fieldContext_SearchHit_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6666,9 +6666,9 @@ func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = &obj.Score
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = &obj.Score
 	return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)
 }
 func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6845,9 +6845,9 @@ func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field g
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Edges
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Edges
 	return ec.marshalNSourceEdge2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx, field.Selections, obj.Edges)
 }
 func (ec *executionContext) fieldContext_SourceConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6868,9 +6868,9 @@ func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, fiel
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.PageInfo
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.PageInfo
 	return ec.marshalNPageInfo2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, obj.PageInfo)
 }
 func (ec *executionContext) fieldContext_SourceConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6898,9 +6898,9 @@ func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Node
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Node
 	return ec.marshalNSource2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐSource(ctx, field.Selections, obj.Node)
 }
 func (ec *executionContext) fieldContext_SourceEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6942,9 +6942,9 @@ func (ec *executionContext) _Stats_entitiesByKind(ctx context.Context, field gra
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.EntitiesByKind
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.EntitiesByKind
 	return ec.marshalNCount2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCountᚄ(ctx, field.Selections, obj.EntitiesByKind)
 }
 func (ec *executionContext) fieldContext_Stats_entitiesByKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6965,9 +6965,9 @@ func (ec *executionContext) _Stats_relationsByType(ctx context.Context, field gr
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.RelationsByType
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.RelationsByType
 	return ec.marshalNCount2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCountᚄ(ctx, field.Selections, obj.RelationsByType)
 }
 func (ec *executionContext) fieldContext_Stats_relationsByType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6988,9 +6988,9 @@ func (ec *executionContext) _Stats_sourcesByGrade(ctx context.Context, field gra
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.SourcesByGrade
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.SourcesByGrade
 	return ec.marshalNCount2ᚕgithubᚗcomᚋaidtraceᚋaidtraceᚋinternalᚋdomainᚐCountᚄ(ctx, field.Selections, obj.SourcesByGrade)
 }
 func (ec *executionContext) fieldContext_Stats_sourcesByGrade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7011,9 +7011,9 @@ func (ec *executionContext) _Step_relation(ctx context.Context, field graphql.Co
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = &obj.Relation
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = &obj.Relation
 	return ec.marshalNRelation2githubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐRelation(ctx, field.Selections, obj.Relation)
 }
 func (ec *executionContext) fieldContext_Step_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7034,9 +7034,9 @@ func (ec *executionContext) _Step_start(ctx context.Context, field graphql.Colle
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Start
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Start
 	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_Step_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7057,9 +7057,9 @@ func (ec *executionContext) _Step_end(ctx context.Context, field graphql.Collect
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.End
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.End
 	return ec.marshalNEntity2ᚖgithubᚗcomᚋaidtraceᚋaidtraceᚋgraphᚋmodelᚐEntity(ctx, field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_Step_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7124,9 +7124,9 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Locations
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Locations
 	return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, field.Selections, obj.Locations)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7332,9 +7332,9 @@ func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.Col
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Type
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Type
 	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7431,9 +7431,9 @@ func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphq
 	if err != nil {
 		return graphql.Null
 	}
-	fc.Result = obj.Type
 	ctx = graphql.WithFieldContext(ctx, fc)
 	defer inline.Recover(ctx, ec.OperationContext, &ret)
+	fc.Result = obj.Type
 	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {

@@ -175,12 +175,14 @@ func rewritePlain(src []byte) ([]byte, int, int) {
 			result = "obj." + string(goField)
 		}
 		var b bytes.Buffer
+		// The field is read after the recover is in place, as gqlgen's
+		// resolver reads it: a panic there is the field's.
 		fmt.Fprintf(&b, "%s\tfc, err := ec.%s(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n", head, fieldContext)
-		fmt.Fprintf(&b, "\tfc.Result = %s\n\tctx = graphql.WithFieldContext(ctx, fc)\n", result)
+		b.WriteString("\tctx = graphql.WithFieldContext(ctx, fc)\n")
 		if recovers {
 			b.WriteString("\tdefer inline.Recover(ctx, ec.OperationContext, &ret)\n")
 		}
-		fmt.Fprintf(&b, "\treturn ec.%s(ctx, field.Selections, obj.%s)\n}\n", marshal, goField)
+		fmt.Fprintf(&b, "\tfc.Result = %s\n\treturn ec.%s(ctx, field.Selections, obj.%s)\n}\n", result, marshal, goField)
 		return b.Bytes()
 	})
 	return out, leaves, others

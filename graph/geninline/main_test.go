@@ -61,9 +61,10 @@ func TestRewritePlainFields(t *testing.T) {
 	}
 	for _, want := range []string{"return ec.marshalNID2string(ctx, field.Selections, obj.ID)\n}", "return ec.marshalNEntityKind2ᚗdomainᚐKind(ctx, field.Selections, obj.Kind)\n}",
 		// the others keep a field context, with the field (a pointer's, a
-		// list's) or a pointer to it (a value's) as its result, and a recover
-		"\tfc, err := ec.fieldContext_T_from(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n\tfc.Result = obj.From\n\tctx = graphql.WithFieldContext(ctx, fc)\n" +
-			"\tdefer inline.Recover(ctx, ec.OperationContext, &ret)\n\treturn ec.marshalNEntity2ᚖmodelᚐEntity(ctx, field.Selections, obj.From)\n}",
+		// list's) or a pointer to it (a value's) as its result, read once
+		// the recover is in place
+		"\tfc, err := ec.fieldContext_T_from(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n\tctx = graphql.WithFieldContext(ctx, fc)\n" +
+			"\tdefer inline.Recover(ctx, ec.OperationContext, &ret)\n\tfc.Result = obj.From\n\treturn ec.marshalNEntity2ᚖmodelᚐEntity(ctx, field.Selections, obj.From)\n}",
 		"fc.Result = obj.Names\n", "fc.Result = obj.Date\n", "fc.Result = &obj.Score\n",
 		"return ec.marshalNFloat2float64(ctx, field.Selections, obj.Score)\n}"} {
 		if !strings.Contains(string(out), want) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -476,5 +478,37 @@ func TestGraphQLErrorsNeverLeakInternals(t *testing.T) {
 				t.Errorf("the message leaks the cause: %q", m)
 			}
 		})
+	}
+}
+
+// A request whose context has ended before its operation runs (the client
+// went away, or its time ran out) gets gqlgen's nothing: the answer is a
+// timeout error with its code, not a panic in the transport.
+func TestEndedRequestIsATimeout(t *testing.T) {
+	r := &graph.Resolver{Read: mustSeedStore(t)}
+	srv := server.New(server.Config{Extensions: []graphql.HandlerExtension{graph.Loaders{R: r}}}, generated.NewExecutableSchema(r.Config()),
+		func(context.Context) error { return nil }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for _, accept := range []string{"application/json", "application/graphql-response+json"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ entity(id: \"county:moyu\") { id } }"}`)).WithContext(ctx)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", accept)
+		w := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(w, req)
+		var got struct {
+			Data   any
+			Errors []gqlError
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+			t.Fatalf("%s: %d %q: %v", accept, w.Code, w.Body, err)
+		}
+		wantStatus := http.StatusOK
+		if accept != "application/json" {
+			wantStatus = http.StatusUnprocessableEntity
+		}
+		if w.Code != wantStatus || got.Data != nil || len(got.Errors) != 1 || got.Errors[0].Extensions.Code != domain.ETIMEOUT {
+			t.Errorf("%s: %d %s", accept, w.Code, w.Body)
+		}
 	}
 }

@@ -112,6 +112,19 @@ func (t graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	resp := responses(ctx)
+	if resp == nil {
+		// gqlgen runs nothing and answers nothing when the request's
+		// context has ended (the client went away, or the request's time
+		// ran out before the operation ran): a timeout, for anyone still
+		// listening.
+		status := http.StatusOK
+		if media == mediaGraphQLResponse {
+			status = httpStatus[domain.ETIMEOUT]
+		}
+		err := domain.Errorf(domain.ETIMEOUT, "the request ended before its operation ran")
+		writeErrors(w, status, exec.DispatchError(ctx, gqlerror.List{{Message: err.Error(), Err: err}}))
+		return
+	}
 	if x == nil || len(resp.Errors) > 0 {
 		if x != nil {
 			x.a.count(x.route, "error")
