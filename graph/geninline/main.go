@@ -16,10 +16,31 @@ import (
 	"strings"
 )
 
+// form is one of gqlgen's generated forms and its replacement.
+type form struct{ from, to string }
+
+// replace replaces every one of forms in src. It fails when a form is not
+// found, or when one of left (what the forms should have replaced) is still
+// there: gqlgen's generated code has changed.
+func replace(src []byte, forms []form, left ...string) ([]byte, error) {
+	for _, f := range forms {
+		if !bytes.Contains(src, []byte(f.from)) {
+			return nil, fmt.Errorf("no %q: has gqlgen's generated code changed? update graph/geninline", f.from)
+		}
+		src = bytes.ReplaceAll(src, []byte(f.from), []byte(f.to))
+	}
+	for _, l := range left {
+		if bytes.Contains(src, []byte(l)) {
+			return nil, fmt.Errorf("a %q is left in a form geninline does not know", l)
+		}
+	}
+	return src, nil
+}
+
 // rewrites are gqlgen's concurrent forms and their replacements. The
 // replacements take the same arguments, plus what they need to run the
 // element or field at once (the context, the field set and the field).
-var rewrites = []struct{ from, to string }{
+var rewrites = []form{
 	{"graphql.MarshalSliceConcurrently(ctx, ", "inline.Slice(ctx, ec.OperationContext, "},
 	{"out.ResolveConcurrently(ec.OperationContext, &deferred, i,", "inline.Field(ctx, out, field, ec.OperationContext, &deferred, i,"},
 	{"deferred := graphql.NewDeferredGroup(ctx)\n", "deferred := inline.DeferredGroup(ctx, fields)\n"},
@@ -67,15 +88,11 @@ const (
 // RewriteEnums returns gqlgen's generated models with every enum written by
 // graphql.MarshalString, formatted.
 func RewriteEnums(src []byte) ([]byte, error) {
-	if !bytes.Contains(src, []byte(enumQuote)) {
-		return nil, fmt.Errorf("no %q: has gqlgen's generated code changed? update graph/geninline", enumQuote)
-	}
-	src = bytes.ReplaceAll(src, []byte(enumQuote), []byte(enumString))
-	if bytes.Contains(src, []byte("strconv.Quote(")) {
-		return nil, fmt.Errorf("a strconv.Quote call is left in a form geninline does not know")
+	src, err := replace(src, []form{{enumQuote, enumString}}, "strconv.Quote(")
+	if err != nil {
+		return nil, err
 	}
 	if !bytes.Contains(src, []byte(gqlImport)) {
-		var err error
 		if src, err = addImport(src, gqlImport); err != nil {
 			return nil, err
 		}
@@ -97,24 +114,15 @@ func addImport(src []byte, path string) ([]byte, error) {
 // Rewrite returns src with every concurrent form replaced and the inline
 // package imported, formatted.
 func Rewrite(src []byte) ([]byte, error) {
-	for _, r := range rewrites {
-		n := bytes.Count(src, []byte(r.from))
-		if n == 0 {
-			return nil, fmt.Errorf("no %q: has gqlgen's generated code changed? update graph/geninline", r.from)
-		}
-		src = bytes.ReplaceAll(src, []byte(r.from), []byte(r.to))
-	}
-	for _, left := range []string{"MarshalSliceConcurrently(", ".ResolveConcurrently(", "NewDeferredGroup(", "\treturn out\n"} {
-		if bytes.Contains(src, []byte(left)) {
-			return nil, fmt.Errorf("a %s call is left in a form geninline does not know", left)
-		}
+	src, err := replace(src, rewrites, "MarshalSliceConcurrently(", ".ResolveConcurrently(", "NewDeferredGroup(", "\treturn out\n")
+	if err != nil {
+		return nil, err
 	}
 	src, leaves, others := rewritePlain(src)
 	if leaves+others == 0 {
 		return nil, fmt.Errorf("no plain field found: has gqlgen's generated code changed? update graph/geninline")
 	}
-	src, err := addImport(src, importPath)
-	if err != nil {
+	if src, err = addImport(src, importPath); err != nil {
 		return nil, err
 	}
 	return format.Source(src)

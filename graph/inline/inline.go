@@ -106,20 +106,16 @@ func now(ctx context.Context, oc *graphql.OperationContext, recoverFromPanic boo
 	resolve func(ctx context.Context) graphql.Marshaler,
 ) (m graphql.Marshaler) {
 	if recoverFromPanic {
-		defer func() {
-			if r := recover(); r != nil {
-				oc.Error(ctx, oc.Recover(ctx, r))
-				m = graphql.Null
-			}
-		}()
+		defer Recover(ctx, oc, &m)
 	}
 	return resolve(ctx)
 }
 
-// Recover is deferred by a plain field that geninline writes with its
-// field context (an object, a list, a non-null pointer, a Float): a panic
-// while the field is written is the field's error and null, as in gqlgen's
-// ResolveField. ctx is the field's context.
+// Recover is deferred by a field run at once (Field) and by a plain field
+// that geninline writes with its field context (an object, a list, a
+// non-null pointer, a Float): a panic while the field is resolved or
+// written is the field's error and null, as in gqlgen's ResolveField. ctx
+// is the field's context.
 func Recover(ctx context.Context, oc *graphql.OperationContext, ret *graphql.Marshaler) {
 	if r := recover(); r != nil {
 		oc.Error(ctx, oc.Recover(ctx, r))

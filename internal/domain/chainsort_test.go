@@ -53,48 +53,42 @@ func TestSortChainsFollowsItsRule(t *testing.T) {
 	}
 }
 
-// KnownFrom is the start KnownPeriod gives: the stated start, or else the
-// earliest of the attested dates and the stated end (the first of equals).
-func TestKnownFrom(t *testing.T) {
+// KnownFrom and KnownTo are the ends KnownPeriod gives: the stated one, or
+// else the earliest (latest) of the attested dates and the other stated
+// end (the first of equals).
+func TestKnownFromAndTo(t *testing.T) {
 	d := func(y, m int) PartialDate { return PartialDate{Year: y, Month: m} }
-	for _, c := range []struct {
+	type known struct {
 		name string
 		r    Relation
 		want PartialDate
-	}{
-		{"stated start", Relation{ValidFrom: d(2018, 3), ValidTo: d(2017, 1), Citations: []Citation{{Attests: d(2010, 1)}}}, d(2018, 3)},
-		{"earliest attested", Relation{Citations: []Citation{{Attests: d(2020, 1)}, {}, {Attests: d(2019, 5)}}}, d(2019, 5)},
-		{"stated end earlier than attested", Relation{ValidTo: d(2016, 0), Citations: []Citation{{Attests: d(2020, 1)}}}, d(2016, 0)},
-		{"a year before a month of it", Relation{ValidTo: d(2019, 0), Citations: []Citation{{Attests: d(2019, 6)}}}, d(2019, 0)},
-		{"first of equal starts", Relation{Citations: []Citation{{Attests: d(2019, 0)}, {Attests: d(2019, 1)}}}, d(2019, 0)},
-		{"nothing known", Relation{Citations: []Citation{{}}}, PartialDate{}},
-	} {
-		from, _ := c.r.KnownPeriod()
-		if got := c.r.KnownFrom(); got != c.want || from != c.want {
-			t.Errorf("%s: KnownFrom %v, KnownPeriod's from %v, want %v", c.name, got, from, c.want)
-		}
 	}
-}
-
-// KnownTo is the end KnownPeriod gives: the stated end, or else the latest
-// of the attested dates and the stated start (the first of equals).
-func TestKnownTo(t *testing.T) {
-	d := func(y, m int) PartialDate { return PartialDate{Year: y, Month: m} }
-	for _, c := range []struct {
-		name string
-		r    Relation
-		want PartialDate
+	for _, end := range []struct {
+		name          string
+		known, period func(r *Relation) PartialDate
+		cases         []known
 	}{
-		{"stated end", Relation{ValidFrom: d(2018, 3), ValidTo: d(2019, 1), Citations: []Citation{{Attests: d(2022, 1)}}}, d(2019, 1)},
-		{"latest attested", Relation{Citations: []Citation{{Attests: d(2019, 5)}, {}, {Attests: d(2020, 1)}}}, d(2020, 1)},
-		{"stated start later than attested", Relation{ValidFrom: d(2021, 0), Citations: []Citation{{Attests: d(2020, 1)}}}, d(2021, 0)},
-		{"a year after a month of it", Relation{ValidFrom: d(2019, 0), Citations: []Citation{{Attests: d(2019, 6)}}}, d(2019, 0)},
-		{"first of equal ends", Relation{Citations: []Citation{{Attests: d(2019, 0)}, {Attests: d(2019, 12)}}}, d(2019, 0)},
-		{"nothing known", Relation{Citations: []Citation{{}}}, PartialDate{}},
+		{"KnownFrom", (*Relation).KnownFrom, func(r *Relation) PartialDate { from, _ := r.KnownPeriod(); return from }, []known{
+			{"stated start", Relation{ValidFrom: d(2018, 3), ValidTo: d(2017, 1), Citations: []Citation{{Attests: d(2010, 1)}}}, d(2018, 3)},
+			{"earliest attested", Relation{Citations: []Citation{{Attests: d(2020, 1)}, {}, {Attests: d(2019, 5)}}}, d(2019, 5)},
+			{"stated end earlier than attested", Relation{ValidTo: d(2016, 0), Citations: []Citation{{Attests: d(2020, 1)}}}, d(2016, 0)},
+			{"a year before a month of it", Relation{ValidTo: d(2019, 0), Citations: []Citation{{Attests: d(2019, 6)}}}, d(2019, 0)},
+			{"first of equal starts", Relation{Citations: []Citation{{Attests: d(2019, 0)}, {Attests: d(2019, 1)}}}, d(2019, 0)},
+			{"nothing known", Relation{Citations: []Citation{{}}}, PartialDate{}},
+		}},
+		{"KnownTo", (*Relation).KnownTo, func(r *Relation) PartialDate { _, to := r.KnownPeriod(); return to }, []known{
+			{"stated end", Relation{ValidFrom: d(2018, 3), ValidTo: d(2019, 1), Citations: []Citation{{Attests: d(2022, 1)}}}, d(2019, 1)},
+			{"latest attested", Relation{Citations: []Citation{{Attests: d(2019, 5)}, {}, {Attests: d(2020, 1)}}}, d(2020, 1)},
+			{"stated start later than attested", Relation{ValidFrom: d(2021, 0), Citations: []Citation{{Attests: d(2020, 1)}}}, d(2021, 0)},
+			{"a year after a month of it", Relation{ValidFrom: d(2019, 0), Citations: []Citation{{Attests: d(2019, 6)}}}, d(2019, 0)},
+			{"first of equal ends", Relation{Citations: []Citation{{Attests: d(2019, 0)}, {Attests: d(2019, 12)}}}, d(2019, 0)},
+			{"nothing known", Relation{Citations: []Citation{{}}}, PartialDate{}},
+		}},
 	} {
-		_, to := c.r.KnownPeriod()
-		if got := c.r.KnownTo(); got != c.want || to != c.want {
-			t.Errorf("%s: KnownTo %v, KnownPeriod's to %v, want %v", c.name, got, to, c.want)
+		for _, c := range end.cases {
+			if got, period := end.known(&c.r), end.period(&c.r); got != c.want || period != c.want {
+				t.Errorf("%s: %s %v, KnownPeriod's %v, want %v", c.name, end.name, got, period, c.want)
+			}
 		}
 	}
 }
@@ -124,10 +118,14 @@ func TestAssembleIsEveryChainSortedThenPaged(t *testing.T) {
 				}
 				c.Hops = append(c.Hops, h)
 			}
-			if seen[chainKey(&c)] {
+			var key strings.Builder
+			for _, r := range rels {
+				key.WriteString(r.ID + "|")
+			}
+			if seen[key.String()] {
 				continue
 			}
-			seen[chainKey(&c)] = true
+			seen[key.String()] = true
 			c.Weigh()
 			if c.Strength >= q.MinStrength {
 				all = append(all, c)

@@ -234,26 +234,17 @@ func weigh(n int, rel func(i int) *Relation) (s Strength, weakest int, contested
 
 // SortChains orders chains as readers need them: complete chains first,
 // then the strongest, then the shortest; ties by their relation ids, so the
-// order is stable. Chains must be weighed.
+// order does not depend on the order given (chains with the same ids are
+// the same chain). Chains must be weighed.
 func SortChains(cs []Chain) {
-	keys := make([]string, len(cs))
-	for i := range cs {
-		keys[i] = chainKey(&cs[i])
-	}
-	sortChains(cs, keys)
-}
-
-// sortChains is SortChains with each chain's key given (keys[i] is
-// chainKey(&cs[i])): built once, not at every comparison, as chains down
-// from a province number in the thousands.
-func sortChains(cs []Chain, keys []string) {
 	type keyed struct {
-		key string
+		key string // built once, not at every comparison
 		c   *Chain
 	}
 	ks := make([]keyed, len(cs))
 	for i := range cs {
-		ks[i] = keyed{keys[i], &cs[i]}
+		c := &cs[i]
+		ks[i] = keyed{relationsKey(len(c.Hops), func(i int) *Relation { return &c.Hops[i].Relation }), c}
 	}
 	slices.SortFunc(ks, func(x, y keyed) int {
 		a, b := x.c, y.c
@@ -285,26 +276,16 @@ func compareChains(aComplete, bComplete bool, aStrength, bStrength Strength, aHo
 	return strings.Compare(aKey, bKey)
 }
 
-// chainKey names a chain by its relations' ids, in order.
-func chainKey(c *Chain) string {
-	var b strings.Builder
-	for i := range c.Hops {
-		b.WriteString(c.Hops[i].Relation.ID)
-		b.WriteByte('|')
-	}
-	return b.String()
-}
-
-// relationsKey is chainKey of the chain of rels.
-func relationsKey(rels []Relation) string {
-	n := 0
-	for i := range rels {
-		n += len(rels[i].ID) + 1
+// relationsKey names a chain by its n relations' ids, in order.
+func relationsKey(n int, rel func(i int) *Relation) string {
+	size := 0
+	for i := range n {
+		size += len(rel(i).ID) + 1
 	}
 	var b strings.Builder
-	b.Grow(n)
-	for i := range rels {
-		b.WriteString(rels[i].ID)
+	b.Grow(size)
+	for i := range n {
+		b.WriteString(rel(i).ID)
 		b.WriteByte('|')
 	}
 	return b.String()
@@ -346,7 +327,7 @@ func (q ChainQuery) Assemble(found []FoundChain) *ChainResult {
 		hops     int // the walk's relations kept
 		complete bool
 		strength Strength
-		key      string // chainKey's
+		key      string // relationsKey's
 	}
 	var all []candidate
 	seen := make(map[string]bool, len(found))
@@ -356,12 +337,13 @@ func (q ChainQuery) Assemble(found []FoundChain) *ChainResult {
 		if n < len(f.Relations) {
 			maximal = false
 		}
-		k := relationsKey(f.Relations[:n])
+		rel := func(i int) *Relation { return &f.Relations[i] }
+		k := relationsKey(n, rel)
 		if seen[k] {
 			continue
 		}
 		seen[k] = true
-		strength, _, _ := weigh(n, func(i int) *Relation { return &f.Relations[i] })
+		strength, _, _ := weigh(n, rel)
 		if strength >= q.MinStrength {
 			all = append(all, candidate{f: f, hops: n, strength: strength, key: k,
 				complete: maximal && (!q.Up || ReachesTop(f.Kinds[:n+1]))})
