@@ -20,12 +20,12 @@ import (
 func chainMatch(maxDepth int, labels string, t domain.Time) string {
 	return fmt.Sprintf(`
 MATCH (root:Entity {id: $id})
-MATCH p = (root) ((a)-[r%[5]s]-(b) WHERE %[1]s AND %[2]s){1,%[3]d} (end)
+MATCH p = (root) ((a)-[r%[4]s]-(b) WHERE %[1]s){1,%[2]d} (end)
 WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
 WITH p, end, NOT EXISTS {
-  MATCH (end)-[r2%[5]s]-(x) WHERE %[4]s AND %[6]s AND NOT x IN nodes(p)
+  MATCH (end)-[r2%[4]s]-(x) WHERE %[3]s AND %[5]s AND NOT x IN nodes(p)
 } AS complete
-WHERE complete OR length(p) = %[3]d`, stepClause("r", "a"), activeAt("r", t), maxDepth, stepClause("r2", "end"), labels, activeAt("r2", t))
+WHERE complete OR length(p) = %[2]d`, stepThen(stepClause("r", "a"), activeAt("r", t)), maxDepth, stepClause("r2", "end"), labels, activeAt("r2", t))
 }
 
 // chainMatchByDepth finds the same chains as one UNION ALL branch per
@@ -38,13 +38,13 @@ WHERE complete OR length(p) = %[3]d`, stepClause("r", "a"), activeAt("r", t), ma
 func chainMatchByDepth(maxDepth int, labels string, t domain.Time) string {
 	parts := make([]string, 0, maxDepth)
 	for d := 1; d <= maxDepth; d++ {
-		parts = append(parts, fmt.Sprintf(`  MATCH p = (root) ((a)-[r%[6]s]-(b) WHERE %[1]s AND %[2]s){%[3]d} (end)
+		parts = append(parts, fmt.Sprintf(`  MATCH p = (root) ((a)-[r%[5]s]-(b) WHERE %[1]s){%[2]d} (end)
   WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
   WITH p, NOT EXISTS {
-    MATCH (end)-[r2%[6]s]-(x) WHERE %[4]s AND %[7]s AND NOT x IN nodes(p)
+    MATCH (end)-[r2%[5]s]-(x) WHERE %[3]s AND %[6]s AND NOT x IN nodes(p)
   } AS complete
-  WHERE complete OR %[3]d = %[5]d
-  RETURN p, complete`, stepClause("r", "a"), activeAt("r", t), d, stepClause("r2", "end"), maxDepth, labels, activeAt("r2", t)))
+  WHERE complete OR %[2]d = %[4]d
+  RETURN p, complete`, stepThen(stepClause("r", "a"), activeAt("r", t)), d, stepClause("r2", "end"), maxDepth, labels, activeAt("r2", t)))
 	}
 	return `
 MATCH (root:Entity {id: $id})

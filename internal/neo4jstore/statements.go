@@ -106,8 +106,7 @@ func pathMatch(q domain.PathQuery, params map[string]any, suffix string) string 
 		viaIn, viaOut := stepTypes(q.Direction == domain.PathBackward, q.Types)
 		arrow = [2]string{"-", "-"}
 		labels = typeLabels(append(append([]string{}, viaIn...), viaOut...))
-		where = fmt.Sprintf("((type(r) IN %[1]s AND endNode(r) = a) OR (type(r) IN %[2]s AND startNode(r) = a))", n("viaIn"), n("viaOut")) +
-			" AND " + where
+		where = stepThen(fmt.Sprintf("((type(r) IN %[1]s AND endNode(r) = a) OR (type(r) IN %[2]s AND startNode(r) = a))", n("viaIn"), n("viaOut")), where)
 		params["viaIn"+suffix], params["viaOut"+suffix] = viaIn, viaOut
 	}
 	step := fmt.Sprintf("((a)%s[r%s]%s(b) WHERE %s){1,%d}", arrow[0], labels, arrow[1], where, q.MaxLength)
