@@ -232,10 +232,10 @@ func stepClause(r, a string) string {
 // Cypher's planner splits the two and orders the parts its own way, which
 // changes with the text around them: the chain up at scale M read every
 // expanded relationship's retractedAt before testing its direction, 1.9x
-// the database hits and 15 % more time of the same statement with the
-// parts the other way (docs/BENCHMARKS.md, "Cutting further"). A CASE is
-// one predicate, evaluated as written; in a WHERE it keeps exactly the
-// same rows (false and null drop a row alike).
+// the database hits of the expansion with the parts the other way and 30 %
+// more time (docs/BENCHMARKS.md, "The planner's order of a step's tests").
+// A CASE is one predicate, evaluated as written; in a WHERE it keeps
+// exactly the same rows (false and null drop a row alike).
 func stepThen(step, active string) string {
 	return "CASE WHEN " + step + " THEN " + active + " ELSE false END"
 }
