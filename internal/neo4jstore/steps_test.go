@@ -16,7 +16,7 @@ import (
 // part the planner split off and may test before the direction, as in
 // "... AND all(anon_7 IN relationships(p) WHERE anon_7.retractedAt IS NULL)".
 var (
-	caseExpr  = regexp.MustCompile(`(?s)CASE.*?END`)
+	caseExpr  = regexp.MustCompile(`(?s)\bCASE\b.*?\bEND\b`)
 	splitStep = regexp.MustCompile(`\w+\.(retractedAt|fromStart|toEnd|knownStart|knownEnd)\b`)
 )
 
@@ -61,7 +61,7 @@ func TestStepsTestDirectionBeforeProperties(t *testing.T) {
 		if err != nil {
 			t.Fatalf("statement %d (%s): %v", i, st.Name, err)
 		}
-		seen := 0
+		seen := 0 // expansions of the quantified step itself: its CASE in the plan
 		var walk func(p neo4j.ProfiledPlan)
 		walk = func(p neo4j.ProfiledPlan) {
 			if expansions.MatchString(p.Operator()) {
@@ -69,7 +69,9 @@ func TestStepsTestDirectionBeforeProperties(t *testing.T) {
 				if m := splitStep.FindString(caseExpr.ReplaceAllString(details, "CASE…END")); m != "" {
 					t.Errorf("statement %d (%s): %s tests a property as a predicate of its own (%q):\n%s", i, st.Name, p.Operator(), m, details)
 				}
-				seen++
+				if caseExpr.MatchString(details) {
+					seen++
+				}
 			}
 			for _, c := range p.Children() {
 				walk(c)
@@ -77,7 +79,7 @@ func TestStepsTestDirectionBeforeProperties(t *testing.T) {
 		}
 		walk(res.Summary.Profile())
 		if seen == 0 {
-			t.Errorf("statement %d (%s): no expansion in its plan", i, st.Name)
+			t.Errorf("statement %d (%s): no expansion of a quantified step (with its CASE) in its plan", i, st.Name)
 		}
 	}
 }
