@@ -15,17 +15,23 @@ import (
 // (factories, with hundreds of supply and location links) expand only those
 // types. maxDepth is a validated int: a quantifier cannot be a parameter.
 
+// chainPaths binds p and complete for the walks from root whose length
+// quantifier allows ("{1,8}", "{3}"), of which those that can go further
+// are kept only at maxDepth.
+func chainPaths(quantifier string, maxDepth int, labels string, t domain.Time) string {
+	return fmt.Sprintf(`MATCH p = (root) ((a)-[r%[1]s]-(b) WHERE %[2]s)%[3]s (end)
+WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
+WITH p, NOT EXISTS {
+  MATCH (end)-[r2%[1]s]-(x) WHERE %[4]s AND %[5]s AND NOT x IN nodes(p)
+} AS complete
+WHERE complete OR length(p) = %[6]d`, labels, stepThen(stepClause("r", "a"), activeAt("r", t)), quantifier,
+		stepClause("r2", "end"), activeAt("r2", t), maxDepth)
+}
+
 // chainMatch finds the chains with one {1,maxDepth} pattern, in no order:
 // best where chains converge (up from a factory).
 func chainMatch(maxDepth int, labels string, t domain.Time) string {
-	return fmt.Sprintf(`
-MATCH (root:Entity {id: $id})
-MATCH p = (root) ((a)-[r%[4]s]-(b) WHERE %[1]s){1,%[2]d} (end)
-WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
-WITH p, end, NOT EXISTS {
-  MATCH (end)-[r2%[4]s]-(x) WHERE %[3]s AND %[5]s AND NOT x IN nodes(p)
-} AS complete
-WHERE complete OR length(p) = %[2]d`, stepThen(stepClause("r", "a"), activeAt("r", t)), maxDepth, stepClause("r2", "end"), labels, activeAt("r2", t))
+	return "\nMATCH (root:Entity {id: $id})\n" + chainPaths(fmt.Sprintf("{1,%d}", maxDepth), maxDepth, labels, t)
 }
 
 // chainMatchByDepth finds the same chains as one UNION ALL branch per
@@ -38,13 +44,8 @@ WHERE complete OR length(p) = %[2]d`, stepThen(stepClause("r", "a"), activeAt("r
 func chainMatchByDepth(maxDepth int, labels string, t domain.Time) string {
 	parts := make([]string, 0, maxDepth)
 	for d := 1; d <= maxDepth; d++ {
-		parts = append(parts, fmt.Sprintf(`  MATCH p = (root) ((a)-[r%[5]s]-(b) WHERE %[1]s){%[2]d} (end)
-  WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])
-  WITH p, NOT EXISTS {
-    MATCH (end)-[r2%[5]s]-(x) WHERE %[3]s AND %[6]s AND NOT x IN nodes(p)
-  } AS complete
-  WHERE complete OR %[2]d = %[4]d
-  RETURN p, complete`, stepThen(stepClause("r", "a"), activeAt("r", t)), d, stepClause("r2", "end"), maxDepth, labels, activeAt("r2", t)))
+		part := chainPaths(fmt.Sprintf("{%d}", d), maxDepth, labels, t) + "\nRETURN p, complete"
+		parts = append(parts, "  "+strings.ReplaceAll(part, "\n", "\n  "))
 	}
 	return `
 MATCH (root:Entity {id: $id})
