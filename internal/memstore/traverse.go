@@ -27,28 +27,6 @@ func (s *Store) steps(id string, t domain.Time, ok func(r *domain.Relation, at s
 	return out
 }
 
-// responsibilityStep moves one step up (towards who answers) or down over
-// responsibility-bearing types, limited to only when it is not empty.
-func responsibilityStep(up bool, only []string) func(r *domain.Relation, at string) (string, bool) {
-	return func(r *domain.Relation, at string) (string, bool) {
-		t, ok := domain.LookupRelationType(r.Type)
-		if !ok || t.Responsibility == domain.NoResponsibility || (len(only) > 0 && !slices.Contains(only, r.Type)) {
-			return "", false
-		}
-		upper, lower := r.From, r.To
-		if t.Responsibility == domain.ToIsResponsible {
-			upper, lower = r.To, r.From
-		}
-		if up && at == lower {
-			return upper, true
-		}
-		if !up && at == upper {
-			return lower, true
-		}
-		return "", false
-	}
-}
-
 func (s *Store) liveEntity(id string) bool {
 	e, ok := s.entities[id]
 	return ok && e.Retraction == nil
@@ -67,43 +45,21 @@ func (s *Store) Chains(ctx context.Context, q domain.ChainQuery) (*domain.ChainR
 	if !s.liveEntity(q.ID) {
 		return nil, notFound(q.ID)
 	}
-	move := responsibilityStep(q.Up, q.Types)
-	type raw struct {
-		nodes    []string
-		rels     []domain.Relation
-		complete bool
+	move := func(r *domain.Relation, at string) (string, bool) {
+		return domain.ResponsibilityStep(q.Up, q.Types, r, at)
 	}
-	var found []raw
-	var walk func(nodes []string, rels []domain.Relation)
-	walk = func(nodes []string, rels []domain.Relation) {
-		if len(found) > domain.MaxChainScan {
-			return
+	chains := domain.WalkChains(q.ID, q.MaxDepth, func(id string) []domain.ChainStep {
+		var out []domain.ChainStep
+		for _, st := range s.steps(id, q.Time, move) {
+			out = append(out, domain.ChainStep{Relation: st.r, Next: st.next})
 		}
-		end := nodes[len(nodes)-1]
-		var next []step
-		for _, st := range s.steps(end, q.Time, move) {
-			if !slices.Contains(nodes, st.next) {
-				next = append(next, st)
-			}
+		return out
+	}, func(id string) domain.Kind { return s.entities[id].Kind })
+	// The walks share the store's relations; what leaves the lock is a copy.
+	for i := range chains {
+		for j := range chains[i].Relations {
+			chains[i].Relations[j] = *cloneRelation(&chains[i].Relations[j])
 		}
-		if len(rels) > 0 && (len(next) == 0 || len(rels) == q.MaxDepth) {
-			found = append(found, raw{slices.Clone(nodes), slices.Clone(rels), len(next) == 0})
-		}
-		if len(rels) == q.MaxDepth {
-			return
-		}
-		for _, st := range next {
-			walk(append(nodes, st.next), append(rels, *cloneRelation(st.r)))
-		}
-	}
-	walk([]string{q.ID}, nil)
-	chains := make([]domain.FoundChain, len(found))
-	for i, f := range found {
-		kinds := make([]domain.Kind, len(f.nodes))
-		for j, id := range f.nodes {
-			kinds[j] = s.entities[id].Kind
-		}
-		chains[i] = domain.FoundChain{Nodes: f.nodes, Kinds: kinds, Relations: f.rels, Maximal: f.complete}
 	}
 	return q.Assemble(chains), nil
 }
@@ -142,7 +98,7 @@ func (s *Store) paths(q domain.PathQuery) []domain.Path {
 		}
 		if q.ResponsibilityOnly {
 			// Forward: each step from an entity to what it answers for.
-			return responsibilityStep(q.Direction == domain.PathBackward, nil)(r, at)
+			return domain.ResponsibilityStep(q.Direction == domain.PathBackward, nil, r, at)
 		}
 		switch {
 		case r.From == at && q.Direction != domain.PathBackward:
@@ -222,7 +178,7 @@ func (s *Store) Exposure(ctx context.Context, q domain.ExposureQuery) (*domain.E
 		}
 		return "", false
 	}
-	up := responsibilityStep(true, nil)
+	up := func(r *domain.Relation, at string) (string, bool) { return domain.ResponsibilityStep(true, nil, r, at) }
 	type link struct {
 		nodes  []string
 		rels   []domain.Relation

@@ -73,12 +73,34 @@ func BenchmarkDecodeEntity(b *testing.B) {
 	}
 }
 
-// chainRecord is what the chain statement returns for n chains of hops
-// steps, each naming its entities and relations, and the distinct relations
-// once (here all distinct: the most there can be). 50 of 8 is the largest
-// chain up from a factory at scale M; 2,000 of 4 a chain down from a
+// reachRecord is what the chain statement returns UP from a root that n
+// chains of hops steps lead from (here n separate branches, each relation
+// distinct: the most relations n chains can have). 50 of 8 is the largest
+// chain up from a factory at scale M.
+func reachRecord(n, hops int) *neo4j.Record {
+	root := "county:synth-root"
+	rels := []any{}
+	kinds := []any{[]any{root, "county"}}
+	for c := range n {
+		prev := root
+		for h := range hops {
+			id := fmt.Sprintf("county:synth-%05d", c*hops+h)
+			kinds = append(kinds, []any{id, "county"})
+			r := benchRelation(c*hops + h)
+			r.From, r.To = id, prev // the one further up answers for the one below
+			rels = append(rels, map[string]any{"t": r.Type, "f": r.From, "to": r.To,
+				"p": project(stored(relationProps(&r, "C")), keysOf(relationFieldKeys, domain.WeighFields))})
+			prev = id
+		}
+	}
+	return &neo4j.Record{Keys: []string{"rows", "rels", "nodes", "kinds"}, Values: []any{[]any{}, rels, []any{}, kinds}}
+}
+
+// pathsRecord is what the chain statement returns DOWN for n chains of
+// hops steps, each naming its entities and relations, and the distinct
+// relations once (here all distinct). 2,000 of 4 is a chain down from a
 // province at S.
-func chainRecord(n, hops int) *neo4j.Record {
+func pathsRecord(n, hops int) *neo4j.Record {
 	var rows, rels []any
 	for c := range n {
 		var ids, kinds, relIDs []any
@@ -96,22 +118,38 @@ func chainRecord(n, hops int) *neo4j.Record {
 	return &neo4j.Record{Keys: []string{"rows", "rels", "nodes"}, Values: []any{rows, rels, []any{}}}
 }
 
-// BenchmarkChainAssembly decodes the chain statement's record and
-// assembles the chains as ReadChains does: cut, weigh, sort, page.
+// BenchmarkChainAssembly decodes the chain statement's record and builds
+// the chains as ReadChains does (up: walk what the chains reach; down:
+// the matched paths), then cuts, weighs, sorts and pages them.
 func BenchmarkChainAssembly(b *testing.B) {
-	for _, c := range []struct{ n, hops int }{{50, 8}, {2000, 4}} {
+	for _, c := range []struct {
+		n, hops int
+		up      bool
+	}{{50, 8, true}, {2000, 4, false}} {
 		b.Run(fmt.Sprintf("%dx%d", c.n, c.hops), func(b *testing.B) {
-			rec := chainRecord(c.n, c.hops)
-			q := domain.ChainQuery{ID: "county:synth-00000", Up: false, MaxDepth: 8, First: 50}
+			rec := pathsRecord(c.n, c.hops)
+			if c.up {
+				rec = reachRecord(c.n, c.hops)
+			}
+			q := domain.ChainQuery{ID: "county:synth-root", Up: c.up, MaxDepth: 8, First: 50}
 			b.ReportAllocs()
 			for b.Loop() {
 				t, err := newFiller().traversal(rec, domain.ResultPlan{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				res, err := assembleChains(q, t)
-				if err != nil || len(res.Chains) != 50 || res.Total != c.n {
-					b.Fatal(err, res)
+				var found []domain.FoundChain
+				if c.up {
+					kinds, err := kindsColumn(rec)
+					if err != nil {
+						b.Fatal(err)
+					}
+					found = walkChains(q, t.rels, kinds)
+				} else if found, err = foundChains(t); err != nil {
+					b.Fatal(err)
+				}
+				if res := q.Assemble(found); len(res.Chains) != 50 || res.Total != c.n {
+					b.Fatal(res.Total, len(res.Chains))
 				}
 			}
 		})
