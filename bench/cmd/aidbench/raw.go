@@ -84,12 +84,43 @@ LIMIT 10
 RETURN node {.id, .name, .kind}, score, tier`}
 }
 
-// rawChain: every maximal chain (at most 2,001), each with its entities'
-// id and name and its relations' fields, shortest first. Up, one
-// {1,8} pattern (chains converge); down, one branch per length so that
-// LIMIT stops early (they fan out). The step follows only responsibility
-// types, written as a type alternative so that dense nodes expand by type.
-func rawChain(up bool) rawStatement { return chainStatement(up, !up, true) }
+// rawChain: the chains from a root. Down, every maximal chain (at most
+// 2,001), each with its entities' id and name and its relations' fields,
+// shortest first, one branch per length so that LIMIT stops early (they
+// fan out). Up, what the chains reach (rawChainReach: they converge, and
+// matching them as paths enumerates the same few relations many times).
+// The step follows only responsibility types, written as a type
+// alternative so that dense nodes expand by type.
+func rawChain(up bool) rawStatement {
+	if up {
+		return rawChainReach(up)
+	}
+	return chainStatement(up, true, true)
+}
+
+// rawChainReach: every relation a step can take from an entity within 8
+// steps of the root, found level by level (each level's entities expanded
+// once, level 8's to tell whether a chain of 8 steps goes further), with
+// the relations' fields, and those entities' id, name and kind: what the
+// chains are walked over.
+func rawChainReach(up bool) rawStatement {
+	labels, viaIn, viaOut := responsibilityTypes(up)
+	var b strings.Builder
+	b.WriteString("\nMATCH (root:Entity {id: $id})\nWITH [root] AS f0")
+	var rs, ns []string
+	for d := 0; d <= 8; d++ {
+		fmt.Fprintf(&b, "\nCALL (f%[1]d) { UNWIND f%[1]d AS a MATCH (a)-[r:%[2]s]-(b) WHERE CASE WHEN ((type(r) IN $viaIn AND endNode(r) = a) OR (type(r) IN $viaOut AND startNode(r) = a)) THEN r.retractedAt IS NULL ELSE false END RETURN collect(r) AS r%[1]d, collect(DISTINCT b) AS f%[3]d }", d, labels, d+1)
+		rs, ns = append(rs, fmt.Sprintf("r%d", d)), append(ns, fmt.Sprintf("f%d", d))
+	}
+	fmt.Fprintf(&b, `
+WITH %s AS rs, %s AS ns
+RETURN COLLECT { UNWIND rs AS r WITH DISTINCT r RETURN r {.id, type: type(r), fromId: startNode(r).id, toId: endNode(r).id, .validFrom, .validTo, .confidence} } AS rels,
+       COLLECT { UNWIND ns AS n WITH DISTINCT n RETURN n {.id, .name, .kind} } AS nodes`, strings.Join(rs, " + "), strings.Join(ns, " + "))
+	cypher := b.String()
+	return func(v map[string]any) neo4jstore.Statement {
+		return neo4jstore.Statement{Name: "raw-chain-reach", Cypher: cypher, Params: map[string]any{"id": str(v, "id"), "viaIn": viaIn, "viaOut": viaOut}}
+	}
+}
 
 func rawChainUntyped(up bool) rawStatement    { return chainStatement(up, !up, false) }
 func rawChainByLength(up bool) rawStatement   { return chainStatement(up, true, true) }
