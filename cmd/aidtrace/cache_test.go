@@ -540,4 +540,29 @@ func TestPersistedQueries(t *testing.T) {
 			t.Errorf("revalidating by hash: status %d with %d round trips, want 304 with none", again.status, n)
 		}
 	})
+
+	// An embed registers its view after others have asked for it: the
+	// answer comes from the cache, and the document must be kept all the
+	// same (a client would otherwise never find its hash while the answer
+	// stays cached), and a wrong hash refused as when it is not cached.
+	t.Run("a document registered while its answer is cached is kept", func(t *testing.T) {
+		doc := cacheQuery + "\n# asked first without its hash"
+		dsum := sha256.Sum256([]byte(doc))
+		dh := hex.EncodeToString(dsum[:])
+		plain := graphQLPost(t, r.URL, "", map[string]any{"query": doc, "variables": cacheVars}, nil)
+		tag := mustETag(t, "plain", plain)
+		if x := graphQLPost(t, r.URL, "", map[string]any{"query": doc, "variables": cacheVars, "extensions": ext(strings.Repeat("cd", 32))}, nil); !strings.Contains(x.body, "SHA-256") {
+			t.Errorf("a wrong hash with a cached document: %d %s, want it refused", x.status, x.body)
+		}
+		var reg exchange
+		if n := rt.during(func() {
+			reg = graphQLPost(t, r.URL, "", map[string]any{"query": doc, "variables": cacheVars, "extensions": ext(dh)}, nil)
+		}); n != 0 || mustETag(t, "register", reg) != tag {
+			t.Fatalf("registering: %d round trips, ETag %q, want the cached answer (none, %q)", n, reg.header.Get("ETag"), tag)
+		}
+		byHash := getByHash(dh)
+		if c, reason, _ := errCode(byHash); c != "" || byHash.body != plain.body {
+			t.Errorf("GET by hash after registering a cached answer: %s %s; want %s", c, reason, plain.body)
+		}
+	})
 }

@@ -122,8 +122,7 @@ func (l persistedLookup) MutateOperationParameters(ctx context.Context, p *graph
 		p.Query = doc
 		return nil
 	}
-	sum := sha256.Sum256([]byte(p.Query))
-	if hex.EncodeToString(sum[:]) != hash {
+	if !names(hash, p.Query) {
 		l.p.m.persistedQueries.WithLabelValues("mismatch").Inc()
 		return gqlerror.Errorf("extensions.persistedQuery.sha256Hash is not the SHA-256 of the query: the document is refused")
 	}
@@ -138,11 +137,36 @@ func (r persistedRegister) MutateOperationContext(ctx context.Context, oc *graph
 		return nil
 	}
 	if hash, ok := oc.Stats.GetExtension(persistedStat).(string); ok {
-		if _, known := r.p.docs.Get(hash); !known && r.p.docs.Add(hash, oc.RawQuery) {
-			r.p.m.persistedQueries.WithLabelValues("registered").Inc()
-		}
+		r.p.keep(hash, oc.RawQuery)
 	}
 	return nil
+}
+
+// keep holds doc under hash, its SHA-256, unless it is held already.
+func (p *persistedQueries) keep(hash, doc string) {
+	if _, known := p.docs.Get(hash); !known && p.docs.Add(hash, doc) {
+		p.m.persistedQueries.WithLabelValues("registered").Inc()
+	}
+}
+
+// names reports whether hash is the SHA-256 of doc.
+func names(hash, doc string) bool {
+	sum := sha256.Sum256([]byte(doc))
+	return hex.EncodeToString(sum[:]) == hash
+}
+
+// keepAnswered holds the document of a request answered from the answer
+// cache (or with 304) that sends it with its hash: the cache holds only
+// good answers, so the document parsed and validated when it was first
+// answered, and a client that registers a view already cached must find
+// it by hash afterwards. identify has checked the hash.
+func (p *persistedQueries) keepAnswered(params *graphql.RawParams) {
+	if p == nil || params.Query == "" {
+		return
+	}
+	if hash, ok, err := persistedHash(params.Extensions); ok && err == nil {
+		p.keep(hash, params.Query)
+	}
 }
 
 // persistedOnly reports whether raw extensions name a persisted query (a

@@ -90,6 +90,7 @@ func (t graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	// mutate finds neither.
 	x := t.identify(r, media, params)
 	if x != nil && (x.notModified(w, r) || x.serveCached(w, r)) {
+		t.persisted.keepAnswered(params)
 		return
 	}
 	rc, errs := exec.CreateOperationContext(ctx, params)
@@ -146,20 +147,27 @@ func (t graphqlHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 // this server holds it) and the variables as sent (json.Marshal sorts
 // keys), with the route and the caller's role (answers.begin). The same
 // request at the same graph version gets the same answer. nil: no
-// validators or cache here, or a persisted hash this server does not hold.
+// validators or cache here, a persisted hash this server does not hold, or
+// one that is not the document's.
 func (t graphqlHTTP) identify(r *http.Request, media string, p *graphql.RawParams) *exchange {
 	if t.answers == nil {
 		return nil
 	}
 	doc := p.Query
-	if doc == "" {
-		hash, ok, err := persistedHash(p.Extensions)
-		if err != nil || !ok || t.persisted == nil {
+	hash, named, bad := persistedHash(p.Extensions)
+	switch {
+	case bad != nil:
+		return nil
+	case doc == "":
+		if !named || t.persisted == nil {
 			return nil
 		}
+		var ok bool
 		if doc, ok = t.persisted.docs.Get(hash); !ok {
 			return nil
 		}
+	case named && t.persisted != nil && !names(hash, doc):
+		return nil // refused when the operation is set up (persistedLookup)
 	}
 	vars, err := json.Marshal(p.Variables)
 	if err != nil {
