@@ -44,10 +44,11 @@ const toResponsible = responsibility.to;
 const list = (xs) => "[" + xs.map((x) => `'${x}'`).join(", ") + "]";
 const labels = [...fromResponsible, ...toResponsible].sort().join("|");
 
-// The chain statements of the raw floor (bench/cmd/aidbench/raw.go, the
-// best we could write by hand: one {1,8} pattern up, one branch per length
-// down, steps expanding only responsibility types) with no asOf, maxDepth 8,
-// then the page.
+// The chains as paths, as the raw floor matches them (bench/cmd/aidbench/
+// raw.go: one branch per length down, steps expanding only responsibility
+// types; up, the {1,8} pattern the floor used before it read what the
+// chains reach, which returns no chains for a @cypher field to page) with
+// no asOf, maxDepth 8, then the page.
 const stepClause = (r, a, viaIn, viaOut) =>
   `((type(${r}) IN ${list(viaIn)} AND endNode(${r}) = ${a}) OR (type(${r}) IN ${list(viaOut)} AND startNode(${r}) = ${a}))`;
 const chainCypher = (up) => {

@@ -12,7 +12,7 @@ import (
 )
 
 // Chains are read in one of two ways, by how they spread from their root
-// (docs/BENCHMARKS.md, "Chains as a walk of what they reach"):
+// (docs/BENCHMARKS.md, "Chains up as a walk of what they reach"):
 //
 //   - UP from an entity they converge on a few authorities: the statement
 //     reads what they reach, level by level (chainReach), and Go walks it
