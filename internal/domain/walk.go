@@ -1,6 +1,9 @@
 package domain
 
-import "slices"
+import (
+	"context"
+	"slices"
+)
 
 // ChainStep is one way a chain's walk can leave an entity: over Relation,
 // to Next.
@@ -42,7 +45,12 @@ func ResponsibilityStep(up bool, only []string, r *Relation, at string) (string,
 // turn), which re-walks the shorter prefixes but needs no memory beyond
 // one walk and stops as soon as the scan is full. Entities are numbered
 // as they are first reached, so that the walks compare numbers.
-func WalkChains(root string, maxDepth int, steps func(id string) []ChainStep, kind func(id string) Kind) []FoundChain {
+//
+// Entities that answer for each other in a ring can hold billions of
+// walks short of maxDepth that are not kept (not maximal), so the walk
+// stops when ctx ends: QUERY_TIMEOUT, as a statement that runs out of
+// its time.
+func WalkChains(ctx context.Context, root string, maxDepth int, steps func(id string) []ChainStep, kind func(id string) Kind) ([]FoundChain, error) {
 	type edge struct {
 		r    *Relation
 		next int
@@ -64,7 +72,8 @@ func WalkChains(root string, maxDepth int, steps func(id string) []ChainStep, ki
 		if !asked[i] {
 			asked[i] = true
 			for _, st := range steps(ids[i]) {
-				out[i] = append(out[i], edge{st.Relation, number(st.Next)})
+				n := number(st.Next) // before out[i] is read: number may grow out
+				out[i] = append(out[i], edge{st.Relation, n})
 			}
 		}
 		return out[i]
@@ -72,9 +81,21 @@ func WalkChains(root string, maxDepth int, steps func(id string) []ChainStep, ki
 	var found []FoundChain
 	nodes := []int{number(root)}
 	var rels []*Relation
-	full := func() bool { return len(found) > MaxChainScan }
+	var err error
+	walked := 0
+	// full reports whether the walk is over: the scan full, or ctx ended
+	// (asked every 4,096 steps).
+	full := func() bool {
+		if err == nil && walked&4095 == 0 {
+			if ctx.Err() != nil {
+				err = Errorf(ETIMEOUT, "walking the chains ran out of time: ask for less (fewer hops or types)")
+			}
+		}
+		return err != nil || len(found) > MaxChainScan
+	}
 	var walk func(length int)
 	walk = func(length int) {
+		walked++
 		if full() {
 			return
 		}
@@ -113,5 +134,8 @@ func WalkChains(root string, maxDepth int, steps func(id string) []ChainStep, ki
 	for length := 1; length <= maxDepth && !full(); length++ {
 		walk(length)
 	}
-	return found
+	if err != nil {
+		return nil, err
+	}
+	return found, nil
 }

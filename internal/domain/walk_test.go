@@ -1,10 +1,13 @@
 package domain
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // graphSteps is a walk's graph: from each entity, the steps in order.
@@ -16,6 +19,15 @@ func graphSteps(edges map[string][]string) func(string) []ChainStep {
 		}
 		return out
 	}
+}
+
+func walk(t *testing.T, root string, maxDepth int, steps func(string) []ChainStep, kind func(string) Kind) []FoundChain {
+	t.Helper()
+	found, err := WalkChains(t.Context(), root, maxDepth, steps, kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
 }
 
 func walks(found []FoundChain) []string {
@@ -44,21 +56,21 @@ func TestWalkChains(t *testing.T) {
 		"f": {"g"},
 	}
 	kind := func(id string) Kind { return Kind("k-" + id) }
-	got := walks(WalkChains("a", 3, graphSteps(edges), kind))
+	got := walks(walk(t, "a", 3, graphSteps(edges), kind))
 	want := []string{"a>c maximal", "a>c maximal", "a>b>d>e"}
 	if !slices.Equal(got, want) {
 		t.Errorf("maxDepth 3: got %q, want %q", got, want)
 	}
-	got = walks(WalkChains("a", 8, graphSteps(edges), kind))
+	got = walks(walk(t, "a", 8, graphSteps(edges), kind))
 	want = []string{"a>c maximal", "a>c maximal", "a>b>d>e>f>g maximal"}
 	if !slices.Equal(got, want) {
 		t.Errorf("maxDepth 8: got %q, want %q", got, want)
 	}
-	f := WalkChains("a", 8, graphSteps(edges), kind)[2]
+	f := walk(t, "a", 8, graphSteps(edges), kind)[2]
 	if len(f.Relations) != 5 || f.Relations[0].ID != "a-0-b" || f.Kinds[5] != "k-g" || len(f.Kinds) != 6 {
 		t.Errorf("walk a>…>g: relations %v, kinds %v", f.Relations, f.Kinds)
 	}
-	if got := WalkChains("lone", 8, graphSteps(edges), kind); len(got) != 0 {
+	if got := walk(t, "lone", 8, graphSteps(edges), kind); len(got) != 0 {
 		t.Errorf("no step from the root: %v, want no walk", walks(got))
 	}
 }
@@ -78,7 +90,7 @@ func TestWalkChainsStopsWhenTheScanIsFull(t *testing.T) {
 	}
 	asked := map[string]int{}
 	steps := graphSteps(edges)
-	found := WalkChains("root", 8, func(id string) []ChainStep { asked[id]++; return steps(id) }, func(string) Kind { return "" })
+	found := walk(t, "root", 8, func(id string) []ChainStep { asked[id]++; return steps(id) }, func(string) Kind { return "" })
 	if len(found) != MaxChainScan+1 {
 		t.Fatalf("%d walks, want %d", len(found), MaxChainScan+1)
 	}
@@ -91,5 +103,31 @@ func TestWalkChainsStopsWhenTheScanIsFull(t *testing.T) {
 		if n != 1 {
 			t.Errorf("steps asked %d times for %s, want once", n, id)
 		}
+	}
+}
+
+// TestWalkChainsStopsWhenItsTimeEnds: entities that all answer for each
+// other hold more walks short of maxDepth than any request can wait for
+// (none maximal, so the scan never fills); the walk ends with its
+// context, as QUERY_TIMEOUT.
+func TestWalkChainsStopsWhenItsTimeEnds(t *testing.T) {
+	edges := map[string][]string{}
+	var ids []string
+	for i := range 14 {
+		ids = append(ids, fmt.Sprintf("e%d", i))
+	}
+	for _, a := range ids {
+		for _, b := range ids {
+			if a != b {
+				edges[a] = append(edges[a], b)
+			}
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	found, err := WalkChains(ctx, "e0", 12, graphSteps(edges), func(string) Kind { return "" })
+	var derr *Error
+	if !errors.As(err, &derr) || derr.Code != ETIMEOUT || found != nil {
+		t.Fatalf("a ring of 14 to depth 12: %d walks, error %v; want QUERY_TIMEOUT", len(found), err)
 	}
 }

@@ -48,13 +48,16 @@ func (s *Store) Chains(ctx context.Context, q domain.ChainQuery) (*domain.ChainR
 	move := func(r *domain.Relation, at string) (string, bool) {
 		return domain.ResponsibilityStep(q.Up, q.Types, r, at)
 	}
-	chains := domain.WalkChains(q.ID, q.MaxDepth, func(id string) []domain.ChainStep {
+	chains, err := domain.WalkChains(ctx, q.ID, q.MaxDepth, func(id string) []domain.ChainStep {
 		var out []domain.ChainStep
 		for _, st := range s.steps(id, q.Time, move) {
 			out = append(out, domain.ChainStep{Relation: st.r, Next: st.next})
 		}
 		return out
 	}, func(id string) domain.Kind { return s.entities[id].Kind })
+	if err != nil {
+		return nil, err
+	}
 	// The walks share the store's relations; what leaves the lock is a copy.
 	for i := range chains {
 		for j := range chains[i].Relations {

@@ -144,7 +144,9 @@ func BenchmarkChainAssembly(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					found = walkChains(q, t.rels, kinds)
+					if found, err = walkChains(b.Context(), q, t.rels, kinds); err != nil {
+						b.Fatal(err)
+					}
 				} else if found, err = foundChains(t); err != nil {
 					b.Fatal(err)
 				}

@@ -50,8 +50,10 @@ func ChainsReadStatement(q domain.ChainQuery, want domain.ResultPlan) Statement 
 }
 
 // chainReach reads every relation a step can take from an entity within
-// q.MaxDepth steps of $id, found level by level (each level's entities
-// expanded once), and the kinds of those entities (and what want.Entities
+// q.MaxDepth steps of $id, found level by level (within a level each
+// entity is expanded once; one reached at several levels is expanded at
+// each, which keeps the statement free of a list of those seen), and the
+// kinds of those entities (and what want.Entities
 // wants of them). Level maxDepth's steps are read only to tell whether a
 // chain of maxDepth steps could go further.
 func (c *compiler) chainReach(q domain.ChainQuery, labels string, want domain.ResultPlan) string {
@@ -149,7 +151,13 @@ func (s *Store) ReadChains(ctx context.Context, q domain.ChainQuery, want domain
 		if err != nil {
 			return nil, nil, fmt.Errorf("chains: %w", err)
 		}
-		found = walkChains(q, t.rels, kinds)
+		// The walk gets the time a statement gets (the store's timeout).
+		wctx, cancel := context.WithTimeout(ctx, s.timeout)
+		found, err = walkChains(wctx, q, t.rels, kinds)
+		cancel()
+		if err != nil {
+			return nil, nil, err
+		}
 	} else if found, err = foundChains(t); err != nil {
 		return nil, nil, fmt.Errorf("chains: %w", err)
 	}
@@ -158,7 +166,7 @@ func (s *Store) ReadChains(ctx context.Context, q domain.ChainQuery, want domain
 
 // walkChains enumerates q's walks over rels (domain.WalkChains), each
 // entity's steps in the order of their relations' ids.
-func walkChains(q domain.ChainQuery, rels map[string]*domain.Relation, kinds map[string]domain.Kind) []domain.FoundChain {
+func walkChains(ctx context.Context, q domain.ChainQuery, rels map[string]*domain.Relation, kinds map[string]domain.Kind) ([]domain.FoundChain, error) {
 	steps := make(map[string][]domain.ChainStep, len(kinds))
 	ids := make([]string, 0, len(rels))
 	for id := range rels {
@@ -173,7 +181,7 @@ func walkChains(q domain.ChainQuery, rels map[string]*domain.Relation, kinds map
 			}
 		}
 	}
-	return domain.WalkChains(q.ID, q.MaxDepth, func(id string) []domain.ChainStep { return steps[id] },
+	return domain.WalkChains(ctx, q.ID, q.MaxDepth, func(id string) []domain.ChainStep { return steps[id] },
 		func(id string) domain.Kind { return kinds[id] })
 }
 
