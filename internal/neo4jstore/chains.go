@@ -130,24 +130,13 @@ func (s *Store) ReadChains(ctx context.Context, q domain.ChainQuery, want domain
 	if err := q.Validate(); err != nil {
 		return nil, nil, err
 	}
-	recs, err := s.readAll(ctx, ChainsReadStatement(q, want))
+	rec, fl, t, err := s.readTraversal(ctx, ChainsReadStatement(q, want), q.ID, want)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(recs) != 1 {
-		return nil, nil, fmt.Errorf("chains: %d records", len(recs))
-	}
-	fl := newFiller()
-	if err := fl.fillRoot(recs[0], q.ID, want); err != nil {
-		return nil, nil, fmt.Errorf("chains: %w", err)
-	}
-	t, err := fl.traversal(recs[0], want)
-	if err != nil {
-		return nil, nil, fmt.Errorf("chains: %w", err)
-	}
 	var found []domain.FoundChain
 	if q.Up {
-		kinds, err := kindsColumn(recs[0])
+		kinds, err := kindsColumn(rec)
 		if err != nil {
 			return nil, nil, fmt.Errorf("chains: %w", err)
 		}

@@ -371,6 +371,28 @@ func (t *traversal) row(i int) (ids []string, kinds []domain.Kind, rels []domain
 	return ids, kinds, rels, nil
 }
 
+// readTraversal runs st, a traversal from id ending in a rootTail, and
+// decodes its one record: the root (NOT_FOUND when there is none) and the
+// traversal.
+func (s *Store) readTraversal(ctx context.Context, st Statement, id string, want domain.ResultPlan) (*neo4j.Record, *filler, *traversal, error) {
+	recs, err := s.readAll(ctx, st)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(recs) != 1 {
+		return nil, nil, nil, fmt.Errorf("%s: %d records", st.Name, len(recs))
+	}
+	fl := newFiller()
+	if err := fl.fillRoot(recs[0], id, want); err != nil {
+		return nil, nil, nil, fmt.Errorf("%s: %w", st.Name, err)
+	}
+	t, err := fl.traversal(recs[0], want)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%s: %w", st.Name, err)
+	}
+	return recs[0], fl, t, nil
+}
+
 // rootTail is the final part of a traversal that starts at $id: whether
 // the root exists and what want.Root wants of it.
 func (c *compiler) rootTail(want domain.ResultPlan) string {
@@ -430,20 +452,9 @@ func (s *Store) ReadExposure(ctx context.Context, q domain.ExposureQuery, want d
 	if err := q.Validate(); err != nil {
 		return nil, nil, err
 	}
-	recs, err := s.readAll(ctx, ExposureReadStatement(q, want))
+	_, fl, t, err := s.readTraversal(ctx, ExposureReadStatement(q, want), q.ID, want)
 	if err != nil {
 		return nil, nil, err
-	}
-	if len(recs) != 1 {
-		return nil, nil, fmt.Errorf("exposure: %d records", len(recs))
-	}
-	fl := newFiller()
-	if err := fl.fillRoot(recs[0], q.ID, want); err != nil {
-		return nil, nil, fmt.Errorf("exposure: %w", err)
-	}
-	t, err := fl.traversal(recs[0], want)
-	if err != nil {
-		return nil, nil, fmt.Errorf("exposure: %w", err)
 	}
 	res := &domain.Exposure{Root: q.ID, Links: []domain.ExposureLink{}}
 	seen := map[string]bool{}
