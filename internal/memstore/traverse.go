@@ -8,22 +8,16 @@ import (
 	"github.com/aidtrace/aidtrace/internal/domain"
 )
 
-// step is one way to leave an entity: over r, to next.
-type step struct {
-	r    *domain.Relation
-	next string
-}
-
 // steps lists the live relations at id that a walk may take, by relation
 // id: ok says whether r may be taken from id and to which end.
-func (s *Store) steps(id string, t domain.Time, ok func(r *domain.Relation, at string) (string, bool)) []step {
-	var out []step
+func (s *Store) steps(id string, t domain.Time, ok func(r *domain.Relation, at string) (string, bool)) []domain.ChainStep {
+	var out []domain.ChainStep
 	for _, r := range s.at[id] {
 		if next, yes := ok(r, id); yes && s.live(r, t) {
-			out = append(out, step{r, next})
+			out = append(out, domain.ChainStep{Relation: r, Next: next})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].r.ID < out[j].r.ID })
+	sort.Slice(out, func(i, j int) bool { return out[i].Relation.ID < out[j].Relation.ID })
 	return out
 }
 
@@ -48,13 +42,8 @@ func (s *Store) Chains(ctx context.Context, q domain.ChainQuery) (*domain.ChainR
 	move := func(r *domain.Relation, at string) (string, bool) {
 		return domain.ResponsibilityStep(q.Up, q.Types, r, at)
 	}
-	chains, err := domain.WalkChains(ctx, q.ID, q.MaxDepth, func(id string) []domain.ChainStep {
-		var out []domain.ChainStep
-		for _, st := range s.steps(id, q.Time, move) {
-			out = append(out, domain.ChainStep{Relation: st.r, Next: st.next})
-		}
-		return out
-	}, func(id string) domain.Kind { return s.entities[id].Kind })
+	chains, err := domain.WalkChains(ctx, q.ID, q.MaxDepth, func(id string) []domain.ChainStep { return s.steps(id, q.Time, move) },
+		func(id string) domain.Kind { return s.entities[id].Kind })
 	if err != nil {
 		return nil, err
 	}
@@ -129,8 +118,8 @@ func (s *Store) paths(q domain.PathQuery) []domain.Path {
 				return
 			}
 			for _, st := range s.steps(at, q.Time, move) {
-				if !slices.Contains(nodes, st.next) && s.liveEntity(st.next) {
-					walk(append(nodes, st.next), append(rels, *cloneRelation(st.r)))
+				if !slices.Contains(nodes, st.Next) && s.liveEntity(st.Next) {
+					walk(append(nodes, st.Next), append(rels, *cloneRelation(st.Relation)))
 				}
 			}
 		}
@@ -203,12 +192,12 @@ func (s *Store) Exposure(ctx context.Context, q domain.ExposureQuery) (*domain.E
 				at = qn[len(qn)-1]
 			}
 			for _, st := range s.steps(at, q.Time, up) {
-				if slices.Contains(p1n, st.next) || slices.Contains(qn, st.next) {
+				if slices.Contains(p1n, st.Next) || slices.Contains(qn, st.Next) {
 					continue
 				}
-				nn, nr := append(slices.Clone(qn), st.next), append(slices.Clone(qr), *cloneRelation(st.r))
-				if s.aidingParty(st.next) {
-					add(p1n, p1r, nn, nr, st.next, domain.ExposureAidingParty)
+				nn, nr := append(slices.Clone(qn), st.Next), append(slices.Clone(qr), *cloneRelation(st.Relation))
+				if s.aidingParty(st.Next) {
+					add(p1n, p1r, nn, nr, st.Next, domain.ExposureAidingParty)
 					continue
 				}
 				if len(nr) < domain.ExposureChainDepth {
@@ -232,8 +221,8 @@ func (s *Store) Exposure(ctx context.Context, q domain.ExposureQuery) (*domain.E
 			return
 		}
 		for _, st := range s.steps(site, q.Time, supply) {
-			if !slices.Contains(p1n, st.next) {
-				fromSite(append(slices.Clone(p1n), st.next), append(slices.Clone(p1r), *cloneRelation(st.r)))
+			if !slices.Contains(p1n, st.Next) {
+				fromSite(append(slices.Clone(p1n), st.Next), append(slices.Clone(p1r), *cloneRelation(st.Relation)))
 			}
 		}
 	}
@@ -307,9 +296,9 @@ func (s *Store) neighborhood(q domain.SubgraphQuery) (*domain.Subgraph, error) {
 			var next []string
 			for _, id := range frontier {
 				for _, st := range s.steps(id, q.Time, any) {
-					if !seen[st.next] {
-						seen[st.next] = true
-						next = append(next, st.next)
+					if !seen[st.Next] {
+						seen[st.Next] = true
+						next = append(next, st.Next)
 					}
 				}
 			}
