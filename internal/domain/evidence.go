@@ -104,6 +104,9 @@ func (r *Relation) KnownPeriod() (from, to PartialDate) {
 // KnownFrom is KnownPeriod's start: the stated start, or else the earliest
 // date a citation attests or the stated end (the first of equals).
 func (r *Relation) KnownFrom() PartialDate {
+	if r.Known != nil {
+		return r.Known.From
+	}
 	if !r.ValidFrom.IsZero() {
 		return r.ValidFrom
 	}
@@ -113,6 +116,9 @@ func (r *Relation) KnownFrom() PartialDate {
 // KnownTo is KnownPeriod's end: the stated end, or else the latest date a
 // citation attests or the stated start (the first of equals).
 func (r *Relation) KnownTo() PartialDate {
+	if r.Known != nil {
+		return r.Known.To
+	}
 	if !r.ValidTo.IsZero() {
 		return r.ValidTo
 	}

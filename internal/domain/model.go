@@ -104,7 +104,14 @@ type Relation struct {
 	Synthetic  bool
 	// Retraction is set when the relation was withdrawn (never by a load).
 	Retraction *Retraction
+	// Known is the known period as stored with the relation, set by a read
+	// that asked for it (FieldKnownPeriod); KnownPeriod returns it instead
+	// of working it out from the citations. Nil otherwise.
+	Known *Period
 }
+
+// Period is a span of partial dates, either end open (zero).
+type Period struct{ From, To PartialDate }
 
 // FieldError is one problem with one field of one item. Field is a path
 // such as "cite[1].quote".

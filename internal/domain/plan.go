@@ -48,6 +48,13 @@ const (
 
 	// AllFields is every own field.
 	AllFields = 1<<iota - 1
+
+	// FieldKnownPeriod is a relation's known period as stored with it
+	// (Relation.Known): not an own field but what KnownPeriod works out
+	// from the dates and the citations, kept by every write. A rule that
+	// needs only the period reads it instead of the citations, which carry
+	// the quotes (a chain's relations are otherwise read mostly for them).
+	FieldKnownPeriod Fields = 1 << iota
 )
 
 // What the domain's rules read of a relation.
@@ -56,8 +63,9 @@ const (
 	StrengthFields = FieldBestGrade | FieldConfidence | FieldInferred
 	// ContestFields are what Relation.IsContested reads.
 	ContestFields = FieldContested | FieldConfidence
-	// KnownPeriodFields are what Relation.KnownPeriod (and InForceOn) reads.
-	KnownPeriodFields = FieldValidFrom | FieldValidTo | FieldCitations
+	// KnownPeriodFields are what Relation.KnownPeriod (and InForceOn) reads:
+	// the stated dates, and the known period as stored.
+	KnownPeriodFields = FieldValidFrom | FieldValidTo | FieldKnownPeriod
 	// WeighFields are what weighing a chain or a link and cutting it where
 	// its hops cannot have held together (ConsistentPrefix, which reads the
 	// known period: a neighbour's attestation dates count) read.

@@ -46,7 +46,7 @@ func ChainsReadStatement(q domain.ChainQuery, want domain.ResultPlan) Statement 
 	}
 	match := chainMatchByDepth(q.MaxDepth, labels, q.Time) + "\nWITH p, complete LIMIT $limit"
 	return Statement{Name: "chains", Params: c.params, Cypher: match + "\nWITH nodes(p) AS ns, relationships(p) AS rs, complete" +
-		c.traversalTail([]string{"complete"}, want, c.rootTail(want))}
+		c.traversalTail([]string{"complete"}, want, true, c.rootTail(want))}
 }
 
 // chainReach reads every relation a step can take from an entity within
@@ -134,12 +134,12 @@ func (s *Store) ReadChains(ctx context.Context, q domain.ChainQuery, want domain
 	if err != nil {
 		return nil, nil, err
 	}
+	kinds, err := kindsColumn(rec)
+	if err != nil {
+		return nil, nil, fmt.Errorf("chains: %w", err)
+	}
 	var found []domain.FoundChain
 	if q.Up {
-		kinds, err := kindsColumn(rec)
-		if err != nil {
-			return nil, nil, fmt.Errorf("chains: %w", err)
-		}
 		// The walk gets the time a statement gets (the store's timeout).
 		wctx, cancel := context.WithTimeout(ctx, s.timeout)
 		found, err = walkChains(wctx, q, t.rels, kinds)
@@ -147,7 +147,7 @@ func (s *Store) ReadChains(ctx context.Context, q domain.ChainQuery, want domain
 		if err != nil {
 			return nil, nil, err
 		}
-	} else if found, err = foundChains(t); err != nil {
+	} else if found, err = foundChains(t, kinds); err != nil {
 		return nil, nil, fmt.Errorf("chains: %w", err)
 	}
 	return q.Assemble(found), fl.f, nil
@@ -174,21 +174,31 @@ func walkChains(ctx context.Context, q domain.ChainQuery, rels map[string]*domai
 		func(id string) domain.Kind { return kinds[id] })
 }
 
-// foundChains are the chains matched as paths, one row each.
-func foundChains(t *traversal) ([]domain.FoundChain, error) {
+// foundChains are the chains matched as paths, one row each; kinds are
+// their entities' kinds.
+func foundChains(t *traversal, kinds map[string]domain.Kind) ([]domain.FoundChain, error) {
 	found := make([]domain.FoundChain, len(t.rows))
 	for i := range t.rows {
-		nodes, kinds, relations, err := t.row(i)
+		nodes, relations, err := t.row(i)
 		if err != nil {
 			return nil, err
 		}
+		ks := make([]domain.Kind, len(nodes))
+		for j, id := range nodes {
+			k, ok := kinds[id]
+			if !ok {
+				return nil, fmt.Errorf("row %d: no kind for %s", i, id)
+			}
+			ks[j] = k
+		}
 		maximal, _ := t.rows[i]["complete"].(bool)
-		found[i] = domain.FoundChain{Nodes: nodes, Kinds: kinds, Relations: relations, Maximal: maximal}
+		found[i] = domain.FoundChain{Nodes: nodes, Kinds: ks, Relations: relations, Maximal: maximal}
 	}
 	return found, nil
 }
 
-// kindsColumn decodes chainReach's kinds: [id, kind] pairs.
+// kindsColumn decodes the kinds of chainReach and of a traversalTail
+// that asks for them: [id, kind] pairs.
 func kindsColumn(r *neo4j.Record) (map[string]domain.Kind, error) {
 	x, err := column(r, "kinds")
 	if err != nil {

@@ -55,3 +55,32 @@ func TestWalkChainsOverWhatTheyReach(t *testing.T) {
 		t.Errorf("up from f, one step: %q, want %q", got, want)
 	}
 }
+
+// TestTraversalRowsReadTheirEntitiesOffTheRelations: a traversal's row
+// names its first entity and its relations; its entities are each
+// relation's other end in turn, whichever way the relation points (a loop
+// stays put). A relation that does not touch the entity before it, or
+// that was not returned, is an error, not a guess.
+func TestTraversalRowsReadTheirEntitiesOffTheRelations(t *testing.T) {
+	rels := map[string]*domain.Relation{
+		"r1": {ID: "r1", Type: "MANAGES", From: "a", To: "b"},
+		"r2": {ID: "r2", Type: "MANAGES", From: "c", To: "b"},
+		"r3": {ID: "r3", Type: "MANAGES", From: "c", To: "c"},
+	}
+	row := func(start string, ids ...any) map[string]any { return map[string]any{"start": start, "rels": ids} }
+	tr := &traversal{rels: rels, rows: []map[string]any{
+		row("a", "r1", "r2", "r3"), row("c", "r2", "r1"), row("a"),
+		row("a", "r2"), row("a", "r9"), {"rels": []any{"r1"}},
+	}}
+	for i, want := range [][]string{{"a", "b", "c", "c"}, {"c", "b", "a"}, {"a"}} {
+		ids, got, err := tr.row(i)
+		if err != nil || !slices.Equal(ids, want) || len(got) != len(want)-1 {
+			t.Errorf("row %d: %v, %d relations, %v; want %v", i, ids, len(got), err, want)
+		}
+	}
+	for i, want := range []string{"does not touch a", "r9 not returned", "start"} {
+		if _, _, err := tr.row(3 + i); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("row %d: %v, want an error saying %q", 3+i, err, want)
+		}
+	}
+}

@@ -142,7 +142,11 @@ func entityProps(e *domain.Entity) map[string]any {
 // filter by evidence and by time without reading the sources.
 func relationProps(r *domain.Relation, best domain.Grade) map[string]any {
 	cites, srcIDs := citationsProps(r.Citations)
-	kf, kt := r.KnownPeriod()
+	// Worked out from the dates and citations written, never from a
+	// stored period a read brought along (Relation.Known).
+	fresh := *r
+	fresh.Known = nil
+	kf, kt := fresh.KnownPeriod()
 	return withHash(map[string]any{
 		"id": r.ID, "validFrom": r.ValidFrom.String(), "validTo": r.ValidTo.String(),
 		"fromStart": r.ValidFrom.Start(), "toEnd": r.ValidTo.End(),

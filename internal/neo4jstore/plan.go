@@ -44,6 +44,7 @@ var (
 		{domain.FieldAttributes, []string{"attributes"}}, {domain.FieldNote, []string{"note"}},
 		{domain.FieldCitations, []string{"citations"}}, {domain.FieldSynthetic, []string{"synthetic"}},
 		{domain.FieldRetraction, []string{"retractedAt", "retractedBy", "retractedReason"}},
+		{domain.FieldKnownPeriod, []string{"knownFrom", "knownTo"}},
 	}
 	// Sources, counter-claims and audit events are small: read whole.
 	sourceKeys       = []string{"id", "title", "publisher", "mirrorOf", "url", "document", "published", "type", "grade", "note"}

@@ -265,30 +265,47 @@ func (s *Store) ReadSearch(ctx context.Context, q domain.SearchQuery, want *doma
 }
 
 // Traversals (chains, exposure, paths) end with traversalTail: the rows
-// found, each naming its entities and relations by id, then every distinct
-// relation once (with what the plan wants of it) and, when the plan wants
-// them, every distinct entity once.
+// found, each naming its first entity and its relations by id, then every
+// distinct relation once (with what the plan wants of it, its ends' ids
+// always) and, when the plan wants them, every distinct entity once. A
+// row's entities are read off its relations' ends (traversal.row): naming
+// them in each row read two properties per entity per row, a fifth of the
+// database hits of 2,001 chains down from an aiding province at scale M
+// (docs/BENCHMARKS.md, "Chains down: each entity read once").
 
 // traversalTail ends a statement whose rows bind ns (the row's entities in
 // order), rs (its relationships in order) and the columns extra names.
-// Its one record has rows ([{ids, kinds, rels, extra...}]), rels, nodes
-// (empty unless want.Entities) and the columns of final, which sees none of
-// the earlier variables.
-func (c *compiler) traversalTail(extra []string, want domain.ResultPlan, final string) string {
+// Its one record has rows ([{start, rels, extra...}]), rels, nodes (empty
+// unless want.Entities), with kinds the [id, kind] pairs of the distinct
+// entities (kindsColumn), and the columns of final, which sees none of
+// the earlier variables but rows, rels and nodes.
+func (c *compiler) traversalTail(extra []string, want domain.ResultPlan, kinds bool, final string) string {
 	cols := ""
 	for _, e := range extra {
 		cols += ", " + e + ": " + e
 	}
-	nodes := "WITH rows, rels, [] AS nodes"
+	var collects []string
 	if want.Entities != nil {
+		collects = append(collects, "collect("+c.entity("n", want.Entities)+") AS nodes")
+	}
+	if kinds {
+		collects = append(collects, "collect([n.id, n.kind]) AS kinds")
+		final += ", kinds"
+	}
+	// A constant beside collect() would be a grouping key: no entity, no row.
+	nodes := "WITH rows, rels, [] AS nodes"
+	if len(collects) > 0 {
 		nodes = fmt.Sprintf(`CALL (allNs) {
   UNWIND allNs AS ns1 UNWIND ns1 AS n WITH DISTINCT n
-  RETURN collect(%s) AS nodes
-}`, c.entity("n", want.Entities))
+  RETURN %s
+}`, strings.Join(collects, ", "))
+		if want.Entities == nil {
+			nodes += "\nWITH rows, rels, [] AS nodes, kinds"
+		}
 	}
 	bind, expr := c.boundRelation("r", want.Relations)
 	return fmt.Sprintf(`
-WITH collect({ids: [x IN ns | x.id], kinds: [x IN ns | x.kind], rels: [x IN rs | x.id]%s}) AS rows, collect(ns) AS allNs, collect(rs) AS allRs
+WITH collect({start: head(ns).id, rels: [x IN rs | x.id]%s}) AS rows, collect(ns) AS allNs, collect(rs) AS allRs
 CALL (allRs) {
   UNWIND allRs AS rs1 UNWIND rs1 AS r WITH DISTINCT r
   %s
@@ -333,42 +350,37 @@ func (fl *filler) traversal(r *neo4j.Record, want domain.ResultPlan) (*traversal
 	return t, nil
 }
 
-// row decodes row i: its entity ids, kinds and relations.
-func (t *traversal) row(i int) (ids []string, kinds []domain.Kind, rels []domain.Relation, err error) {
+// row decodes row i: its entity ids (its start, then each relation's
+// other end) and its relations.
+func (t *traversal) row(i int) (ids []string, rels []domain.Relation, err error) {
 	m := t.rows[i]
-	idList, e1 := asList(m["ids"], "ids")
-	kindList, e2 := asList(m["kinds"], "kinds")
-	relList, e3 := asList(m["rels"], "rels")
-	if err := firstErr(e1, e2, e3); err != nil {
-		return nil, nil, nil, err
+	start, ok := m["start"].(string)
+	if !ok {
+		return nil, nil, fmt.Errorf("row %d: start: %T, want string", i, m["start"])
 	}
-	if ids, err = anyStrings(idList); err != nil {
-		return nil, nil, nil, err
-	}
-	ks, err := anyStrings(kindList)
+	relList, err := asList(m["rels"], "rels")
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	kinds = make([]domain.Kind, len(ks))
-	for i, k := range ks {
-		kinds[i] = domain.Kind(k)
-	}
-	relIDs, err := anyStrings(relList)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	rels = make([]domain.Relation, len(relIDs))
-	for i, id := range relIDs {
+	ids, rels = make([]string, 1, len(relList)+1), make([]domain.Relation, len(relList))
+	ids[0] = start
+	for j, x := range relList {
+		id, _ := x.(string)
 		rel := t.rels[id]
 		if rel == nil {
-			return nil, nil, nil, fmt.Errorf("row %d: relation %s not returned", i, id)
+			return nil, nil, fmt.Errorf("row %d: relation %v not returned", i, x)
 		}
-		rels[i] = *rel
+		rels[j] = *rel
+		switch at := ids[j]; at {
+		case rel.From:
+			ids = append(ids, rel.To)
+		case rel.To:
+			ids = append(ids, rel.From)
+		default:
+			return nil, nil, fmt.Errorf("row %d: relation %s does not touch %s", i, id, at)
+		}
 	}
-	if len(ids) != len(rels)+1 {
-		return nil, nil, nil, fmt.Errorf("row %d: %d entities for %d relations", i, len(ids), len(rels))
-	}
-	return ids, kinds, rels, nil
+	return ids, rels, nil
 }
 
 // readTraversal runs st, a traversal from id ending in a rootTail, and
@@ -443,7 +455,7 @@ func ExposureReadStatement(q domain.ExposureQuery, want domain.ResultPlan) State
 	return Statement{Name: "exposure", Params: c.params, Cypher: exposureMatch(q.Time) + `
 LIMIT $limit
 WITH nodes(p1) + nodes(q)[1..] AS ns, relationships(p1) + relationships(q) AS rs, t.id AS target, reason` +
-		c.traversalTail([]string{"target", "reason"}, want, c.rootTail(want))}
+		c.traversalTail([]string{"target", "reason"}, want, false, c.rootTail(want))}
 }
 
 // ReadExposure finds how an entity is linked to the pairing programme and
@@ -459,7 +471,7 @@ func (s *Store) ReadExposure(ctx context.Context, q domain.ExposureQuery, want d
 	res := &domain.Exposure{Root: q.ID, Links: []domain.ExposureLink{}}
 	seen := map[string]bool{}
 	for i := range t.rows {
-		nodes, _, relations, err := t.row(i)
+		nodes, relations, err := t.row(i)
 		if err != nil {
 			return nil, nil, fmt.Errorf("exposure: %w", err)
 		}
@@ -518,7 +530,7 @@ func PathsReadStatement(q domain.PathQuery, want domain.ResultPlan) Statement {
 		from, to = "$fromDown", "$toDown"
 	}
 	return Statement{Name: "paths", Params: c.params, Cypher: match + "\nWITH nodes(p) AS ns, relationships(p) AS rs" +
-		c.traversalTail(nil, want, fmt.Sprintf(`RETURN rows, rels, nodes, EXISTS { (:Entity {id: %s}) } AS foundFrom, EXISTS { (:Entity {id: %s}) } AS foundTo`, from, to))}
+		c.traversalTail(nil, want, false, fmt.Sprintf(`RETURN rows, rels, nodes, EXISTS { (:Entity {id: %s}) } AS foundFrom, EXISTS { (:Entity {id: %s}) } AS foundTo`, from, to))}
 }
 
 // ReadPaths finds paths between two entities.
@@ -540,7 +552,7 @@ func (s *Store) ReadPaths(ctx context.Context, q domain.PathQuery, want domain.R
 	}
 	out := make([]domain.Path, 0, len(t.rows))
 	for i := range t.rows {
-		nodes, _, relations, err := t.row(i)
+		nodes, relations, err := t.row(i)
 		if err != nil {
 			return nil, nil, fmt.Errorf("paths: %w", err)
 		}

@@ -299,6 +299,13 @@ func decodeRelation(typ, from, to string, props map[string]any) (*domain.Relatio
 		Citations: d.citations(), Synthetic: d.boolean("synthetic"),
 		Retraction: d.retraction(),
 	}
+	// The stored known period stands in for the citations it is worked
+	// out from when a read did not fetch them (FieldKnownPeriod); a read
+	// of the citations works it out from them, as the write did.
+	_, cited := props["citations"]
+	if _, ok := props["knownFrom"]; ok && !cited {
+		r.Known = &domain.Period{From: d.date("knownFrom"), To: d.date("knownTo")}
+	}
 	if attrs := d.str("attributes"); attrs != "" && d.err == nil {
 		d.err = json.Unmarshal([]byte(attrs), &r.Attributes)
 	}
