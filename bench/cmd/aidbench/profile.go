@@ -200,6 +200,7 @@ var alternatives = map[string][]struct {
 		{"every chain as a path, untyped steps (type(r) IN $viaIn ... in WHERE only)", rawChainUntyped(true)},
 		{"every chain as a path, by length (one UNION ALL branch per length)", rawChainByLength(true)}},
 	"chain_down": {{"one {1,8} pattern, ORDER BY length, LIMIT", rawChainOnePattern(false)},
+		{"each chain a record with its entities' and relations' fields", rawChainByLength(false)},
 		{"what the chains reach, level by level (as chain_up's floor)", rawChainReach(false)}},
 	"path":         {{"SHORTEST 1 with a quantified path pattern", rawPathQPP}},
 	"neighborhood": {{"edges checked against a list of ids", rawNeighborhoodIDList}},

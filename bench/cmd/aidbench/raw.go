@@ -85,9 +85,9 @@ RETURN node {.id, .name, .kind}, score, tier`}
 }
 
 // rawChain: the chains from a root. Down, every maximal chain (at most
-// 2,001), each with its entities' id and name and its relations' fields,
-// shortest first, one branch per length so that LIMIT stops early (they
-// fan out). Up, what the chains reach (rawChainReach: they converge, and
+// 2,001), shortest first, one branch per length so that LIMIT stops early
+// (they fan out), each as its relations' ids, with the distinct relations'
+// fields and entities' id and name once (rawChainDistinct). Up, what the chains reach (rawChainReach: they converge, and
 // matching them as paths enumerates the same few relations many times).
 // The step follows only responsibility types, written as a type
 // alternative so that dense nodes expand by type.
@@ -95,7 +95,7 @@ func rawChain(up bool) rawStatement {
 	if up {
 		return rawChainReach(up)
 	}
-	return chainStatement(up, true, true)
+	return rawChainDistinct(up)
 }
 
 // rawChainReach: every relation a step can take from an entity within 8
@@ -122,11 +122,17 @@ RETURN COLLECT { UNWIND rs AS r WITH DISTINCT r RETURN r {.id, type: type(r), fr
 	}
 }
 
-func rawChainUntyped(up bool) rawStatement    { return chainStatement(up, !up, false) }
-func rawChainByLength(up bool) rawStatement   { return chainStatement(up, true, true) }
-func rawChainOnePattern(up bool) rawStatement { return chainStatement(up, false, true) }
+func rawChainUntyped(up bool) rawStatement    { return chainStatement(up, !up, false, false) }
+func rawChainByLength(up bool) rawStatement   { return chainStatement(up, true, true, false) }
+func rawChainOnePattern(up bool) rawStatement { return chainStatement(up, false, true, false) }
+func rawChainDistinct(up bool) rawStatement   { return chainStatement(up, true, true, true) }
 
-func chainStatement(up, byLength, typed bool) rawStatement {
+// chainStatement matches the chains as paths: by length (one branch per
+// length) or in one pattern, with typed steps or not, and returns each
+// chain with its entities' and relations' fields (a record each), or
+// (distinct) each as its relations' ids with the distinct relations and
+// entities once (one record).
+func chainStatement(up, byLength, typed, distinct bool) rawStatement {
 	labels, viaIn, viaOut := responsibilityTypes(up)
 	if !typed {
 		labels = ""
@@ -139,6 +145,13 @@ func chainStatement(up, byLength, typed bool) rawStatement {
 	ret := `
 RETURN [x IN nodes(p) | x {.id, .name}] AS nodes, complete,
        [x IN relationships(p) | x {.id, type: type(x), fromId: startNode(x).id, toId: endNode(x).id, .validFrom, .validTo, .confidence}] AS rels`
+	if distinct {
+		ret = `
+WITH collect({rels: [x IN relationships(p) | x.id], complete: complete}) AS chains, collect(relationships(p)) AS rss, collect(nodes(p)) AS nss
+RETURN chains,
+       COLLECT { UNWIND rss AS rs UNWIND rs AS r WITH DISTINCT r RETURN r {.id, type: type(r), fromId: startNode(r).id, toId: endNode(r).id, .validFrom, .validTo, .confidence} } AS rels,
+       COLLECT { UNWIND nss AS ns UNWIND ns AS n WITH DISTINCT n RETURN n {.id, .name} } AS nodes`
+	}
 	maximal := fmt.Sprintf(`NOT EXISTS { MATCH (end)-[r2%s]-(x) WHERE %s AND r2.retractedAt IS NULL AND NOT x IN nodes(p) }`, labels, step("r2", "end"))
 	noRepeat := "all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i+1..])"
 	var cypher string
