@@ -1,6 +1,8 @@
 package neo4jstore
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -139,4 +141,63 @@ func TestPlannedStatementsTakeInputAsParameters(t *testing.T) {
 	}()
 	bad := &domain.EntityPlan{Relations: []domain.RelationsPlan{{Args: domain.RelationsArgs{Types: "PART_OF]-() DETACH DELETE n //", First: 1}, Each: &domain.RelationPlan{}}}}
 	EntityReadStatement("county:x", bad)
+}
+
+// TestStoredKnownPeriodStandsInForTheCitations: a read that fetches the
+// known period as stored instead of the citations (FieldKnownPeriod)
+// gives the relation the known period and in-force status the citations
+// give, over relations dated every way (stated start or end or neither,
+// citations attesting dates or not); and writing the relation back stores
+// the same period.
+func TestStoredKnownPeriodStandsInForTheCitations(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 14))
+	date := func() domain.PartialDate {
+		switch rng.IntN(4) {
+		case 0:
+			return domain.PartialDate{}
+		case 1:
+			return domain.PartialDate{Year: 2008 + rng.IntN(15)}
+		case 2:
+			return domain.PartialDate{Year: 2008 + rng.IntN(15), Month: 1 + rng.IntN(12)}
+		}
+		return domain.PartialDate{Year: 2008 + rng.IntN(15), Month: 1 + rng.IntN(12), Day: 1 + rng.IntN(28)}
+	}
+	dated := 0
+	for i := range 5000 {
+		r := domain.Relation{ID: fmt.Sprintf("rel:%d", i), Type: "MANAGES", From: "a", To: "b", ValidFrom: date(), ValidTo: date(), Confidence: "reported"}
+		if !r.ValidTo.IsZero() && !r.ValidFrom.IsZero() && r.ValidTo.End() < r.ValidFrom.Start() {
+			r.ValidFrom, r.ValidTo = r.ValidTo, r.ValidFrom
+		}
+		for range rng.IntN(4) {
+			r.Citations = append(r.Citations, domain.Citation{SourceID: "src:a", Quote: "q", Attests: date()})
+		}
+		full := stored(relationProps(&r, "B"))
+		for _, f := range []domain.Fields{domain.KnownPeriodFields, domain.WeighFields, domain.WeighFields | domain.FieldCitations} {
+			got, err := decodeRelation(r.Type, r.From, r.To, project(full, keysOf(relationFieldKeys, f)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wf, wt := r.KnownPeriod()
+			if gf, gt := got.KnownPeriod(); gf != wf || gt != wt {
+				t.Fatalf("%+v read with fields %b: known %v..%v, want %v..%v", r, f, gf, gt, wf, wt)
+			}
+			if got.Known != nil {
+				dated++
+			}
+			for _, on := range []domain.PartialDate{{Year: 2012}, {Year: 2016, Month: 5}, {Year: 2020, Month: 2, Day: 3}} {
+				if g, w := got.InForceOn(on), r.InForceOn(on); g != w {
+					t.Fatalf("%+v read with fields %b: in force on %v %s, want %s", r, f, on, g, w)
+				}
+			}
+		}
+		// A write works the period out afresh, whatever a read brought.
+		w := r
+		w.Known = &domain.Period{From: domain.PartialDate{Year: 1999}, To: domain.PartialDate{Year: 1999}}
+		if again := relationProps(&w, "B"); again["knownFrom"] != full["knownFrom"] || again["knownTo"] != full["knownTo"] {
+			t.Fatalf("%+v written with a stale period: known %v..%v, want %v..%v", r, again["knownFrom"], again["knownTo"], full["knownFrom"], full["knownTo"])
+		}
+	}
+	if dated < 5000 {
+		t.Fatalf("the stored period stood in %d times: the test does not reach it", dated)
+	}
 }

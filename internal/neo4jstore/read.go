@@ -301,9 +301,13 @@ func decodeRelation(typ, from, to string, props map[string]any) (*domain.Relatio
 	}
 	// The stored known period stands in for the citations it is worked
 	// out from when a read did not fetch them (FieldKnownPeriod); a read
-	// of the citations works it out from them, as the write did.
+	// of the citations works it out from them, as the write did. None is
+	// stored for an undated relation (and none was before the period was
+	// stored): then it is worked out from the stated dates alone, which
+	// for an undated relation is none either, and otherwise never more
+	// than the citations would give.
 	_, cited := props["citations"]
-	if _, ok := props["knownFrom"]; ok && !cited {
+	if props["knownFrom"] != nil && !cited {
 		r.Known = &domain.Period{From: d.date("knownFrom"), To: d.date("knownTo")}
 	}
 	if attrs := d.str("attributes"); attrs != "" && d.err == nil {
