@@ -53,9 +53,10 @@ func ChainsReadStatement(q domain.ChainQuery, want domain.ResultPlan) Statement 
 // q.MaxDepth steps of $id, found level by level (within a level each
 // entity is expanded once; one reached at several levels is expanded at
 // each, which keeps the statement free of a list of those seen), and the
-// kinds of those entities (and what want.Entities
-// wants of them). Level maxDepth's steps are read only to tell whether a
-// chain of maxDepth steps could go further.
+// kinds of those entities (and what want.Entities wants of them), ending
+// as traversals do (distinctItems) with no rows. Level maxDepth's steps
+// are read only to tell whether a chain of maxDepth steps could go
+// further.
 func (c *compiler) chainReach(q domain.ChainQuery, labels string, want domain.ResultPlan) string {
 	step := stepThen(stepClause("r", "a"), activeAt("r", q.Time))
 	var b strings.Builder
@@ -66,25 +67,8 @@ func (c *compiler) chainReach(q domain.ChainQuery, labels string, want domain.Re
 			d, labels, step, d+1)
 		levels, within = append(levels, fmt.Sprintf("r%d", d)), append(within, fmt.Sprintf("f%d", d))
 	}
-	// A constant beside collect() would be a grouping key: no entity, no row.
-	nodes, noNodes := "collect([n.id, n.kind]) AS kinds", ", [] AS nodes"
-	if want.Entities != nil {
-		nodes, noNodes = nodes+", collect("+c.entity("n", want.Entities)+") AS nodes", ", nodes"
-	}
-	bind, expr := c.boundRelation("r", want.Relations)
-	fmt.Fprintf(&b, `
-WITH %s AS allRs, %s AS allNs
-CALL (allRs) {
-  UNWIND allRs AS r WITH DISTINCT r
-  %s
-  RETURN collect(%s) AS rels
-}
-CALL (allNs) {
-  UNWIND allNs AS n WITH DISTINCT n
-  RETURN %s
-}
-WITH [] AS rows, rels, kinds%s
-%s, kinds`, strings.Join(levels, " + "), strings.Join(within, " + "), bind, expr, nodes, noNodes, c.rootTail(want))
+	b.WriteString("\nWITH [] AS rows, [" + strings.Join(levels, ", ") + "] AS allRs, [" + strings.Join(within, ", ") + "] AS allNs")
+	b.WriteString(c.distinctItems(want, true, c.rootTail(want)))
 	return b.String()
 }
 

@@ -284,6 +284,18 @@ func (c *compiler) traversalTail(extra []string, want domain.ResultPlan, kinds b
 	for _, e := range extra {
 		cols += ", " + e + ": " + e
 	}
+	return "\nWITH collect({start: head(ns).id, rels: [x IN rs | x.id]" + cols + "}) AS rows, collect(ns) AS allNs, collect(rs) AS allRs" +
+		c.distinctItems(want, kinds, final)
+}
+
+// distinctItems follows a WITH of rows, allRs and allNs (lists of lists
+// of relationships and of entities): every distinct relation once as
+// rels, with what want.Relations wants of it; every distinct entity once
+// as nodes when want.Entities wants them (else []) and, with kinds, their
+// [id, kind] pairs as kinds, which final returns too; then final, which
+// sees rows, rels, nodes and kinds only. Traversals (traversalTail) and
+// chains up (chainReach) end this way.
+func (c *compiler) distinctItems(want domain.ResultPlan, kinds bool, final string) string {
 	var collects []string
 	if want.Entities != nil {
 		collects = append(collects, "collect("+c.entity("n", want.Entities)+") AS nodes")
@@ -305,14 +317,13 @@ func (c *compiler) traversalTail(extra []string, want domain.ResultPlan, kinds b
 	}
 	bind, expr := c.boundRelation("r", want.Relations)
 	return fmt.Sprintf(`
-WITH collect({start: head(ns).id, rels: [x IN rs | x.id]%s}) AS rows, collect(ns) AS allNs, collect(rs) AS allRs
 CALL (allRs) {
   UNWIND allRs AS rs1 UNWIND rs1 AS r WITH DISTINCT r
   %s
   RETURN collect(%s) AS rels
 }
 %s
-%s`, cols, bind, expr, nodes, final)
+%s`, bind, expr, nodes, final)
 }
 
 // traversal is the decoded record of a traversalTail.
